@@ -1,0 +1,79 @@
+<#
+.SYNOPSIS
+    One entry point for people and CI: Build, Test, Demo, Bench, Clean.
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string[]] $Task = 'Build',
+    [string] $Configuration = 'Release'
+)
+$ErrorActionPreference = 'Stop'
+$PSStyle.OutputRendering = 'PlainText'
+$root = $PSScriptRoot
+$module = Join-Path $root 'out/Csk6Tools/Csk6Tools.psd1'
+$pwsh = [Environment]::ProcessPath   # the pwsh running this script (dotnet pwsh, the repository's local tool)
+
+function Invoke-Native([string] $File, [string[]] $Arguments) {
+    & $File @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$File $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Build {
+    Invoke-Native dotnet @('publish', "$root/src/Csk6Tools/Csk6Tools.csproj", '-c', $Configuration, '--nologo', '-v', 'quiet')
+}
+
+function Invoke-EngineTests {
+    $results = Join-Path $root 'out/TestResults'
+    Remove-Item $results -Recurse -Force -ErrorAction Ignore
+    & dotnet test "$root/tests/Csk6Tools.Engine.Tests/Csk6Tools.Engine.Tests.csproj" -c $Configuration --nologo `
+        --logger 'trx;LogFileName=engine.trx' --logger 'console;verbosity=minimal' --results-directory $results
+    $trx = Join-Path $results 'engine.trx'
+    if (-not (Test-Path $trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted }
+}
+
+function Invoke-PesterTests {
+    Invoke-Native dotnet @('restore', "$root/tools/PesterDownload.csproj", '--nologo', '-v', 'quiet')
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $pester = Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
+    # A binary module cannot be unloaded: the suite runs in a fresh pwsh against the staged module.
+    $summary = Join-Path $root 'out/pester-summary.json'
+    & $pwsh -NoProfile -NonInteractive -File "$root/tests/Pester/Invoke-Suite.ps1" -PesterPath $pester -ModulePath $module -SummaryPath $summary
+    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    Get-Content -Raw $summary | ConvertFrom-Json
+}
+
+foreach ($t in $Task) {
+    switch ($t) {
+        'Clean' {
+            Get-ChildItem $root -Recurse -Directory -Include bin, obj | Remove-Item -Recurse -Force
+            Remove-Item (Join-Path $root 'out') -Recurse -Force -ErrorAction Ignore
+        }
+        'Build' { Invoke-Build }
+        'Test' {
+            Invoke-Build
+            $engine = Invoke-EngineTests
+            $pesterResult = Invoke-PesterTests
+            "xunit: $($engine.Passed) passed, $($engine.Failed) failed, $($engine.Skipped) skipped"
+            "Pester: $($pesterResult.Passed) passed, $($pesterResult.Failed) failed, $($pesterResult.Skipped) skipped"
+            $failed = $engine.Failed + $pesterResult.Failed
+            "$($engine.Passed + $pesterResult.Passed) passed, $failed failed"
+            if ($failed -gt 0) { exit 1 }
+        }
+        'Demo' {
+            Invoke-Build
+            Get-ChildItem (Join-Path $root 'examples') -Filter '*.ps1' | Sort-Object Name | ForEach-Object {
+                "=== $($_.Name)"
+                & $pwsh -NoProfile -NonInteractive -File $_.FullName
+                if ($LASTEXITCODE -ne 0) { throw "$($_.Name) failed with exit code $LASTEXITCODE" }
+            }
+        }
+        'Bench' {
+            Invoke-Native dotnet @('run', '--project', "$root/bench/Csk6Tools.Bench.csproj", '-c', 'Release', '--nologo')
+        }
+    }
+}

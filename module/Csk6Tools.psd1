@@ -1,0 +1,25 @@
+@{
+    RootModule           = 'Csk6Tools.dll'
+    ModuleVersion        = '{{ModuleVersion}}'
+    GUID                 = '6f1f3c0e-8a54-4a8e-9a43-3c6b2f7d5c11'
+    Author               = 'Csk6Tools developers'
+    CompanyName          = 'Csk6Tools'
+    Copyright            = '(c) Csk6Tools developers'
+    Description          = 'Fit convolutional networks to the LISTENAI CSK6 NPU: budget, depthwise conversion, int8 training, thinker packaging and bit-exact host inference.'
+    CompatiblePSEditions = @('Core')
+    PowerShellVersion    = '7.4'
+    FormatsToProcess     = @('Csk6Tools.Format.ps1xml')
+    CmdletsToExport      = @(
+        'New-Csk6ResNet'
+        'Convert-ToDepthwise'
+        'Get-ModelBudget'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags = @('CSK6', 'LISTENAI', 'NPU', 'int8', 'quantization', 'ResNet', 'depthwise')
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using Csk6Tools.Engine.Graph;
+using Csk6Tools.Engine.Target;
+using Csk6Tools.Engine.Transforms;
+
+namespace Csk6Tools.Engine.Budget;
+
+public sealed record BudgetOptions
+{
+    public Csk6Limits Limits { get; init; } = Csk6Limits.Default;
+
+    /// <summary>Residual-add inputs assumed to need rescaling (each costs an input-sized workspace); see <see cref="DeployGraph.Lower"/>.</summary>
+    public int RescaledAddInputs { get; init; } = 1;
+}
+
+/// <summary>Measures a model against the CSK6: pure graph analysis, no weights and no libtorch.</summary>
+public static class BudgetCalculator
+{
+    public static ModelBudget Measure(ModelGraph graph, BudgetOptions? options = null)
+    {
+        options ??= new BudgetOptions();
+        var deploy = DeployGraph.Lower(graph, options.RescaledAddInputs);
+        var plan = MemoryPlanner.Plan(deploy);
+        long psram = Csk6.Align16(deploy.ConstantBytes);
+        var layers = graph.Nodes.Skip(1).Select(n => Row(graph, deploy, n)).ToList();
+
+        var violations = graph.Nodes.Skip(1).SelectMany(n => OperatorRules.Check(graph, n)).ToList();
+        if (psram > options.Limits.PsramBytes) violations.Add(Psram(graph, deploy, layers, psram, options.Limits.PsramBytes));
+        if (plan.Bytes > options.Limits.ShareMemBytes) violations.Add(ShareMem(deploy, plan, options.Limits.ShareMemBytes));
+
+        return new ModelBudget
+        {
+            Model = graph.Name,
+            Parameters = graph.Parameters,
+            DeployParameters = graph.DeployParameters,
+            Macs = graph.Macs,
+            Int8Bytes = graph.Int8Bytes,
+            PsramBytes = psram,
+            PsramCapacity = options.Limits.PsramBytes,
+            ShareMemBytes = plan.Bytes,
+            ShareMemCapacity = options.Limits.ShareMemBytes,
+            Layers = layers,
+            Violations = violations,
+            ShareMemPlan = plan,
+        };
+    }
+
+    private static LayerBudget Row(ModelGraph graph, DeployGraph deploy, Node n) => new()
+    {
+        Name = n.Name,
+        Op = n.Op,
+        InputShape = n.InputShapes.FirstOrDefault(),
+        OutputShape = n.OutputShape!,
+        Parameters = n.Parameters,
+        DeployParameters = graph.DeployParametersOf(n),
+        WeightBytes = deploy.ConstantsOf(n.Name).Sum(t => t.Bytes),
+        ActivationBytes = n.OutputShape!.Elements,
+        Macs = n.Macs,
+        Packing = Packing(graph, deploy, n),
+    };
+
+    private static string Packing(ModelGraph graph, DeployGraph deploy, Node n)
+    {
+        if (deploy.FusedInto.TryGetValue(n.Name, out var into))
+            return n is BatchNorm2dNode ? $"folded into {into}" : $"fused into {into}";
+        var notes = new List<string>();
+        if (deploy.Splits.TryGetValue(n.Name, out var split)) notes.Add(split.Description);
+        switch (n)
+        {
+            case Conv2dNode c:
+                var (cin, h, w) = c.InputShapes[0].Chw;
+                if (Csk6.InputOperandBytes(cin, h, w, c.Stride[1]) > Csk6.InputOperandLimit)
+                    notes.Add($"rows in {DeployGraph.HSplitCount(c)} bands at run time");
+                break;
+            case GlobalAvgPoolNode g: notes.Add($"AvgPool2dInt {g.InputShapes[0][1]}×{g.InputShapes[0][2]}"); break;
+            case FlattenNode or ReshapeNode: notes.Add("in-place Reshape"); break;
+            case AddNode: notes.Add("iqAdd"); break;
+        }
+        return string.Join("; ", notes);
+    }
+
+    private static BudgetViolation Psram(ModelGraph graph, DeployGraph deploy, List<LayerBudget> layers, long psram, long limit)
+    {
+        var largest = layers.MaxBy(l => l.WeightBytes)!;
+        long over = psram - limit;
+        string message = $"constants need {psram:N0} B of PSRAM, {over:N0} B ({ByteUnits.MiB(over)}) over the {limit:N0} B capacity; " +
+                         $"the largest layer, {largest.Name}, holds {ByteUnits.MiB(largest.WeightBytes)}.";
+        var conversion = DepthwiseConverter.Convert(graph);
+        string fix;
+        if (conversion.ConvertedLayers.Count > 0)
+        {
+            var converted = DeployGraph.Lower(conversion.Model);
+            long after = Csk6.Align16(converted.ConstantBytes);
+            long here = largest.WeightBytes - converted.Tensors
+                .Where(t => t.Kind == TensorKind.Constant && (t.Layer == largest.Name || t.Layer.StartsWith(largest.Name + ".", StringComparison.Ordinal)))
+                .Sum(t => t.Bytes);
+            fix = $"weights {ByteUnits.MiB(over)} over budget: Convert-ToDepthwise saves {ByteUnits.MiB(here)} here and {ByteUnits.MiB(psram - after)} in all " +
+                  (after <= limit
+                      ? $"(PSRAM need {ByteUnits.MiB(after)}: fits)."
+                      : $"but still needs {ByteUnits.MiB(after)}: also reduce the channel width (New-Csk6ResNet -Width) of the largest layers.");
+        }
+        else
+        {
+            fix = $"weights {ByteUnits.MiB(over)} over budget: reduce the channel width of the largest layers (e.g. {largest.Name}) or prune them.";
+        }
+        return new BudgetViolation(largest.Name, Csk6Rule.Psram, $"{psram:N0} B", $"{limit:N0} B", message, fix);
+    }
+
+    private static BudgetViolation ShareMem(DeployGraph deploy, MemoryPlan plan, long limit)
+    {
+        var op = deploy.Ops[plan.PeakOp];
+        var live = plan.Tensors.Where(t => t.Begin <= plan.PeakOp && plan.PeakOp <= t.End)
+            .GroupBy(t => t.Offset).Select(g => g.First()).OrderByDescending(t => t.Bytes).Take(4)
+            .Select(t => $"{t.Name} {ByteUnits.KiB(t.Bytes)}");
+        long over = plan.Bytes - limit;
+        return new BudgetViolation(op.Layer, Csk6Rule.ShareMem, $"{plan.Bytes:N0} B", $"{limit:N0} B",
+            $"activations, workspace and DMA buffers need {plan.Bytes:N0} B of SHARE_MEM, {over:N0} B ({ByteUnits.KiB(over)}) over the {limit:N0} B capacity; " +
+            $"the peak is at {op.Layer} ({ByteUnits.KiB(plan.LowerBound)} live: {string.Join(", ", live)}).",
+            $"reduce the channels or the input resolution up to {op.Layer} (each halving of the resolution quarters these tensors).");
+    }
+}

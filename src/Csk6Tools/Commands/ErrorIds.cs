@@ -1,0 +1,11 @@
+namespace Csk6Tools.Commands;
+
+/// <summary>Stable error ids: scripts match on them (FullyQualifiedErrorId = "Id,Csk6Tools.Commands.&lt;Cmdlet&gt;Command").</summary>
+internal static class ErrorIds
+{
+    public const string ModelExpected = nameof(ModelExpected);
+    public const string InvalidDepth = nameof(InvalidDepth);
+    public const string InvalidWidth = nameof(InvalidWidth);
+    public const string InvalidArgument = nameof(InvalidArgument);
+    public const string InvalidGraph = nameof(InvalidGraph);
+}
