@@ -14,10 +14,11 @@ $ErrorActionPreference = 'Stop'
 $PSStyle.OutputRendering = 'PlainText'
 $root = $PSScriptRoot
 $module = Join-Path $root 'out/Csk6Tools/Csk6Tools.psd1'
-$pwsh = [Environment]::ProcessPath   # the pwsh running this script (dotnet pwsh, the repository's local tool)
+# Child scripts run in the pwsh running this one (the repository's local tool, started as `dotnet pwsh`).
+function Invoke-Pwsh { & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive @args }
 
 function Invoke-Native([string] $File, [string[]] $Arguments) {
-    & $File @Arguments
+    & $File @Arguments | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "$File $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
@@ -29,11 +30,11 @@ function Invoke-EngineTests {
     $results = Join-Path $root 'out/TestResults'
     Remove-Item $results -Recurse -Force -ErrorAction Ignore
     & dotnet test "$root/tests/Csk6Tools.Engine.Tests/Csk6Tools.Engine.Tests.csproj" -c $Configuration --nologo `
-        --logger 'trx;LogFileName=engine.trx' --logger 'console;verbosity=minimal' --results-directory $results
+        --logger 'trx;LogFileName=engine.trx' --logger 'console;verbosity=normal' --results-directory $results | Out-Host
     $trx = Join-Path $results 'engine.trx'
     if (-not (Test-Path $trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
-    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted }
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.total - [int]$counters.executed }
 }
 
 function Invoke-PesterTests {
@@ -42,7 +43,7 @@ function Invoke-PesterTests {
     $pester = Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
     # A binary module cannot be unloaded: the suite runs in a fresh pwsh against the staged module.
     $summary = Join-Path $root 'out/pester-summary.json'
-    & $pwsh -NoProfile -NonInteractive -File "$root/tests/Pester/Invoke-Suite.ps1" -PesterPath $pester -ModulePath $module -SummaryPath $summary
+    Invoke-Pwsh -File "$root/tests/Pester/Invoke-Suite.ps1" -PesterPath $pester -ModulePath $module -SummaryPath $summary | Out-Host
     if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     Get-Content -Raw $summary | ConvertFrom-Json
 }
@@ -68,7 +69,7 @@ foreach ($t in $Task) {
             Invoke-Build
             Get-ChildItem (Join-Path $root 'examples') -Filter '*.ps1' | Sort-Object Name | ForEach-Object {
                 "=== $($_.Name)"
-                & $pwsh -NoProfile -NonInteractive -File $_.FullName
+                Invoke-Pwsh -File $_.FullName
                 if ($LASTEXITCODE -ne 0) { throw "$($_.Name) failed with exit code $LASTEXITCODE" }
             }
         }

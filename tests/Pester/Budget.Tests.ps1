@@ -27,7 +27,7 @@ Describe 'New-Csk6ResNet' {
 
     It 'completes depths' {
         $r = [System.Management.Automation.CommandCompletion]::CompleteInput('New-Csk6ResNet -Depth 1', 23, $null)
-        $r.CompletionMatches.CompletionText | Should -Be @('101', '152')
+        $r.CompletionMatches.CompletionText | Should -Be @('18', '101', '152')
     }
 }
 
@@ -100,7 +100,7 @@ Describe 'Get-ModelBudget' {
 
     It 'imports the module quickly and without libtorch' {
         $modulePath = (Get-Module Csk6Tools).Path -replace '\.dll$', '.psd1'
-        $elapsed = & ([Environment]::ProcessPath) -NoProfile -NonInteractive -Command "
+        $elapsed = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command "
             `$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$modulePath'; `$null = New-Csk6ResNet 152 | Get-ModelBudget
             `$sw.Elapsed.TotalSeconds; [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'TorchSharp'"
         [double]$elapsed[0] | Should -BeLessThan 5   # generous: shared machines; bench/ has the real timing
