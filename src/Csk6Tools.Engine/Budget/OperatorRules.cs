@@ -52,7 +52,7 @@ internal static class OperatorRules
         }
 
         long band = Csk6.InputOperandBytes(cin, kh, w, c.Stride[1]);
-        if (band > Csk6.InputOperandLimit)
+        if (!c.IsDepthwise && band > Csk6.InputOperandLimit)
             yield return new(c.Name, Csk6Rule.RowBand, $"{band:N0} B", $"{Csk6.InputOperandLimit:N0} B",
                 $"one band of {kh} input rows (ALIGN8({cin})·{kh}·ALIGN({w}, {8 * c.Stride[1]})) exceeds the NPU's 64 KB input operand: the engine's row split cannot fit it.",
                 "reduce the input width or channels of this layer (downsample earlier).");

@@ -29,7 +29,9 @@ public abstract record Node
 
     /// <summary>The operator's name, as in PyTorch (Conv2d, BatchNorm2d …).</summary>
     [JsonIgnore]
-    public abstract string Op { get; }
+    public string Op => OpName;
+
+    protected abstract string OpName { get; }
 
     /// <summary>The output shape, inferred when the node joins a graph.</summary>
     [JsonPropertyName("outputShape")]

@@ -3,7 +3,7 @@ namespace Csk6Tools.Engine.Graph;
 /// <summary>Element-wise sum of two tensors of the same shape (the residual add).</summary>
 public sealed record AddNode : Node
 {
-    public override string Op => "Add";
+    protected override string OpName => "Add";
     protected override int? Arity => 2;
 
     protected override TensorShape Infer(IReadOnlyList<TensorShape> inputs)

@@ -8,7 +8,7 @@ public sealed record OtherNode : Node
 {
     public required string OpType { get; init; }
     public required TensorShape Shape { get; init; }
-    public override string Op => OpType;
+    protected override string OpName => OpType;
     protected override int? Arity => null;
 
     protected override TensorShape Infer(IReadOnlyList<TensorShape> inputs) => Shape;
