@@ -27,7 +27,7 @@ $rows = foreach ($depth in 18, 34, 50, 101, 152) {
         }
     }
 }
-$rows | Format-Table -AutoSize
+$rows | Format-Table -AutoSize | Out-String -Width 200
 
 "Why ResNet-18 does not fit, and what to do:"
-(New-Csk6ResNet 18 | Get-ModelBudget).Violations | Select-Object Layer, Rule, Fix | Format-List
+(New-Csk6ResNet 18 | Get-ModelBudget).Violations | Select-Object Layer, Rule, Fix | Format-List | Out-String -Width 200

@@ -107,3 +107,13 @@ Describe 'Get-ModelBudget' {
         $elapsed[1] | Should -Be 'False'
     }
 }
+
+Describe 'examples/01-budget.ps1' {
+    It 'prints the tutorial table with the reference figures' {
+        $out = & (Join-Path $PSScriptRoot '../../examples/01-budget.ps1') | Out-String
+        $out | Should -Match 'ResNet-18\s+original\s+11,220,132\s+10\.71\s+11,235,712'
+        $out | Should -Match 'ResNet-18\s+depthwise\s+1,489,828\s+1\.43\s+1,502,624'
+        $out | Should -Match 'ResNet-152\s+original\s+58,341,028'
+        $out | Should -Match 'Convert-ToDepthwise saves'
+    }
+}

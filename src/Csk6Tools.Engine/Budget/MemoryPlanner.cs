@@ -36,8 +36,9 @@ public static class MemoryPlanner
     {
         var items = Lifetimes(g);
         int ops = Math.Max(1, g.Ops.Count);
-        var roots = items.Where(i => i.IsRoot).ToList();
-        var live = Enumerable.Range(0, ops).Select(j => roots.Where(t => t.Begin <= j && j <= t.End).ToList()).ToList();
+        var live = Enumerable.Range(0, ops).Select(_ => new List<Item>()).ToList();
+        foreach (var t in items.Where(i => i.IsRoot))
+            for (int j = Math.Max(0, t.Begin); j <= Math.Min(ops - 1, t.End); j++) live[j].Add(t);
         long[] liveBytes = live.Select(l => l.Sum(t => t.Size)).ToArray();
         int peak = Array.IndexOf(liveBytes, liveBytes.DefaultIfEmpty().Max());
 
@@ -99,7 +100,7 @@ public static class MemoryPlanner
     private static BlockPlan BestFit(List<Item> order)
     {
         var plan = new BlockPlan([], []);
-        var users = new List<List<Item>>();
+        var users = new List<BlockIntervals>();
         foreach (var t in order)
         {
             int chosen = -1;
@@ -107,13 +108,54 @@ public static class MemoryPlanner
             for (int k = 0; k < plan.Sizes.Count; k++)
             {
                 long size = plan.Sizes[k];
-                if (t.Size <= size && size - t.Size < waste && !users[k].Any(t.Overlaps)) { waste = size - t.Size; chosen = k; }
+                if (t.Size <= size && size - t.Size < waste && users[k].IsFree(t.Begin, t.End)) { waste = size - t.Size; chosen = k; }
             }
-            if (chosen < 0) { chosen = plan.Sizes.Count; plan.Sizes.Add(t.Size); users.Add([]); }
-            users[chosen].Add(t);
+            if (chosen < 0) { chosen = plan.Sizes.Count; plan.Sizes.Add(t.Size); users.Add(new BlockIntervals()); }
+            users[chosen].Add(t.Begin, t.End);
             plan.BlockOf[t.Index] = chosen;
         }
         return plan;
+    }
+
+    /// <summary>The intervals recorded in one block, sorted by begin, for a logarithmic overlap test.</summary>
+    private sealed class BlockIntervals
+    {
+        private readonly List<(int Begin, int End)> _intervals = [];
+
+        public bool IsFree(int begin, int end)
+        {
+            // Intervals of a block may overlap each other only through aliases (GreedyBySize), so scan back while ends can reach.
+            int i = UpperBound(end);
+            for (int k = i - 1; k >= 0; k--)
+            {
+                if (_intervals[k].End >= begin) return false;
+                if (k < i - 1 && _maxEndBefore[k] < begin) break;
+            }
+            return true;
+        }
+
+        public void Add(int begin, int end)
+        {
+            int i = UpperBound(begin);
+            _intervals.Insert(i, (begin, end));
+            _maxEndBefore.Insert(i, 0);
+            for (int k = i; k < _intervals.Count; k++)
+                _maxEndBefore[k] = Math.Max(k > 0 ? _maxEndBefore[k - 1] : int.MinValue, _intervals[k].End);
+        }
+
+        // _maxEndBefore[k] = max End over intervals 0..k: lets IsFree stop as soon as nothing earlier can reach.
+        private readonly List<int> _maxEndBefore = [];
+
+        private int UpperBound(int begin)
+        {
+            int lo = 0, hi = _intervals.Count;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) / 2;
+                if (_intervals[mid].Begin <= begin) lo = mid + 1; else hi = mid;
+            }
+            return lo;
+        }
     }
 
     /// <summary>Nodes by live bytes (desc, stable); each node's newly seen tensors largest first.</summary>
@@ -127,26 +169,34 @@ public static class MemoryPlanner
         return order;
     }
 
-    /// <summary>Walk the ops; released blocks go idle; newly live tensors take the smallest idle block that fits.</summary>
+    /// <summary>Walk the ops; released blocks go idle; newly live tensors take the smallest idle block that fits (ties: lower id).</summary>
     private static BlockPlan ByOrder(List<List<Item>> live)
     {
         var plan = new BlockPlan([], []);
-        var (sizes, assignment) = (plan.Sizes, plan.BlockOf);
-        var idle = new List<(long Size, int Block)>();
-        var previous = new List<Item>();
+        var idle = new SortedSet<(long Size, int Block)>();
+        var previous = new HashSet<Item>();
         foreach (var current in live)
         {
             var now = current.ToHashSet();
-            foreach (var t in previous.Where(t => !now.Contains(t))) idle.Add((sizes[assignment[t.Index]], assignment[t.Index]));
-            idle.Sort();
-            var before = previous.ToHashSet();
-            foreach (var t in current.Where(t => !before.Contains(t)))
+            foreach (var t in previous)
+                if (!now.Contains(t)) idle.Add((plan.Sizes[plan.BlockOf[t.Index]], plan.BlockOf[t.Index]));
+            foreach (var t in current)
             {
-                int slot = idle.FindIndex(b => b.Size >= t.Size);
-                if (slot >= 0) { assignment[t.Index] = idle[slot].Block; idle.RemoveAt(slot); }
-                else { assignment[t.Index] = sizes.Count; sizes.Add(t.Size); }
+                if (previous.Contains(t)) continue;
+                using var fits = idle.GetViewBetween((t.Size, int.MinValue), (long.MaxValue, int.MaxValue)).GetEnumerator();
+                if (fits.MoveNext())
+                {
+                    var slot = fits.Current;
+                    plan.BlockOf[t.Index] = slot.Block;
+                    idle.Remove(slot);
+                }
+                else
+                {
+                    plan.BlockOf[t.Index] = plan.Sizes.Count;
+                    plan.Sizes.Add(t.Size);
+                }
             }
-            previous = current;
+            previous = now;
         }
         return plan;
     }
@@ -164,23 +214,26 @@ public static class MemoryPlanner
     /// <summary>Ours: largest first, each into the tightest gap among the tensors it overlaps in time, else on top.</summary>
     private static (string, long[], long) OffsetBestFit(List<Item> items)
     {
-        var placed = new List<(Item Item, long Offset)>();
+        var placed = new List<(Item Item, long Offset)>();   // sorted by offset
         var offsets = new long[items.Count];
+        long total = 0;
         foreach (var t in items.Where(i => i.IsRoot).OrderByDescending(i => i.Size).ThenBy(i => i.Begin).ThenBy(i => i.Index))
         {
             long cursor = 0, best = -1, bestGap = long.MaxValue;
-            foreach (var (item, offset) in placed.Where(p => p.Item.Overlaps(t)).OrderBy(p => p.Offset))
+            foreach (var (item, offset) in placed)
             {
+                if (!item.Overlaps(t)) continue;
                 long gap = offset - cursor;
                 if (gap >= t.Size && gap < bestGap) { best = cursor; bestGap = gap; }
                 cursor = Math.Max(cursor, offset + item.Size);
             }
             long at = best >= 0 ? best : cursor;
-            placed.Add((t, at));
+            int insert = placed.FindIndex(p => p.Offset > at);
+            placed.Insert(insert < 0 ? placed.Count : insert, (t, at));
             offsets[t.Index] = at;
+            total = Math.Max(total, at + t.Size);
         }
         foreach (var t in items) offsets[t.Index] = offsets[t.Root];
-        long total = placed.Select(p => p.Offset + p.Item.Size).DefaultIfEmpty().Max();
         return ("OffsetBestFit", offsets, Csk6.Align16(total));
     }
 }

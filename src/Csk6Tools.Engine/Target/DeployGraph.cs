@@ -47,6 +47,7 @@ public sealed class DeployGraph
         Ops = ops;
         Splits = splits;
         FusedInto = fusedInto;
+        _constantsByLayer = new(() => Tensors.Where(t => t.Kind == TensorKind.Constant).ToLookup(t => t.Layer));
     }
 
     public IReadOnlyList<DeployTensor> Tensors { get; }
@@ -59,7 +60,9 @@ public sealed class DeployGraph
     /// <summary>Σ ALIGN16(packed bytes) of the constants: the param blob in PSRAM.</summary>
     public long ConstantBytes => Tensors.Where(t => t.Kind == TensorKind.Constant).Sum(t => t.Bytes);
 
-    public IEnumerable<DeployTensor> ConstantsOf(string layer) => Tensors.Where(t => t.Kind == TensorKind.Constant && t.Layer == layer);
+    public IEnumerable<DeployTensor> ConstantsOf(string layer) => _constantsByLayer.Value[layer];
+
+    private readonly Lazy<ILookup<string, DeployTensor>> _constantsByLayer;
 
     /// <summary>Dense weights over 32 KB are cut into chunks of an even number of output channels.</summary>
     internal static bool NeedsSplit(Conv2dNode c, out int chunk)

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Csk6Tools.Engine.Budget;
+using Csk6Tools.Engine.Graph;
+using Csk6Tools.Engine.Target;
+using Csk6Tools.Engine.Zoo;
+
+// Budget speed: build and budget ResNet-152 (target: under 20 ms warm). The peer, measured in the same run, is
+// the cheapest honest baseline: building the graph alone. The ratio says what the budget costs on top of it.
+static double Median(Func<object> work, int runs)
+{
+    var times = new List<double>();
+    for (int i = 0; i < runs; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        GC.KeepAlive(work());
+        times.Add(sw.Elapsed.TotalMilliseconds);
+    }
+    times.Sort();
+    return times[times.Count / 2];
+}
+
+Console.WriteLine($"Csk6Tools budget benchmark ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
+foreach (int depth in new[] { 18, 152 })
+{
+    var options = new ResNetOptions { Depth = depth };
+    Func<object> build = () => ResNet.Create(options);
+    Func<object> budget = () => BudgetCalculator.Measure(ResNet.Create(options));
+    Func<object> planOnly = () => MemoryPlanner.Plan(DeployGraph.Lower(ResNet.Create(options)));
+    for (int i = 0; i < 5; i++) { build(); budget(); }   // warm up (JIT)
+    double tBuild = Median(build, 31), tBudget = Median(budget, 31), tPlan = Median(planOnly, 31);
+    var b = (ModelBudget)budget();
+    Console.WriteLine($"resnet{depth}: build {tBuild:F2} ms, build + budget {tBudget:F2} ms (lower + plan {tPlan:F2} ms), " +
+                      $"budget/build ratio {tBudget / tBuild:F1}x; {b.Layers.Count} layers, {b.ShareMemPlan.Tensors.Count} planned tensors");
+    if (depth == 152)
+        Console.WriteLine($"target: build + budget of ResNet-152 under 20 ms warm: {(tBudget < 20 ? "met" : "NOT met")} ({tBudget:F2} ms)");
+}
