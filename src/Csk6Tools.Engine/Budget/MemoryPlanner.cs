@@ -47,7 +47,7 @@ public static class MemoryPlanner
             Blocks("GreedyBySize", items, BestFit(items.OrderByDescending(t => t.Size).ToList())),
             Blocks("GreedyByBreadth", items, BestFit(BreadthOrder(live))),
             Blocks("GreedyByOrder", items, ByOrder(live)),
-            OffsetBestFit(items),
+            OffsetBestFit(items, ops),
         };
         var best = candidates.OrderBy(c => c.Total).First();
         var tensors = items.Select(t => new PlannedTensor(t.Tensor.Name, t.Tensor.Kind, t.Size, t.Begin, t.End, best.Offsets[t.Index])).ToList();
@@ -212,25 +212,35 @@ public static class MemoryPlanner
     }
 
     /// <summary>Ours: largest first, each into the tightest gap among the tensors it overlaps in time, else on top.</summary>
-    private static (string, long[], long) OffsetBestFit(List<Item> items)
+    private static (string, long[], long) OffsetBestFit(List<Item> items, int ops)
     {
-        var placed = new List<(Item Item, long Offset)>();   // sorted by offset
         var offsets = new long[items.Count];
+        var placedAt = Enumerable.Range(0, ops).Select(_ => new List<Item>()).ToArray();
+        var stamp = new int[items.Count];
+        var neighbours = new List<Item>();
         long total = 0;
+        int round = 0;
         foreach (var t in items.Where(i => i.IsRoot).OrderByDescending(i => i.Size).ThenBy(i => i.Begin).ThenBy(i => i.Index))
         {
+            // The placed tensors that overlap t in time are those placed at some op of t's lifetime.
+            round++;
+            neighbours.Clear();
+            int begin = Math.Max(0, t.Begin), end = Math.Min(ops - 1, t.End);
+            for (int j = begin; j <= end; j++)
+                foreach (var p in placedAt[j])
+                    if (stamp[p.Index] != round) { stamp[p.Index] = round; neighbours.Add(p); }
+            neighbours.Sort((a, b) => offsets[a.Index].CompareTo(offsets[b.Index]));
+
             long cursor = 0, best = -1, bestGap = long.MaxValue;
-            foreach (var (item, offset) in placed)
+            foreach (var n in neighbours)
             {
-                if (!item.Overlaps(t)) continue;
-                long gap = offset - cursor;
+                long gap = offsets[n.Index] - cursor;
                 if (gap >= t.Size && gap < bestGap) { best = cursor; bestGap = gap; }
-                cursor = Math.Max(cursor, offset + item.Size);
+                cursor = Math.Max(cursor, offsets[n.Index] + n.Size);
             }
             long at = best >= 0 ? best : cursor;
-            int insert = placed.FindIndex(p => p.Offset > at);
-            placed.Insert(insert < 0 ? placed.Count : insert, (t, at));
             offsets[t.Index] = at;
+            for (int j = begin; j <= end; j++) placedAt[j].Add(t);
             total = Math.Max(total, at + t.Size);
         }
         foreach (var t in items) offsets[t.Index] = offsets[t.Root];
