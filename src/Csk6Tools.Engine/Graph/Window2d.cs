@@ -24,6 +24,4 @@ internal static class Window2d
         return o;
     }
 
-    public static string Describe(int[] kernel, int[] stride) =>
-        $"{kernel[0]}×{kernel[1]}" + (stride[0] == 1 && stride[1] == 1 ? "" : $" s{(stride[0] == stride[1] ? stride[0] : $"{stride[0]}×{stride[1]}")}");
 }
