@@ -23,5 +23,4 @@ internal static class Window2d
         if (ceil && (o - 1) * stride >= input + padBefore) o--;
         return o;
     }
-
 }
