@@ -90,9 +90,9 @@ public static class BudgetCalculator
         {
             var converted = DeployGraph.Lower(conversion.Model);
             long after = Csk6.Align16(converted.ConstantBytes);
-            long here = largest.WeightBytes - converted.Tensors
-                .Where(t => t.Kind == TensorKind.Constant && (t.Layer == largest.Name || t.Layer.StartsWith(largest.Name + ".", StringComparison.Ordinal)))
-                .Sum(t => t.Bytes);
+            // The converted layer keeps its name (Dense3x3) or becomes <name>.depthwise + <name>.pointwise.
+            long here = largest.WeightBytes - new[] { "", ".depthwise", ".pointwise" }
+                .Sum(suffix => converted.ConstantsOf(largest.Name + suffix).Sum(t => t.Bytes));
             fix = $"weights {ByteUnits.MiB(over)} over budget: Convert-ToDepthwise saves {ByteUnits.MiB(here)} here and {ByteUnits.MiB(psram - after)} in all " +
                   (after <= limit
                       ? $"(PSRAM need {ByteUnits.MiB(after)}: fits)."
