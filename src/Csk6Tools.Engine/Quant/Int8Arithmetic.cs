@@ -1,0 +1,81 @@
+namespace Csk6Tools.Engine.Quant;
+
+/// <summary>
+/// The CSK6 integer arithmetic (quant-arithmetic.md §2–§11): the one definition shared by
+/// fake-quant training, the packer and the int8 engine. A value with exponent Q is q / 2^Q.
+/// </summary>
+public static class Int8Arithmetic
+{
+    public const int Bound = 127;
+
+    /// <summary>min(127, max(−128, v)).</summary>
+    public static sbyte Sat8(long v) => (sbyte)(v > 127 ? 127 : v < -128 ? -128 : v);
+
+    /// <summary>floor(v / 2^n + 0.5) with shifts only, as the NPU's FloorX05 shift; n = 0 returns v.</summary>
+    public static long RShift(long v, int n)
+    {
+        if (n == 0) return v;
+        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, "A negative requantization shift never occurs in a valid package.");
+        if (n > 62) return 0;
+        long t = v >> (n - 1);
+        return (t >> 1) + (t & 1);
+    }
+
+    /// <summary>32-bit form (the engine's int32 accumulators): n &gt; 31 gives 0.</summary>
+    public static int RShift(int v, int n)
+    {
+        if (n == 0) return v;
+        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, "A negative requantization shift never occurs in a valid package.");
+        if (n > 31) return 0;
+        int t = v >> (n - 1);
+        return (t >> 1) + (t & 1);
+    }
+
+    /// <summary>sat8(rshift(acc, n)), with an optional fused ReLU (before or after the shift is the same).</summary>
+    public static sbyte Requantize(int acc, int shift, bool relu)
+    {
+        if (relu && acc < 0) return 0;
+        return Sat8(RShift(acc, shift));
+    }
+
+    /// <summary>Quant: sat8(floor(x · 2^Q + 0.5)) in float32, as the engine's floorf.</summary>
+    public static sbyte Quantize(float x, int exponent) => Sat8((long)MathF.Floor(x * Scale(exponent) + 0.5f));
+
+    /// <summary>Quantize without saturation (the reference preprocessing wraps with astype(int8)).</summary>
+    public static long QuantizeUnsaturated(float x, int exponent) => (long)MathF.Floor(x * Scale(exponent) + 0.5f);
+
+    public static float Dequantize(int q, int exponent) => q / Scale(exponent);
+
+    /// <summary>2^Q as a float (Q may be negative).</summary>
+    public static float Scale(int exponent) => MathF.ScaleB(1f, exponent);
+
+    /// <summary>Bias at exponent Q_x + Q_w: floor(b · 2^Q + 0.5) as int32 (linger).</summary>
+    public static int QuantizeBias(double b, int exponent) => checked((int)Math.Floor(b * Math.ScaleB(1.0, exponent) + 0.5));
+
+    /// <summary>Weights: Q_w = floor(log2(127 / max|W|)), so no weight saturates. All-zero: 8 (scale 256).</summary>
+    public static int WeightExponent(double maxAbs) => maxAbs > 0 ? (int)Math.Floor(Math.Log2(Bound / maxAbs)) : 8;
+
+    /// <summary>Training-time activation exponent from a batch maximum: floor(log2(127 / max)).</summary>
+    public static int BatchExponent(double maxAbs) => maxAbs > 0 ? (int)Math.Floor(Math.Log2(Bound / maxAbs)) : 8;
+
+    /// <summary>Eval/export exponent from a running range: round(log2(127 / running)), half to even as Python.</summary>
+    public static int RunningExponent(double running)
+    {
+        if (!(running > 0)) throw new ArgumentOutOfRangeException(nameof(running), running, "A zero running range means the layer never ran during quantization-aware training.");
+        return (int)Math.Round(Math.Log2(Bound / running), MidpointRounding.ToEven);
+    }
+
+    /// <summary>iqAdd: sat8(sat8(rshift(x, Qx−Qo)) + sat8(rshift(y, Qy−Qo))), each input rounded on its own.</summary>
+    public static sbyte Add(sbyte x, int shiftX, sbyte y, int shiftY) =>
+        Sat8(Sat8(RShift((int)x, shiftX)) + Sat8(RShift((int)y, shiftY)));
+
+    /// <summary>Bring one int8 value to a coarser exponent (iqCat, Requant): sat8(rshift(x, n)).</summary>
+    public static sbyte Rescale(sbyte x, int shift) => Sat8(RShift((int)x, shift));
+
+    /// <summary>AvgPool2dInt of a window sum S over K cells: sat8(floor(S / K + 0.5)).</summary>
+    public static sbyte Average(int sum, int count)
+    {
+        if ((count & (count - 1)) == 0) return Sat8(RShift(sum, System.Numerics.BitOperations.Log2((uint)count)));
+        return Sat8((long)Math.Floor(sum / (double)count + 0.5));
+    }
+}
