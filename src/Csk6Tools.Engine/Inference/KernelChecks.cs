@@ -1,0 +1,41 @@
+using Csk6Tools.Engine.Package;
+
+namespace Csk6Tools.Engine.Inference;
+
+/// <summary>Checks shared by the kernels when they are prepared: tensor kinds, shapes and requantization shifts.</summary>
+internal static class KernelChecks
+{
+    public static InferenceException Invalid(PackageOperator op, string what) =>
+        new(InferenceException.InvalidPackage, $"Operator {op.Index} ({op.Type}): {what}.");
+
+    /// <summary>An int8 NCHW activation of rank 4.</summary>
+    public static PackageTensor Activation(ThinkerPackage package, int id, PackageOperator op)
+    {
+        var t = Int8(package, id, op);
+        if (t.Shape.Length != 4) throw Invalid(op, $"tensor '{t.Name}' must be 4-D (N, C, H, W), it has shape ({string.Join(", ", t.Shape)})");
+        if (t.Layout != TensorLayout.Nchw) throw new InferenceException(InferenceException.UnsupportedOperator, $"Operator {op.Index} ({op.Type}): tensor '{t.Name}' has layout {t.Layout}; the engine runs NCHW activations.");
+        return t;
+    }
+
+    public static PackageTensor Int8(ThinkerPackage package, int id, PackageOperator op)
+    {
+        var t = package.Tensors[id];
+        if (t.DType != ThinkerDType.Int8) throw Invalid(op, $"tensor '{t.Name}' must be int8, it is {t.DType}");
+        return t;
+    }
+
+    public static int Exponent(PackageTensor t, PackageOperator op) =>
+        t.Exponent ?? throw Invalid(op, $"tensor '{t.Name}' has no scale");
+
+    /// <summary>n = Qx + Qw − Qo; a negative shift is not a valid venus package.</summary>
+    public static int Shift(PackageOperator op, PackageTensor x, PackageTensor w, PackageTensor y)
+    {
+        int n = Exponent(x, op) + Exponent(w, op) - Exponent(y, op);
+        return n >= 0 ? n : throw Invalid(op, $"the output exponent {y.Exponent} exceeds input + weight exponents {x.Exponent} + {w.Exponent}");
+    }
+
+    public static void SameElements(PackageTensor a, PackageTensor b, PackageOperator op)
+    {
+        if (a.Elements != b.Elements) throw Invalid(op, $"'{a.Name}' has {a.Elements:N0} elements, '{b.Name}' {b.Elements:N0}");
+    }
+}

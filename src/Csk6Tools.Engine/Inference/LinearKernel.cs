@@ -1,0 +1,48 @@
+using Csk6Tools.Engine.Package;
+using Csk6Tools.Engine.Quant;
+
+namespace Csk6Tools.Engine.Inference;
+
+/// <summary>LinearInt: the weight is stored transposed [in, out]; y = sat8(rshift(x·W + b, Qx + Qw − Qo)).</summary>
+internal sealed class LinearKernel : IKernel
+{
+    private readonly PackageTensor _x, _w, _y;
+    private readonly PackageTensor? _bias;
+    private readonly int _in, _out, _rows, _shift;
+
+    public LinearKernel(PackageOperator op, ThinkerPackage package)
+    {
+        _x = KernelChecks.Int8(package, op.Inputs[0], op);
+        _w = KernelChecks.Int8(package, op.Inputs[1], op);
+        _y = KernelChecks.Int8(package, op.Outputs[0], op);
+        _bias = op.Inputs.Length > 2 ? package.Tensors[op.Inputs[2]] : null;
+        if (_w.Shape.Length != 2) throw KernelChecks.Invalid(op, "the weight must be 2-D [in, out]");
+        (_in, _out) = (_w.Shape[0], _w.Shape[1]);
+        if (_x.Elements % _in != 0) throw KernelChecks.Invalid(op, $"the input's {_x.Elements} elements are not rows of {_in}");
+        _rows = (int)(_x.Elements / _in);
+        if (_y.Elements != (long)_rows * _out) throw KernelChecks.Invalid(op, $"the output must have {_rows}×{_out} elements");
+        if (_bias is not null && (_bias.DType != ThinkerDType.Int32 || _bias.Elements != _out)) throw KernelChecks.Invalid(op, $"the bias must be {_out} int32 values");
+        _shift = KernelChecks.Shift(op, _x, _w, _y);
+    }
+
+    public void Run(TensorMemory memory)
+    {
+        ReadOnlySpan<sbyte> x = memory.Int8(_x), w = memory.Int8(_w);
+        ReadOnlySpan<int> bias = _bias is null ? default : memory.Int32(_bias);
+        Span<sbyte> y = memory.Int8(_y);
+        var acc = new int[_out];
+        for (int r = 0; r < _rows; r++)
+        {
+            if (bias.IsEmpty) Array.Clear(acc); else bias.CopyTo(acc);
+            var row = x.Slice(r * _in, _in);
+            for (int n = 0; n < _in; n++)
+            {
+                int v = row[n];
+                if (v == 0) continue;
+                var weights = w.Slice(n * _out, _out);
+                for (int l = 0; l < _out; l++) acc[l] += v * weights[l];
+            }
+            for (int l = 0; l < _out; l++) y[r * _out + l] = Int8Arithmetic.Requantize(acc[l], _shift, relu: false);
+        }
+    }
+}

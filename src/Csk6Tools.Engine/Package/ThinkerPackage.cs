@@ -1,0 +1,37 @@
+namespace Csk6Tools.Engine.Package;
+
+/// <summary>A thinker <c>model.bin</c> (label thinker10) as read from its bytes.</summary>
+public sealed class ThinkerPackage
+{
+    public const string Label = "thinker10";
+    public const int HeaderSize = 80;
+
+    public required PackageLayout Layout { get; init; }
+    /// <summary>v3 platform field: 0 venus, 1 mars, 2 arcs, 3 venusA (always 0 in v2).</summary>
+    public required int Platform { get; init; }
+    public required uint Crc { get; init; }
+    public required long TotalSize { get; init; }
+    public required IReadOnlyList<PackageMemory> Memories { get; init; }
+    public required IReadOnlyList<PackageTensor> Tensors { get; init; }
+    public required IReadOnlyList<PackageOperator> Operators { get; init; }
+    public required IReadOnlyList<PackageIO> Inputs { get; init; }
+    public required IReadOnlyList<PackageIO> Outputs { get; init; }
+    public required IReadOnlyList<PackageParameterBlob> ParameterBlobs { get; init; }
+    public required IReadOnlyList<PackageDma> Dma { get; init; }
+    /// <summary>The whole file; parameter blobs are read from it in place, as the runtime does.</summary>
+    public required ReadOnlyMemory<byte> Bytes { get; init; }
+
+    public string Runtime => Layout == PackageLayout.V2
+        ? "thinker v2.1.1 (test_thinker <input.bin> <model.bin> <output.bin> C H W Q)"
+        : "thinker 3.x (test_thinker <model.bin> <input.bin> <output.bin>)";
+
+    public string PlatformName => Platform switch { 0 => "venus", 1 => "mars", 2 => "arcs", 3 => "venusA", _ => $"platform {Platform}" };
+
+    public long MemoryNeed(MemoryKind kind) => Memories.Where(m => m.Kind == kind).Sum(m => m.Size);
+
+    public PackageTensor InputTensor => Tensors[Inputs[0].Tensor];
+    public PackageTensor OutputTensor => Tensors[Outputs[0].Tensor];
+
+    public static ThinkerPackage Read(string path) => PackageReader.Read(File.ReadAllBytes(path));
+    public static ThinkerPackage Read(byte[] bytes) => PackageReader.Read(bytes);
+}
