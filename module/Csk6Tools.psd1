@@ -13,6 +13,8 @@
         'New-Csk6ResNet'
         'Convert-ToDepthwise'
         'Get-ModelBudget'
+        'Get-Csk6Package'
+        'Invoke-Csk6Inference'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

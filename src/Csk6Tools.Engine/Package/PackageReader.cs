@@ -9,7 +9,7 @@ namespace Csk6Tools.Engine.Package;
 /// </summary>
 internal static class PackageReader
 {
-    public static ThinkerPackage Read(byte[] bytes)
+    public static ThinkerPackage Read(byte[] bytes, string? path)
     {
         var r = new Region(bytes, 0, bytes.Length, "file");
         if (bytes.Length < ThinkerPackage.HeaderSize)
@@ -47,7 +47,7 @@ internal static class PackageReader
         {
             Layout = layout, Platform = platform, Crc = crc, TotalSize = total,
             Memories = memories, Tensors = tensors, Operators = operators, Inputs = inputs, Outputs = outputs,
-            ParameterBlobs = blobs, Dma = dma, Bytes = bytes,
+            ParameterBlobs = blobs, Dma = dma, Bytes = bytes, Path = path,
         };
     }
 

@@ -20,6 +20,13 @@ public sealed class ThinkerPackage
     public required IReadOnlyList<PackageDma> Dma { get; init; }
     /// <summary>The whole file; parameter blobs are read from it in place, as the runtime does.</summary>
     public required ReadOnlyMemory<byte> Bytes { get; init; }
+    /// <summary>The file it was read from, if any.</summary>
+    public string? Path { get; init; }
+
+    public long PsramBytes => MemoryNeed(MemoryKind.Psram);
+    public long ShareMemBytes => MemoryNeed(MemoryKind.ShareMem);
+    /// <summary>Operator counts by type, most frequent first: "110 Conv2dInt, 10 iqCat, …".</summary>
+    public string OperatorSummary => string.Join(", ", Operators.GroupBy(o => o.Type).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}"));
 
     public string Runtime => Layout == PackageLayout.V2
         ? "thinker v2.1.1 (test_thinker <input.bin> <model.bin> <output.bin> C H W Q)"
@@ -32,6 +39,6 @@ public sealed class ThinkerPackage
     public PackageTensor InputTensor => Tensors[Inputs[0].Tensor];
     public PackageTensor OutputTensor => Tensors[Outputs[0].Tensor];
 
-    public static ThinkerPackage Read(string path) => PackageReader.Read(File.ReadAllBytes(path));
-    public static ThinkerPackage Read(byte[] bytes) => PackageReader.Read(bytes);
+    public static ThinkerPackage Read(string path) => PackageReader.Read(File.ReadAllBytes(path), path);
+    public static ThinkerPackage Read(byte[] bytes) => PackageReader.Read(bytes, null);
 }

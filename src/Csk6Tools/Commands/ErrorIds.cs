@@ -8,4 +8,8 @@ internal static class ErrorIds
     public const string InvalidWidth = nameof(InvalidWidth);
     public const string InvalidArgument = nameof(InvalidArgument);
     public const string InvalidGraph = nameof(InvalidGraph);
+    public const string PathNotFound = nameof(PathNotFound);
+    public const string PathNotFileSystem = nameof(PathNotFileSystem);
+    public const string PackageExpected = nameof(PackageExpected);
+    public const string FileExists = nameof(FileExists);
 }

@@ -1,0 +1,101 @@
+using System.Management.Automation;
+
+namespace Csk6Tools.Commands;
+
+/// <summary>Paths through the PowerShell provider (relative to the current location, PSDrives), FileSystem only.</summary>
+internal static class FilePaths
+{
+    /// <summary>Existing files: wildcards expand unless <paramref name="literal"/>; each failure is a non-terminating error.</summary>
+    public static IEnumerable<string> ResolveExisting(PSCmdlet cmdlet, string path, bool literal)
+    {
+        List<string> found = [];
+        try
+        {
+            if (literal)
+            {
+                string file = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+                RequireFileSystem(provider, path);
+                if (!File.Exists(file)) throw new ItemNotFoundException($"Cannot find the file '{path}'.");
+                found.Add(file);
+            }
+            else
+            {
+                var files = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
+                RequireFileSystem(provider, path);
+                found.AddRange(files.Where(File.Exists));
+                if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(path))
+                    throw new ItemNotFoundException($"Cannot find the file '{path}'.");
+            }
+        }
+        catch (ItemNotFoundException e)
+        {
+            cmdlet.WriteError(new ErrorRecord(e, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+        }
+        catch (NotSupportedException e)
+        {
+            cmdlet.WriteError(new ErrorRecord(e, ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, path));
+        }
+        return found;
+    }
+
+    /// <summary>One existing file, or a terminating error.</summary>
+    public static string ResolveSingle(PSCmdlet cmdlet, string path)
+    {
+        try
+        {
+            string file = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+            RequireFileSystem(provider, path);
+            return File.Exists(file) ? file : throw new ItemNotFoundException($"Cannot find the file '{path}'.");
+        }
+        catch (ItemNotFoundException e)
+        {
+            cmdlet.ThrowTerminatingError(new ErrorRecord(e, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+        }
+        catch (NotSupportedException e)
+        {
+            cmdlet.ThrowTerminatingError(new ErrorRecord(e, ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, path));
+        }
+        return null!;
+    }
+
+    /// <summary>A file to write (it need not exist; its folder must).</summary>
+    public static string ResolveOutput(PSCmdlet cmdlet, string path)
+    {
+        string file;
+        try
+        {
+            file = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+            RequireFileSystem(provider, path);
+        }
+        catch (NotSupportedException e)
+        {
+            cmdlet.ThrowTerminatingError(new ErrorRecord(e, ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, path));
+            return null!;
+        }
+        string? folder = System.IO.Path.GetDirectoryName(file);
+        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+            cmdlet.ThrowTerminatingError(new ErrorRecord(new DirectoryNotFoundException($"The folder '{folder}' does not exist."), ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+        return file;
+    }
+
+    /// <summary>Writes through a temporary file in the same folder, then moves it into place: never a half-written file.</summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
+    {
+        string temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path) ?? ".", $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write)) stream.Write(bytes);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private static void RequireFileSystem(ProviderInfo provider, string path)
+    {
+        if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+            throw new NotSupportedException($"'{path}' is on the {provider.Name} provider; a file system path is needed.");
+    }
+}

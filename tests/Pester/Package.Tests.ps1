@@ -1,0 +1,99 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:v2 = Join-Path $Fixtures 'resnet18_v2_model.bin'
+    $script:v3 = Join-Path $Fixtures 'resnet18_v3_model.bin'
+    $script:apple = Join-Path $Fixtures 'apple_input_q6.bin'
+}
+
+Describe 'Get-Csk6Package' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../../../shared/fixtures/thinker-demo'))) {
+    It 'reads LISTENAI''s v2 package' {
+        $p = Get-Csk6Package $v2
+        $p.Layout | Should -Be 'V2'
+        $p.TotalSize | Should -Be 2932416
+        $p.PsramBytes | Should -Be 2875136
+        $p.ShareMemBytes | Should -Be 384752
+        $p.Tensors.Count | Should -Be 350
+        $p.Operators.Count | Should -Be 139
+        $p.OperatorSummary | Should -Match '^110 Conv2dInt, 10 iqCat'
+        $p.Runtime | Should -Match 'v2\.1\.1'
+    }
+
+    It 'tells the v3 layout apart and says which runtime it needs' {
+        $p = Get-Csk6Package -LiteralPath $v3
+        $p.Layout | Should -Be 'V3'
+        $p.Runtime | Should -Match '3\.x'
+    }
+
+    It 'takes files from Get-ChildItem and expands wildcards' {
+        @(Get-ChildItem (Join-Path $Fixtures 'resnet18_v*_model.bin') | Get-Csk6Package).Layout | Should -Be @('V2', 'V3')
+        @(Get-Csk6Package (Join-Path $Fixtures 'resnet18_v*_model.bin')).Count | Should -Be 2
+    }
+
+    It 'formats as a list with the memory and the operators' {
+        $text = Get-Csk6Package $v2 | Out-String
+        $text | Should -Match 'ShareMemBytes\s*:\s*384,752'
+        $text | Should -Match 'Operators\s*:\s*139: 110 Conv2dInt'
+        (Get-Csk6Package $v2).Tensors | Select-Object -First 2 | Out-String | Should -Match 'input\s+ShareMem'
+    }
+
+    It 'reports a damaged file with a stable error id and goes on' {
+        $bad = Join-Path $TestDrive 'bad.bin'
+        $bytes = [IO.File]::ReadAllBytes($v2); $bytes[100000] = $bytes[100000] -bxor 1
+        [IO.File]::WriteAllBytes($bad, $bytes)
+        $out = Get-Csk6Package $bad, $v2 -ErrorVariable errs -ErrorAction SilentlyContinue
+        @($out).Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'PackageCrcMismatch,Csk6Tools.Commands.GetCsk6PackageCommand'
+        $errs[0].Exception.Message | Should -Match 'bad\.bin.*CRC-24'
+        [IO.File]::WriteAllBytes($bad, [byte[]](1..10))
+        { Get-Csk6Package $bad -ErrorAction Stop } | Should -Throw -ErrorId 'PackageTruncated,Csk6Tools.Commands.GetCsk6PackageCommand'
+        { Get-Csk6Package (Join-Path $TestDrive 'missing.bin') -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,Csk6Tools.Commands.GetCsk6PackageCommand'
+    }
+}
+
+Describe 'Invoke-Csk6Inference' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../../../shared/fixtures/thinker-demo'))) {
+    It 'predicts apple for the tutorial''s input, as test_thinker did' {
+        $r = Invoke-Csk6Inference -Package $v2 -InputPath $apple
+        $r.Index | Should -Be 0
+        $r.Label | Should -Be 'apple'
+        $r.Logit | Should -Be 91
+        $r.Exponent | Should -Be 4
+        $r.Top.Count | Should -Be 5
+        $r.Logits.Count | Should -Be 100
+    }
+
+    It 'appends the raw output as test_thinker does, byte for byte' {
+        $out = Join-Path $TestDrive 'output.bin'
+        Invoke-Csk6Inference $v2 $apple -OutFile $out | Out-Null
+        [IO.File]::ReadAllBytes($out) | Should -Be ([IO.File]::ReadAllBytes((Join-Path $Fixtures 'apple_output_q4.bin')))
+        Invoke-Csk6Inference $v2 $apple -OutFile $out | Out-Null
+        (Get-Item $out).Length | Should -Be 200
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $out = Join-Path $TestDrive 'whatif.bin'
+        Invoke-Csk6Inference $v2 $apple -OutFile $out -WhatIf | Out-Null
+        Test-Path $out | Should -BeFalse
+    }
+
+    It 'runs every piped input with one package object; zeros give cloud' {
+        $zeros = Join-Path $TestDrive 'zeros.bin'
+        [IO.File]::WriteAllBytes($zeros, [byte[]]::new(3072))
+        $package = Get-Csk6Package $v3
+        $r = Get-Item $apple, $zeros | Invoke-Csk6Inference -Package $package
+        $r.Label | Should -Be @('apple', 'cloud')
+        $r[1].Logit | Should -Be 58
+    }
+
+    It 'refuses an input of the wrong size with a stable id' {
+        $short = Join-Path $TestDrive 'short.bin'
+        [IO.File]::WriteAllBytes($short, [byte[]]::new(3000))
+        Invoke-Csk6Inference $v2 $short -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -Be 'EngineInputSize,Csk6Tools.Commands.InvokeCsk6InferenceCommand'
+        $errs[0].Exception.Message | Should -Match '3,000 bytes.*3,072'
+    }
+
+    It 'refuses a non-package with a terminating error' {
+        { Invoke-Csk6Inference -Package $apple -InputPath $apple } | Should -Throw -ErrorId 'PackageNotThinker,Csk6Tools.Commands.InvokeCsk6InferenceCommand'
+        { Invoke-Csk6Inference -Package 42 -InputPath $apple } | Should -Throw -ErrorId 'PackageExpected,Csk6Tools.Commands.InvokeCsk6InferenceCommand'
+    }
+}
