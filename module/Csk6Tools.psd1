@@ -13,6 +13,7 @@
         'New-Csk6ResNet'
         'Convert-ToDepthwise'
         'Get-ModelBudget'
+        'Import-Csk6Dataset'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -32,6 +32,8 @@ public sealed class DatasetSplit
     }
     private readonly int[]? _coarseLabels;
 
+    public override string ToString() => $"{Count} images of {Channels}×{Height}×{Width}";
+
     /// <summary>A split with no images, of the given shape.</summary>
     public static DatasetSplit Empty(int channels, int height, int width) => new([], [], channels, height, width);
 

@@ -8,4 +8,6 @@ internal static class ErrorIds
     public const string InvalidWidth = nameof(InvalidWidth);
     public const string InvalidArgument = nameof(InvalidArgument);
     public const string InvalidGraph = nameof(InvalidGraph);
+    /// <summary>A data set file that the operating system cannot read (permissions, I/O error); format errors carry the engine's DatasetErrorIds.</summary>
+    public const string DatasetReadFailed = nameof(DatasetReadFailed);
 }
