@@ -15,6 +15,7 @@
         'Get-ModelBudget'
         'Get-Csk6Package'
         'Invoke-Csk6Inference'
+        'Import-Csk6Dataset'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -18,6 +18,35 @@ public sealed class DatasetSplit
     public int Count => Labels.Length;
     public int ImageBytes => Channels * Height * Width;
     public ReadOnlySpan<byte> Image(int index) => Images.AsSpan(index * ImageBytes, ImageBytes);
+
+    /// <summary>CIFAR-100's superclass of each image (indexes <see cref="Dataset.CoarseClasses"/>); null for other data sets.</summary>
+    public int[]? CoarseLabels
+    {
+        get => _coarseLabels;
+        init
+        {
+            if (value is not null && value.Length != Labels.Length)
+                throw new ArgumentException($"{Labels.Length} labels need as many coarse labels, got {value.Length}.");
+            _coarseLabels = value;
+        }
+    }
+    private readonly int[]? _coarseLabels;
+
+    public override string ToString() => $"{Count} images of {Channels}×{Height}×{Width}";
+
+    /// <summary>A split with no images, of the given shape.</summary>
+    public static DatasetSplit Empty(int channels, int height, int width) => new([], [], channels, height, width);
+
+    /// <summary>The first <paramref name="count"/> images (all of them when there are fewer).</summary>
+    public DatasetSplit Take(int count)
+    {
+        if (count >= Count) return this;
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return new DatasetSplit(Images[..(count * ImageBytes)], Labels[..count], Channels, Height, Width)
+        {
+            CoarseLabels = CoarseLabels?[..count],
+        };
+    }
 }
 
 /// <summary>
@@ -33,6 +62,9 @@ public sealed class Dataset
     public required DatasetSplit Test { get; init; }
     public required float[] Mean { get; init; }
     public required float[] Std { get; init; }
+
+    /// <summary>CIFAR-100's 20 superclass names, which <see cref="DatasetSplit.CoarseLabels"/> index; null for other data sets.</summary>
+    public string[]? CoarseClasses { get; init; }
 
     public int Channels => Train.Channels;
     public int Height => Train.Height;

@@ -12,4 +12,6 @@ internal static class ErrorIds
     public const string PathNotFileSystem = nameof(PathNotFileSystem);
     public const string PackageExpected = nameof(PackageExpected);
     public const string FileExists = nameof(FileExists);
+    /// <summary>A data set file that the operating system cannot read (permissions, I/O error); format errors carry the engine's DatasetErrorIds.</summary>
+    public const string DatasetReadFailed = nameof(DatasetReadFailed);
 }

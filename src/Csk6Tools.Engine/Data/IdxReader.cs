@@ -1,0 +1,63 @@
+namespace Csk6Tools.Engine.Data;
+
+/// <summary>
+/// A folder of IDX files as MNIST and Fashion-MNIST ship them: train-images-idx3-ubyte, train-labels-idx1-ubyte,
+/// t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (or with ".idx3-ubyte"), each raw or .gz.
+/// </summary>
+internal static class IdxReader
+{
+    private const string TrainPrefix = "train", TestPrefix = "t10k";
+
+    public static bool Holds(string folder) => Find(folder, TrainPrefix, "images", 3) is not null || Find(folder, TestPrefix, "images", 3) is not null;
+
+    /// <summary>Reads the folder; without <paramref name="classes"/> the folder's name decides between Fashion-MNIST and MNIST.</summary>
+    public static DatasetParts Read(string folder, DatasetLoadOptions options, CancellationToken cancel,
+        string? name = null, string[]? classes = null)
+    {
+        bool fashion = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)).Contains("fashion", StringComparison.OrdinalIgnoreCase);
+        name ??= fashion ? "Fashion-MNIST" : "MNIST";
+        classes ??= fashion ? FashionMnist.Classes : Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray();
+
+        var train = options.Splits.HasFlag(DatasetSplits.Train) ? ReadSplit(folder, TrainPrefix, options, classes, cancel) : null;
+        var test = options.Splits.HasFlag(DatasetSplits.Test) ? ReadSplit(folder, TestPrefix, options, classes, cancel) : null;
+        var shape = train ?? test!;
+        if (train is not null && test is not null && (train.Height, train.Width) != (test.Height, test.Width))
+            throw new DatasetException(DatasetErrorIds.DatasetCountMismatch,
+                $"The training images in '{folder}' are {train.Height}×{train.Width} but the test images {test.Height}×{test.Width}.", folder);
+        return new DatasetParts(name, classes,
+            train ?? DatasetSplit.Empty(1, shape.Height, shape.Width), test ?? DatasetSplit.Empty(1, shape.Height, shape.Width));
+    }
+
+    private static DatasetSplit ReadSplit(string folder, string prefix, DatasetLoadOptions options, string[] classes, CancellationToken cancel)
+    {
+        var split = prefix == TrainPrefix ? DatasetSplits.Train : DatasetSplits.Test;
+        string imagesPath = Find(folder, prefix, "images", 3) ?? Missing(folder, prefix, "images", 3);
+        string labelsPath = Find(folder, prefix, "labels", 1) ?? Missing(folder, prefix, "labels", 1);
+        var (dims, images) = IdxFile.Read(imagesPath, IdxFile.ImagesMagic, options.CountFor(split), $"Reading {Path.GetFileName(imagesPath)}", options.Progress, cancel);
+        var (labelDims, labelBytes) = IdxFile.Read(labelsPath, IdxFile.LabelsMagic, options.CountFor(split), $"Reading {Path.GetFileName(labelsPath)}", options.Progress, cancel);
+        if (labelDims[0] != dims[0])
+            throw new DatasetException(DatasetErrorIds.DatasetCountMismatch,
+                $"'{imagesPath}' holds {dims[0]:N0} images but '{labelsPath}' {labelDims[0]:N0} labels (the count at byte offset 4 of each).", labelsPath, 4);
+
+        var labels = new int[labelBytes.Length];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labelBytes[i] >= classes.Length)
+                throw new DatasetException(DatasetErrorIds.LabelOutOfRange,
+                    $"'{labelsPath}' has label {labelBytes[i]} at byte offset {8 + i:N0}, but there are only {classes.Length} classes (0–{classes.Length - 1}).",
+                    labelsPath, 8 + i);
+            labels[i] = labelBytes[i];
+        }
+        return new DatasetSplit(images, labels, 1, dims[1], dims[2]);
+    }
+
+    private static string? Find(string folder, string prefix, string kind, int dimensions)
+    {
+        string[] names = [$"{prefix}-{kind}-idx{dimensions}-ubyte", $"{prefix}-{kind}.idx{dimensions}-ubyte"];
+        return names.SelectMany(n => new[] { n, n + ".gz" }).Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists);
+    }
+
+    private static string Missing(string folder, string prefix, string kind, int dimensions)
+        => throw new DatasetException(DatasetErrorIds.DatasetFileNotFound,
+            $"'{folder}' has no {prefix}-{kind}-idx{dimensions}-ubyte (or .gz) file.", Path.Combine(folder, $"{prefix}-{kind}-idx{dimensions}-ubyte"));
+}
