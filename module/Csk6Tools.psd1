@@ -15,6 +15,7 @@
         'Get-ModelBudget'
         'Get-Csk6Package'
         'Invoke-Csk6Inference'
+        'ConvertTo-Csk6Input'
         'Import-Csk6Dataset'
     )
     FunctionsToExport    = @()

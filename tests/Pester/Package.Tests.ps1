@@ -97,3 +97,57 @@ Describe 'Invoke-Csk6Inference' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot 
         { Invoke-Csk6Inference -Package 42 -InputPath $apple } | Should -Throw -ErrorId 'PackageExpected,Csk6Tools.Commands.InvokeCsk6InferenceCommand'
     }
 }
+
+Describe 'ConvertTo-Csk6Input' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../../../shared/fixtures/thinker-demo'))) {
+    BeforeAll { $script:jpg = Join-Path $Fixtures 'apple.jpg' }
+
+    It 'writes the tutorial input, close to the reference and clamped where it wrapped' {
+        $out = Join-Path $TestDrive 'apple.bin'
+        $r = ConvertTo-Csk6Input -Path $jpg -Package $v2 -OutFile $out
+        $r.Path | Should -Be $out
+        $r.OutOfRange | Should -BeGreaterThan 400
+        $signed = { param($bytes) foreach ($b in $bytes) { if ($b -ge 128) { $b - 256 } else { [int]$b } } }
+        $ours = @(& $signed ([IO.File]::ReadAllBytes($out)))
+        $ref = @(& $signed ([IO.File]::ReadAllBytes($apple)))
+        $ours.Count | Should -Be 3072
+        $close = 0; for ($i = 0; $i -lt 3072; $i++) { if ([math]::Abs($ours[$i] - $ref[$i]) -le 1 -or ($ref[$i] -lt -120 -and $ours[$i] -eq 127)) { $close++ } }
+        $close | Should -BeGreaterOrEqual 3040
+        ($ours | Measure-Object -Maximum).Maximum | Should -Be 127
+    }
+
+    It 'wraps like the reference script with -Overflow Wrap' {
+        $r = ConvertTo-Csk6Input $jpg -Overflow Wrap
+        @($r.Bytes | Where-Object { $_ -ge 128 -and $_ -le 130 }).Count | Should -BeGreaterThan 400
+    }
+
+    It 'refuses to overwrite without -Force and writes nothing with -WhatIf' {
+        $out = Join-Path $TestDrive 'exists.bin'
+        Set-Content $out 'x'
+        ConvertTo-Csk6Input $jpg -OutFile $out -ErrorVariable errs -ErrorAction SilentlyContinue | Out-Null
+        $errs[0].FullyQualifiedErrorId | Should -Be 'FileExists,Csk6Tools.Commands.ConvertToCsk6InputCommand'
+        (Get-Item $out).Length | Should -BeLessThan 10
+        ConvertTo-Csk6Input $jpg -OutFile $out -Force | Out-Null
+        (Get-Item $out).Length | Should -Be 3072
+        $new = Join-Path $TestDrive 'whatif.bin'
+        ConvertTo-Csk6Input $jpg -OutFile $new -WhatIf | Out-Null
+        Test-Path $new | Should -BeFalse
+    }
+
+    It 'gives a clear error for a file that is not an image and for an oversized image' {
+        $fake = Join-Path $TestDrive 'fake.jpg'
+        Set-Content $fake 'not a jpeg'
+        ConvertTo-Csk6Input $fake -ErrorVariable errs -ErrorAction SilentlyContinue | Out-Null
+        $errs[0].FullyQualifiedErrorId | Should -Be 'InvalidImage,Csk6Tools.Commands.ConvertToCsk6InputCommand'
+        ConvertTo-Csk6Input $jpg -MaxPixels 1000 -ErrorVariable errs2 -ErrorAction SilentlyContinue | Out-Null
+        $errs2[0].FullyQualifiedErrorId | Should -Be 'ImageTooLarge,Csk6Tools.Commands.ConvertToCsk6InputCommand'
+    }
+
+    It 'pipes into Invoke-Csk6Inference, and the engine takes the photo directly too' {
+        (ConvertTo-Csk6Input $jpg | Invoke-Csk6Inference -Package $v2).Label | Should -Be 'apple'
+        (Invoke-Csk6Inference $v2 $jpg).Label | Should -Be 'apple'
+    }
+
+    It 'needs the normalization of a 1-channel input' {
+        { ConvertTo-Csk6Input $jpg -Mean 0.5 -Std 0.5 } | Should -Throw -ErrorId 'InvalidArgument,Csk6Tools.Commands.ConvertToCsk6InputCommand'
+    }
+}

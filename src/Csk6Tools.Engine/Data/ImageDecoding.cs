@@ -33,7 +33,7 @@ internal static class ImageDecoding
     {
         using var image = Guard(path, () => Image.Load<Rgb24>(FirstFrameOnly, path));
         if (image.Width != width || image.Height != height)
-            image.Mutate(x => x.Resize(width, height));
+            image.Mutate(x => x.Resize(width, height, KnownResamplers.Triangle)); // bilinear with antialiasing, as PIL and torchvision resize
         int plane = width * height;
         var rgb = new byte[3 * plane];
         bool gray = true;

@@ -6,6 +6,10 @@ public sealed record ClassScore(int Index, string Label, double Probability, int
 /// <summary>What a classifier package output means: argmax (first maximum wins, as test_thinker), top-k, raw logits.</summary>
 public sealed record Prediction(string? Input, int Index, string Label, double Probability, int Logit, IReadOnlyList<ClassScore> Top, sbyte[] Logits, int Exponent)
 {
+    /// <summary>The true class when the input came from a labelled data set.</summary>
+    public int? Expected { get; init; }
+    public bool? Correct => Expected is int e ? e == Index : null;
+
     /// <summary>Builds a prediction from int8 logits at exponent <paramref name="exponent"/>; labels default to the class index.</summary>
     public static Prediction From(string? input, ReadOnlySpan<byte> output, int exponent, IReadOnlyList<string>? labels, int top)
     {

@@ -1,33 +1,61 @@
 using System.Management.Automation;
 using Csk6Tools.Engine.Data;
+using Csk6Tools.Engine.Imaging;
 using Csk6Tools.Engine.Inference;
 using Csk6Tools.Engine.Package;
 
 namespace Csk6Tools.Commands;
 
-/// <summary>Invoke-Csk6Inference: runs a package on the host with the chip's int8 arithmetic, on input.bin files.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "Csk6Inference", SupportsShouldProcess = true, DefaultParameterSetName = InputSet)]
+/// <summary>Invoke-Csk6Inference: runs a package on the host with the chip's int8 arithmetic, on input.bin files, images or a data set.</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "Csk6Inference", SupportsShouldProcess = true)]
 [OutputType(typeof(Prediction))]
 public sealed class InvokeCsk6InferenceCommand : PSCmdlet
 {
     private const string InputSet = "InputPath";
+    private const string PreparedSet = "InputObject";
+    private const string DatasetSet = "Dataset";
 
     private Int8Engine _engine = null!;
     private IReadOnlyList<string>? _labels;
     private string? _outFile;
+    private InputSpec? _imageSpec;
 
     /// <summary>The package: a model.bin path or an object from Get-Csk6Package.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNull]
     public object Package { get; set; } = null!;
 
-    /// <summary>Raw input tensors (input.bin: the package's input bytes, int8 NCHW at its input exponent).</summary>
+    /// <summary>Raw input tensors (input.bin) or images (preprocessed as ConvertTo-Csk6Input does).</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = InputSet, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] InputPath { get; set; } = [];
 
-    /// <summary>Class names in output order; CIFAR-100's for a 100-class output by default, else the index.</summary>
+    /// <summary>Inputs from ConvertTo-Csk6Input.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PreparedSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public PreparedInput[] InputObject { get; set; } = [];
+
+    /// <summary>A data set from Import-Csk6Dataset: its test images are run and each prediction carries the true class.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DatasetSet)]
+    [ValidateNotNull]
+    public Dataset? Dataset { get; set; }
+
+    /// <summary>How many test images of the data set to run (all by default).</summary>
+    [Parameter(ParameterSetName = DatasetSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int Count { get; set; } = int.MaxValue;
+
+    /// <summary>Per-channel mean for images; the data set's, else CIFAR-100's.</summary>
+    [Parameter]
+    public float[]? Mean { get; set; }
+
+    /// <summary>Per-channel standard deviation for images; the data set's, else CIFAR-100's.</summary>
+    [Parameter]
+    public float[]? Std { get; set; }
+
+    /// <summary>Class names in output order; the data set's, CIFAR-100's for a 100-class output, else the index.</summary>
     [Parameter]
     public string[]? Label { get; set; }
 
@@ -52,23 +80,78 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         {
             ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.NotImplemented, package));
         }
-        catch (PackageFormatException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, package));
-        }
-        _labels = Label ?? (package.OutputTensor.Elements == 100 ? Cifar100.FineLabels : null);
+        _labels = Label ?? Dataset?.Classes ?? (package.OutputTensor.Elements == 100 ? Cifar100.FineLabels : null);
         if (OutFile is not null) _outFile = FilePaths.ResolveOutput(this, OutFile);
         WriteVerbose($"Package {package.Path ?? "(in memory)"}: input {string.Join("×", package.InputTensor.Shape)} {package.InputTensor.DType} at Q{package.InputTensor.Exponent}, output {package.OutputTensor.Elements} values at Q{package.OutputTensor.Exponent}.");
     }
 
     protected override void ProcessRecord()
     {
-        foreach (var path in InputPath)
-            foreach (var file in FilePaths.ResolveExisting(this, path, literal: false))
-                Run(file, File.ReadAllBytes(file));
+        switch (ParameterSetName)
+        {
+            case PreparedSet:
+                foreach (var input in InputObject) Run(input.Source, input.Bytes);
+                break;
+            case DatasetSet:
+                RunDataset(Dataset!);
+                break;
+            default:
+                foreach (var path in InputPath)
+                    foreach (var file in FilePaths.ResolveExisting(this, path, literal: false))
+                        RunFile(file);
+                break;
+        }
     }
 
-    private void Run(string source, byte[] input)
+    private void RunFile(string file)
+    {
+        if (!InputPreprocessor.IsImageFile(file))
+        {
+            Run(file, File.ReadAllBytes(file));
+            return;
+        }
+        try
+        {
+            Run(file, InputPreprocessor.FromFile(file, ImageSpec(Mean, Std)).Bytes);
+        }
+        catch (DatasetException e)
+        {
+            WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, file));
+        }
+    }
+
+    private void RunDataset(Dataset dataset)
+    {
+        var test = dataset.Test;
+        var spec = ImageSpec(Mean ?? dataset.Mean, Std ?? dataset.Std);
+        if (test.Height != spec.Height || test.Width != spec.Width)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The data set's images are {test.Height}×{test.Width}; the package expects {spec.Height}×{spec.Width}."), ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, dataset));
+        int count = Math.Min(Count, test.Count);
+        var progress = new ProgressRecord(1, "Invoke-Csk6Inference", $"{dataset.Name}: {count:N0} test images");
+        for (int i = 0; i < count; i++)
+        {
+            if (i % 50 == 0) { progress.PercentComplete = 100 * i / count; WriteProgress(progress); }
+            var input = InputPreprocessor.FromPlanar($"{dataset.Name} test {i}", test.Image(i), test.Channels, spec, OverflowMode.Saturate);
+            Run(input.Source, input.Bytes, test.Labels[i]);
+        }
+        progress.RecordType = ProgressRecordType.Completed;
+        WriteProgress(progress);
+    }
+
+    private InputSpec ImageSpec(float[]? mean, float[]? std)
+    {
+        try
+        {
+            return _imageSpec ??= InputSpec.For(_engine.Package, mean, std);
+        }
+        catch (ArgumentException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, _engine.Package));
+            return null!;
+        }
+    }
+
+    private void Run(string source, byte[] input, int? expected = null)
     {
         byte[] output;
         try
@@ -82,6 +165,6 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         }
         if (_outFile is not null && ShouldProcess(_outFile, $"Append {output.Length} output bytes"))
             using (var stream = new FileStream(_outFile, FileMode.Append, FileAccess.Write)) stream.Write(output);
-        WriteObject(Prediction.From(source, output, _engine.OutputTensor.Exponent ?? 0, _labels, Top));
+        WriteObject(Prediction.From(source, output, _engine.OutputTensor.Exponent ?? 0, _labels, Top) with { Expected = expected });
     }
 }

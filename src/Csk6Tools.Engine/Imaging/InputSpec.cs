@@ -1,0 +1,35 @@
+using Csk6Tools.Engine.Data;
+using Csk6Tools.Engine.Package;
+
+namespace Csk6Tools.Engine.Imaging;
+
+/// <summary>What a package's input expects: C×H×W int8 at exponent Q, after per-channel normalization of [0, 1] pixels.</summary>
+public sealed record InputSpec(int Channels, int Height, int Width, int Exponent, float[] Mean, float[] Std)
+{
+    /// <summary>CIFAR-100's 3×32×32 at Q6 with its training-set normalization: the tutorial's input.bin.</summary>
+    public static InputSpec Cifar100 { get; } = new(3, 32, 32, 6, [.. Data.Cifar100.Mean], [.. Data.Cifar100.Std]);
+
+    /// <summary>The input of a package (shape and exponent); normalization from the caller, CIFAR-100's for RGB by default.</summary>
+    public static InputSpec For(ThinkerPackage package, float[]? mean = null, float[]? std = null)
+    {
+        var t = package.InputTensor;
+        if (t.Shape.Length != 4 || t.Shape[0] != 1 || t.DType != ThinkerDType.Int8)
+            throw new ArgumentException($"The package's input '{t.Name}' is {t.DType} ({string.Join("×", t.Shape)}), not an int8 1×C×H×W image tensor.");
+        return Create(t.Shape[1], t.Shape[2], t.Shape[3], t.Exponent ?? 0, mean, std);
+    }
+
+    public static InputSpec Create(int channels, int height, int width, int exponent, float[]? mean, float[]? std)
+    {
+        if (channels is not (1 or 3)) throw new ArgumentException($"An image input has 1 or 3 channels, not {channels}.");
+        if (mean is null && std is null && channels != 3)
+            throw new ArgumentException("CIFAR-100's normalization is for RGB: give the mean and standard deviation of this 1-channel input.");
+        mean ??= [.. Data.Cifar100.Mean];
+        std ??= [.. Data.Cifar100.Std];
+        if (mean.Length != channels || std.Length != channels)
+            throw new ArgumentException($"The input has {channels} channel(s): give {channels} mean and {channels} std value(s), not {mean.Length} and {std.Length}.");
+        if (std.Any(s => !(s > 0))) throw new ArgumentException("Standard deviations must be positive.");
+        return new InputSpec(channels, height, width, exponent, mean, std);
+    }
+
+    public int Bytes => Channels * Height * Width;
+}
