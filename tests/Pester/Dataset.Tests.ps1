@@ -116,6 +116,27 @@ Describe 'Import-Csk6Dataset' {
         { Import-Csk6Dataset -Name Cifar5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,Csk6Tools.Commands.ImportCsk6DatasetCommand'
     }
 
+    It 'decodes and resizes an image folder with ImageSharp from the module folder' {
+        Add-Type -Path (Join-Path (Split-Path (Get-Module Csk6Tools).Path) 'SixLabors.ImageSharp.dll')
+        $grey = [SixLabors.ImageSharp.PixelFormats.Rgb24]::new(60, 60, 60)
+        foreach ($class in 'bag', 'shoe') {
+            $dir = New-Item -ItemType Directory (Join-Path $TestDrive "photos/$class") -Force
+            foreach ($i in 1..5) {
+                $image = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgb24]]::new(10 * $i, 8, $grey)
+                try { [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, (Join-Path $dir "$i.png")) } finally { $image.Dispose() }
+            }
+        }
+        $d = Import-Csk6Dataset (Join-Path $TestDrive 'photos') -Size 12
+        $d.Name | Should -Be 'photos'
+        $d.Classes | Should -Be @('bag', 'shoe')
+        "$($d.Channels)×$($d.Height)×$($d.Width)" | Should -Be '1×12×12'
+        $d.Train.Count | Should -Be 8
+        $d.Test.Count | Should -Be 2
+        $d.Train.Labels | Should -Be @(0, 1, 0, 1, 0, 1, 0, 1)
+        $d.Train.Images | Select-Object -Unique | Should -Be 60
+        (Import-Csk6Dataset (Join-Path $TestDrive 'photos') -Channels 3 -TrainCount 2).Channels | Should -Be 3
+    }
+
     It 'reads Debian''s Fashion-MNIST by name' {
         if (-not $fashionInstalled) { Set-ItResult -Skipped -Because 'Debian''s dataset-fashion-mnist package is not installed (CI installs it)'; return }
         $d = Import-Csk6Dataset -Name FashionMnist -MaxCount 500

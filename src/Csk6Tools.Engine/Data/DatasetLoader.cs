@@ -7,6 +7,8 @@ public static class DatasetLoader
     {
         if (options.Channels is not (null or 1 or 3))
             throw new ArgumentException($"Channels must be 1 (grey-scale) or 3 (RGB), got {options.Channels}.", nameof(options));
+        if (options.TestFraction is < 0 or >= 1 or double.NaN)
+            throw new ArgumentException($"TestFraction must be at least 0 and below 1, got {options.TestFraction}.", nameof(options));
         if (File.Exists(folder))
             folder = Path.GetDirectoryName(Path.GetFullPath(folder))!;
         if (!Directory.Exists(folder))

@@ -50,8 +50,11 @@ internal static class IdxFile
             int read = DataFiles.ReadAtMost(stream, path, data.AsSpan(done, want));
             done += read;
             if (read < want)
+            {
+                string items = dims.Length == 1 ? "labels" : $"items of {string.Join("×", dims.Skip(1))} bytes";
                 throw Truncated(path, header.Length + done,
-                    $"the {dims[0]:N0} items of {string.Join("×", dims.Skip(1).DefaultIfEmpty(1))} bytes its header promises ({dims[0] * itemBytes:N0} bytes after the header)");
+                    $"the {dims[0]:N0} {items} its header promises ({dims[0] * itemBytes:N0} bytes after the header)");
+            }
             progress?.Report(new DatasetProgress(activity, done / itemBytes, count));
         }
         return (dims, data);
