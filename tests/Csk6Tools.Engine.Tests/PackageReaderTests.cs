@@ -88,3 +88,21 @@ public class PackageReaderTests
 
     private static PackageFormatException Fail(byte[] bytes) => Assert.Throws<PackageFormatException>(() => ThinkerPackage.Read(bytes));
 }
+
+public class PackageWriterTests
+{
+    [SkippableFact]
+    public void RewritesLISTENAIsPackageByteForByte()
+    {
+        var original = File.ReadAllBytes(Fixtures.Path("resnet18_v2_model.bin"));
+        var rewritten = PackageWriter.Write(PackageContent.From(ThinkerPackage.Read(original)));
+        Assert.Equal(original.Length, rewritten.Length);
+        int first = Enumerable.Range(0, original.Length).FirstOrDefault(i => original[i] != rewritten[i], -1);
+        Assert.True(first < 0, $"first difference at byte {first}");
+    }
+
+    [Theory]
+    [InlineData("conv1.0.weight", "conv1.0.weight")]
+    [InlineData("conv5_x.1.residual_function.3.pointwise.weight_Conv2dInt_59Conv2dInt_380_6", "dual_function.3.pointwise.weight_Conv2dInt_59Conv2dInt_380_6")]
+    public void DebugNamesKeepTheLastSixtyCharacters(string name, string stored) => Assert.Equal(stored, PackageWriter.DebugName(name));
+}
