@@ -1,0 +1,1 @@
+namespace Csk6Tools.Training; internal static class Placeholder { }
