@@ -1,1 +1,0 @@
-namespace Csk6Tools.Training; internal static class Placeholder { }
