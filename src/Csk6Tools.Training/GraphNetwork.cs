@@ -120,7 +120,10 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
 
     private static string Safe(string name) => name.Replace('.', '_');
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => ForwardAll(input)[Graph.Outputs[0]];
+
+    /// <summary>Every node's output, by node name.</summary>
+    public Dictionary<string, Tensor> ForwardAll(Tensor input)
     {
         var values = new Dictionary<string, Tensor> { [Graph.Input.Name] = Mode == NetworkMode.Quantized ? QuantizeInput(input) : input };
         foreach (var node in Graph.Nodes.Skip(1))
@@ -128,7 +131,7 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
             var inputs = node.Inputs.Select(i => values[i]).ToList();
             values[node.Name] = Mode == NetworkMode.Quantized ? QuantizedLayer(node, inputs) : FloatLayer(node, inputs);
         }
-        return values[Graph.Outputs[0]];
+        return values;
     }
 
     private Tensor FloatLayer(Node node, List<Tensor> x) => node switch
