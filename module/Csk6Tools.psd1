@@ -13,6 +13,12 @@
         'New-Csk6ResNet'
         'Convert-ToDepthwise'
         'Get-ModelBudget'
+        'Invoke-ModelTraining'
+        'Invoke-ConstrainedTraining'
+        'Invoke-QuantTraining'
+        'Test-ModelAccuracy'
+        'Save-Csk6Model'
+        'Import-Csk6Model'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

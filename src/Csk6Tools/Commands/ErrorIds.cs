@@ -8,4 +8,13 @@ internal static class ErrorIds
     public const string InvalidWidth = nameof(InvalidWidth);
     public const string InvalidArgument = nameof(InvalidArgument);
     public const string InvalidGraph = nameof(InvalidGraph);
+    public const string TrainingFailed = nameof(TrainingFailed);
+    public const string UnsupportedOperator = nameof(UnsupportedOperator);
+    public const string NativeRuntimeLoadFailed = nameof(NativeRuntimeLoadFailed);
+    public const string ModelFileCorrupt = nameof(ModelFileCorrupt);
+    public const string ModelFileForeign = nameof(ModelFileForeign);
+    public const string ModelFileNotFound = nameof(ModelFileNotFound);
+    public const string ModelFileExists = nameof(ModelFileExists);
+    public const string ModelFileWriteFailed = nameof(ModelFileWriteFailed);
+    public const string PathNotFileSystem = nameof(PathNotFileSystem);
 }
