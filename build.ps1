@@ -26,12 +26,12 @@ function Invoke-Build {
     Invoke-Native dotnet @('publish', "$root/src/Csk6Tools/Csk6Tools.csproj", '-c', $Configuration, '--nologo', '-v', 'quiet')
 }
 
-function Invoke-EngineTests {
-    $results = Join-Path $root 'out/TestResults'
+function Invoke-XunitTests([string] $Name) {
+    $results = Join-Path $root "out/TestResults/$Name"
     Remove-Item $results -Recurse -Force -ErrorAction Ignore
-    & dotnet test "$root/tests/Csk6Tools.Engine.Tests/Csk6Tools.Engine.Tests.csproj" -c $Configuration --nologo `
-        --logger 'trx;LogFileName=engine.trx' --logger 'console;verbosity=normal' --results-directory $results | Out-Host
-    $trx = Join-Path $results 'engine.trx'
+    & dotnet test "$root/tests/$Name/$Name.csproj" -c $Configuration --nologo `
+        --logger 'trx;LogFileName=results.trx' --logger 'console;verbosity=normal' --results-directory $results | Out-Host
+    $trx = Join-Path $results 'results.trx'
     if (-not (Test-Path $trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
     [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.total - [int]$counters.executed }
@@ -57,12 +57,14 @@ foreach ($t in $Task) {
         'Build' { Invoke-Build }
         'Test' {
             Invoke-Build
-            $engine = Invoke-EngineTests
+            $engine = Invoke-XunitTests 'Csk6Tools.Engine.Tests'
+            $training = Invoke-XunitTests 'Csk6Tools.Training.Tests'
             $pesterResult = Invoke-PesterTests
-            "xunit: $($engine.Passed) passed, $($engine.Failed) failed, $($engine.Skipped) skipped"
+            "xunit engine: $($engine.Passed) passed, $($engine.Failed) failed, $($engine.Skipped) skipped"
+            "xunit training: $($training.Passed) passed, $($training.Failed) failed, $($training.Skipped) skipped"
             "Pester: $($pesterResult.Passed) passed, $($pesterResult.Failed) failed, $($pesterResult.Skipped) skipped"
-            $failed = $engine.Failed + $pesterResult.Failed
-            "$($engine.Passed + $pesterResult.Passed) passed, $failed failed"
+            $failed = $engine.Failed + $training.Failed + $pesterResult.Failed
+            "$($engine.Passed + $training.Passed + $pesterResult.Passed) passed, $failed failed"
             if ($failed -gt 0) { exit 1 }
         }
         'Demo' {

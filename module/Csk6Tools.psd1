@@ -17,6 +17,12 @@
         'Invoke-Csk6Inference'
         'ConvertTo-Csk6Input'
         'Import-Csk6Dataset'
+        'Invoke-ModelTraining'
+        'Invoke-ConstrainedTraining'
+        'Invoke-QuantTraining'
+        'Test-ModelAccuracy'
+        'Save-Csk6Model'
+        'Import-Csk6Model'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -65,6 +65,29 @@ public static class Int8Arithmetic
         return (int)Math.Round(Math.Log2(Bound / running), MidpointRounding.ToEven);
     }
 
+    /// <summary>
+    /// iqAdd / iqCat output exponent: round(log2(127 / max)) of the batch (training) or of the running range (eval),
+    /// all-zero gives 8, limited to the smallest input exponent so no input needs a left shift (§7). linger applies
+    /// the limit at eval only; Csk6Tools applies it in training too, so training sees what the chip computes.
+    /// </summary>
+    public static int MergeExponent(double maxAbs, IEnumerable<int> inputExponents)
+    {
+        int local = maxAbs > 0 ? (int)Math.Round(Math.Log2(Bound / maxAbs), MidpointRounding.ToEven) : 8;
+        return Math.Min(local, inputExponents.Min());
+    }
+
+    /// <summary>A conv/linear output exponent limited to Q_x + Q_w, so the requantization shift is never negative (§3).</summary>
+    public static int LimitOutputExponent(int exponent, int inputExponent, int weightExponent) => Math.Min(exponent, inputExponent + weightExponent);
+
+    /// <summary>The range a power-of-two exponent covers, 127 / 2^Q: what conv/linear/input running statistics average.</summary>
+    public static double Range(int exponent) => Bound / Math.ScaleB(1.0, exponent);
+
+    /// <summary>linger's running statistics: an EMA with momentum 0.1, starting from 0.</summary>
+    public static double UpdateRunning(double running, double observed) => 0.9 * running + 0.1 * observed;
+
+    /// <summary>ReLU6Int's integer upper bound at exponent Q: round(6 · 2^Q) (§9).</summary>
+    public static int Relu6Bound(int exponent) => (int)Math.Round(6 * Math.ScaleB(1.0, exponent), MidpointRounding.ToEven);
+
     /// <summary>iqAdd: sat8(sat8(rshift(x, Qx−Qo)) + sat8(rshift(y, Qy−Qo))), each input rounded on its own.</summary>
     public static sbyte Add(sbyte x, int shiftX, sbyte y, int shiftY) =>
         Sat8(Sat8(RShift((int)x, shiftX)) + Sat8(RShift((int)y, shiftY)));

@@ -14,4 +14,12 @@ internal static class ErrorIds
     public const string FileExists = nameof(FileExists);
     /// <summary>A data set file that the operating system cannot read (permissions, I/O error); format errors carry the engine's DatasetErrorIds.</summary>
     public const string DatasetReadFailed = nameof(DatasetReadFailed);
+    public const string TrainingFailed = nameof(TrainingFailed);
+    public const string UnsupportedOperator = nameof(UnsupportedOperator);
+    public const string NativeRuntimeLoadFailed = nameof(NativeRuntimeLoadFailed);
+    public const string ModelFileCorrupt = nameof(ModelFileCorrupt);
+    public const string ModelFileForeign = nameof(ModelFileForeign);
+    public const string ModelFileNotFound = nameof(ModelFileNotFound);
+    public const string ModelFileExists = nameof(ModelFileExists);
+    public const string ModelFileWriteFailed = nameof(ModelFileWriteFailed);
 }

@@ -1,0 +1,146 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Csk6Tools.Engine.Model;
+
+/// <summary>A file that is not a readable safetensors file, or not a Csk6Tools model; says which and why.</summary>
+public sealed class ModelFileException(string message, string path, bool foreign = false) : Exception(message)
+{
+    public string Path { get; } = path;
+
+    /// <summary>A valid file of another kind (not corrupt): a safetensors file without a Csk6Tools graph.</summary>
+    public bool Foreign { get; } = foreign;
+}
+
+/// <summary>
+/// The safetensors format: an 8-byte little-endian header length, a JSON header (tensor name → dtype, shape,
+/// data_offsets; string metadata under <c>__metadata__</c>), then the raw little-endian tensor bytes. Float32 only.
+/// </summary>
+public static class SafeTensors
+{
+    private const long MaxHeader = 100_000_000;
+
+    /// <summary>Writes atomically: a temporary file beside the target, then a move over it.</summary>
+    public static void Write(string path, IReadOnlyDictionary<string, WeightTensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
+        var header = new JsonObject { ["__metadata__"] = new JsonObject(metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))) };
+        long offset = 0;
+        var ordered = tensors.OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
+        foreach (var (name, t) in ordered)
+        {
+            long end = offset + 4L * t.Data.Length;
+            header[name] = new JsonObject
+            {
+                ["dtype"] = "F32",
+                ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode?)d).ToArray()),
+                ["data_offsets"] = new JsonArray(offset, end),
+            };
+            offset = end;
+        }
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        int padded = (json.Length + 7) / 8 * 8;   // the data starts 8-byte aligned; the format allows trailing spaces
+
+        string full = System.IO.Path.GetFullPath(path);
+        string temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                Span<byte> length = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
+                stream.Write(length);
+                stream.Write(json);
+                for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
+                foreach (var (_, t) in ordered) WriteFloats(stream, t.Data);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    public static (Dictionary<string, WeightTensor> Tensors, Dictionary<string, string> Metadata) Read(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read);
+        long size = stream.Length;
+        if (size < 8) throw Corrupt(path, $"is {size} bytes long; a safetensors file starts with an 8-byte header length");
+        Span<byte> lengthBytes = stackalloc byte[8];
+        stream.ReadExactly(lengthBytes);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength > (ulong)Math.Min(size - 8, MaxHeader))
+            throw Corrupt(path, $"declares a {headerLength:N0}-byte header at offset 0, but only {size - 8:N0} bytes follow");
+        var headerBytes = new byte[headerLength];
+        stream.ReadExactly(headerBytes);
+        JsonObject header;
+        try
+        {
+            header = JsonNode.Parse(headerBytes)?.AsObject() ?? throw new JsonException("empty header");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            throw Corrupt(path, $"has no valid JSON header at offset 8 ({e.Message})");
+        }
+
+        long dataStart = 8 + (long)headerLength;
+        var tensors = new Dictionary<string, WeightTensor>();
+        var metadata = new Dictionary<string, string>();
+        foreach (var (name, node) in header)
+        {
+            if (name == "__metadata__")
+            {
+                foreach (var (key, value) in node?.AsObject() ?? [])
+                    metadata[key] = value?.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : throw Corrupt(path, $"has a non-string metadata value '{key}'");
+                continue;
+            }
+            tensors[name] = ReadTensor(stream, path, name, node, dataStart, size);
+        }
+        return (tensors, metadata);
+    }
+
+    private static WeightTensor ReadTensor(FileStream stream, string path, string name, JsonNode? node, long dataStart, long size)
+    {
+        try
+        {
+            string dtype = node!["dtype"]!.GetValue<string>();
+            if (dtype != "F32") throw Corrupt(path, $"holds tensor '{name}' as {dtype}; Csk6Tools reads float32 (F32) tensors only");
+            int[] shape = node["shape"]!.AsArray().Select(d => d!.GetValue<int>()).ToArray();
+            long begin = node["data_offsets"]![0]!.GetValue<long>(), end = node["data_offsets"]![1]!.GetValue<long>();
+            long count = shape.Aggregate(1L, (a, d) => a * d);
+            if (shape.Any(d => d < 0) || end - begin != 4 * count || begin < 0 || dataStart + end > size)
+                throw Corrupt(path, $"has tensor '{name}' at bytes {dataStart + begin:N0}–{dataStart + end:N0} of a {size:N0}-byte file, shape ({string.Join(", ", shape)})");
+            var data = new float[count];
+            stream.Position = dataStart + begin;
+            stream.ReadExactly(MemoryMarshal.AsBytes(data.AsSpan()));
+            if (!BitConverter.IsLittleEndian)
+            {
+                var ints = MemoryMarshal.Cast<float, int>(data.AsSpan());
+                BinaryPrimitives.ReverseEndianness(ints, ints);
+            }
+            return new WeightTensor(shape, data);
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or IndexOutOfRangeException or ArgumentException)
+        {
+            throw Corrupt(path, $"describes tensor '{name}' without a valid dtype, shape and data_offsets");
+        }
+    }
+
+    private static void WriteFloats(Stream stream, float[] data)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            stream.Write(MemoryMarshal.AsBytes(data.AsSpan()));
+            return;
+        }
+        var copy = MemoryMarshal.Cast<float, int>(data.AsSpan()).ToArray();
+        BinaryPrimitives.ReverseEndianness(copy, copy);
+        stream.Write(MemoryMarshal.AsBytes(copy.AsSpan()));
+    }
+
+    private static ModelFileException Corrupt(string path, string what) => new($"'{path}' is not a valid safetensors file: it {what}.", path);
+}

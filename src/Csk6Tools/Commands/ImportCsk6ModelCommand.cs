@@ -1,0 +1,46 @@
+using System.Management.Automation;
+using Csk6Tools.Engine.Model;
+
+namespace Csk6Tools.Commands;
+
+/// <summary>Import-Csk6Model: reads a model written by Save-Csk6Model (or a training checkpoint).</summary>
+[Cmdlet(VerbsData.Import, "Csk6Model")]
+[OutputType(typeof(Csk6Model))]
+public sealed class ImportCsk6ModelCommand : PSCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        string path;
+        try
+        {
+            path = SessionState.Path.GetResolvedProviderPathFromPSPath(Path, out var provider).Single();
+            if (provider.Name != "FileSystem")
+            {
+                WriteError(new ErrorRecord(new ArgumentException($"'{Path}' is on the {provider.Name} provider; models are read from the file system."), ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, Path));
+                return;
+            }
+        }
+        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or InvalidOperationException)
+        {
+            WriteError(new ErrorRecord(new FileNotFoundException($"No model file at '{Path}'.", Path, e), ErrorIds.ModelFileNotFound, ErrorCategory.ObjectNotFound, Path));
+            return;
+        }
+        try
+        {
+            WriteObject(ModelImporter.Import(path));
+        }
+        catch (ModelFileException e)
+        {
+            WriteError(new ErrorRecord(e, e.Foreign ? ErrorIds.ModelFileForeign : ErrorIds.ModelFileCorrupt, ErrorCategory.InvalidData, path));
+        }
+        catch (NotSupportedException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.ModelFileForeign, ErrorCategory.NotImplemented, path));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using Csk6Tools.Engine.Graph;
+using Csk6Tools.Engine.Model;
+using Csk6Tools.Engine.Quant;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Csk6Tools.Training.Tests;
+
+/// <summary>The tensor forms agree with Int8Arithmetic, and a fake-quant layer reproduces quant-arithmetic.md §15.</summary>
+public class FakeQuantTests
+{
+    [Fact]
+    public void TensorFormsAgreeWithTheScalarRules()
+    {
+        var values = Enumerable.Range(-3000, 6001).Select(i => i / 997f).ToArray();
+        var x = tensor(values);
+        for (int q = -2; q <= 9; q++)
+            Assert.Equal(values.Select(v => (float)Int8Arithmetic.Quantize(v, q)), FakeQuant.Quantize(x.clone(), q).data<float>().ToArray());
+        var ints = Enumerable.Range(-40000, 80001).ToArray();
+        var t = tensor(ints.Select(i => (float)i).ToArray());
+        for (int n = 0; n <= 12; n++)
+        {
+            Assert.Equal(ints.Select(i => (float)Int8Arithmetic.RShift(i, n)), FakeQuant.RShift(t, n).data<float>().ToArray());
+            Assert.Equal(ints.Select(i => (float)Int8Arithmetic.Requantize(i, n, relu: true)), FakeQuant.Requantize(t, n, relu: true).data<float>().ToArray());
+        }
+        foreach (int k in new[] { 4, 9, 16 })
+            Assert.Equal(ints.Select(i => (float)Int8Arithmetic.Average(i, k)), FakeQuant.Average(t, k).data<float>().ToArray());
+    }
+
+    [Fact]
+    public void WorkedAddAndPoolExamples()
+    {
+        Assert.Equal(14f, FakeQuant.Add(tensor(41f), 1, tensor(-7f), 0).item<float>());
+        Assert.Equal(-20f, FakeQuant.RShift(tensor(-41f), 1).item<float>());
+        Assert.Equal(new[] { 9f, -9f }, FakeQuant.Average(tensor(new[] { 150f, -150f }), 16).data<float>().ToArray());
+    }
+
+    private static readonly float[] X = [0.5f, -0.25f, 1.0f, 0.75f, 0.1f, -1.2f, 0.3f, 0.0f, 2.0f];
+    private static readonly float[] W = [0.2f, -0.4f, 0.1f, 0.6f, 0.5f, -0.3f, 0.0f, 0.25f, -0.15f];
+
+    /// <summary>One 3×3 conv (bias 0.05, optionally followed by ReLU) with Q_x 6 and Q_o 4 fixed by running ranges, as the demo's stem.</summary>
+    private static float Conv(float[] x, bool relu)
+    {
+        var b = new GraphBuilder("stem", new TensorShape(1, 3, 3));
+        string c = b.Add(Conv2dNode.Create("conv", 1, 1, 3, bias: true), b.Input);
+        if (relu) b.Add(new ReluNode { Name = "relu" }, c);
+        var graph = b.Build();
+        var layers = new Dictionary<string, LayerQuantization> { ["conv"] = new() { Inputs = [6], Output = 4, Running = Int8Arithmetic.Range(4) } };
+        var model = new Csk6Model
+        {
+            Graph = graph, Stage = ModelStage.Quantized,
+            Weights = new Dictionary<string, WeightTensor> { ["conv.weight"] = new([1, 1, 3, 3], W), ["conv.bias"] = new([1], [0.05f]) },
+            Quantization = new QuantizationState { InputExponent = 6, InputRunning = Int8Arithmetic.Range(6), Layers = layers },
+        };
+        using var net = new GraphNetwork(model, NetworkMode.Quantized, CPU, 0);
+        net.eval();
+        using var _ = no_grad();
+        var y = net.forward(tensor(x, [1, 1, 3, 3]));
+        Assert.Equal(7, net.ExportQuantization()["conv"].Weight);
+        return y.item<float>();
+    }
+
+    [Fact]
+    public void ConvLayerReproducesTheWorkedExample() => Assert.Equal(15f / 16, Conv(X, relu: false));
+
+    [Fact]
+    public void FusedReluAppliesBeforeRequantization()
+    {
+        var negative = X.Select(v => -v).ToArray();
+        int acc = negative.Zip(W, (x, w) => Int8Arithmetic.Quantize(x, 6) * Int8Arithmetic.Quantize(w, 7)).Sum() + Int8Arithmetic.QuantizeBias(0.05, 13);
+        Assert.Equal(Int8Arithmetic.Requantize(acc, 9, relu: false) / 16f, Conv(negative, relu: false));
+        Assert.Equal(0f, Conv(negative, relu: true));
+    }
+
+    [Fact]
+    public void QuantizedActivationsAndWeightsAreIntegersTimesPowersOfTwo()
+    {
+        var data = TestData.Quadrants(128, 32);
+        var model = Trainer.Train(Csk6Model.FromGraph(TestData.SmallResidual()), ModelStage.Quantized,
+            new TrainingOptions { Dataset = data, Epochs = 1, BatchSize = 32, LearningRate = 0.01, Threads = 2 }, null, default);
+        using var net = new GraphNetwork(model, NetworkMode.Quantized, CPU, 0);
+        net.eval();
+        using var _ = no_grad();
+        var source = new BatchSource(data.Test, model.Normalization!, 32, 1);
+        var (images, _, n) = source.Batch(source.Order(0, 0, false), 0, 0, 0, augment: false);
+        var values = net.ForwardAll(tensor(images, [n, 1, 12, 12]));
+        var state = model.Quantization!;
+        foreach (var node in model.Graph.Nodes.Skip(1))
+        {
+            var q = values[node.Name] * Int8Arithmetic.Scale(state[node.Name].Output);
+            Assert.True(q.eq(q.floor()).all().item<bool>(), $"{node.Name} holds non-integers at 2^{state[node.Name].Output}");
+            Assert.True(q.abs().max().item<float>() <= 128, $"{node.Name} leaves int8");
+        }
+        foreach (var conv in model.Graph.Nodes.Where(n => n is Conv2dNode or LinearNode))
+        {
+            var w = model.Weight(conv.Name + ".weight").Data;
+            int qw = state[conv.Name].Weight!.Value;
+            Assert.Equal(qw, Int8Arithmetic.WeightExponent(w.Max(MathF.Abs)));
+            Assert.All(w, v => Assert.InRange(Int8Arithmetic.Quantize(v, qw), -127, 127));
+            Assert.True(state[conv.Name].Shift >= 0);
+        }
+    }
+}

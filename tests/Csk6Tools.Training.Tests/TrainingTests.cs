@@ -1,0 +1,29 @@
+using Csk6Tools.Engine.Model;
+using Csk6Tools.Engine.Zoo;
+
+namespace Csk6Tools.Training.Tests;
+
+public class TrainingTests
+{
+    private static TrainingOptions Options(Engine.Data.Dataset data, int epochs, double? rate = null) => new()
+    {
+        Dataset = data, Epochs = epochs, BatchSize = 32, LearningRate = rate, Seed = 7, Threads = 2,
+    };
+
+    [Fact]
+    public void AllThreeStagesLearnSeparableData()
+    {
+        var data = TestData.Quadrants();
+        var model = Csk6Model.FromGraph(TestData.SmallResidual());
+        model = Trainer.Train(model, ModelStage.Float, Options(data, 10, 0.1), null, default);
+        model = Trainer.Train(model, ModelStage.Constrained, Options(data, 1, 0.01), null, default);
+        model = Trainer.Train(model, ModelStage.Quantized, Options(data, 2, 0.005), null, default);
+
+        Assert.Equal(ModelStage.Quantized, model.Stage);
+        Assert.Equal([.. Enumerable.Repeat(ModelStage.Float, 10), ModelStage.Constrained, ModelStage.Quantized, ModelStage.Quantized], model.History.Select(h => h.Stage));
+        Assert.DoesNotContain(model.Graph.Nodes, n => n is Engine.Graph.BatchNorm2dNode);
+        var results = Evaluator.Measure(model, data, 64, null, "cpu", 2, default).ToList();
+        Assert.Equal(["float", "fake-quant"], results.Select(r => r.Arithmetic));
+        Assert.All(results, r => Assert.True(r.Top1 > 0.6, $"{r.Arithmetic} top-1 {r.Top1:P1} on four separable classes"));
+    }
+}
