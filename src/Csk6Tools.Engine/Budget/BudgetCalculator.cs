@@ -8,7 +8,7 @@ public sealed record BudgetOptions
 {
     public Csk6Limits Limits { get; init; } = Csk6Limits.Default;
 
-    /// <summary>Residual-add inputs assumed to need rescaling (each costs an input-sized workspace); see <see cref="DeployGraph.Lower"/>.</summary>
+    /// <summary>Residual-add inputs assumed to need rescaling (each costs an input-sized workspace); see <see cref="DeployGraph.Lower(ModelGraph, int)"/>.</summary>
     public int RescaledAddInputs { get; init; } = 1;
 }
 

@@ -3,7 +3,11 @@ using Csk6Tools.Engine.Target;
 namespace Csk6Tools.Engine.Budget;
 
 /// <summary>Where one tensor lives in the SHARE_MEM arena and for which ops (inclusive op indices).</summary>
-public sealed record PlannedTensor(string Name, TensorKind Kind, long Bytes, int Begin, int End, long Offset);
+public sealed record PlannedTensor(string Name, TensorKind Kind, long Bytes, int Begin, int End, long Offset)
+{
+    /// <summary>The tensor's id in the <see cref="DeployGraph"/>.</summary>
+    public int Id { get; init; }
+}
 
 /// <summary>The SHARE_MEM arena: the winning plan, the other planners' totals and the lower bound no plan can beat.</summary>
 public sealed record MemoryPlan(string Planner, long Bytes, long LowerBound, IReadOnlyDictionary<string, long> Candidates,
@@ -32,7 +36,12 @@ public static class MemoryPlanner
         public bool Overlaps(Item o) => Begin <= o.End && o.Begin <= End;
     }
 
-    public static MemoryPlan Plan(DeployGraph g)
+    /// <summary>The planners, by the name a plan reports.</summary>
+    public static IReadOnlyList<string> Planners { get; } = ["GreedyBySize", "GreedyByBreadth", "GreedyByOrder", "OffsetBestFit"];
+
+    /// <param name="g">The lowered graph.</param>
+    /// <param name="planner">One of <see cref="Planners"/> to force it (GreedyByBreadth reproduces tpacker v2.1.1's plans); the smallest plan by default.</param>
+    public static MemoryPlan Plan(DeployGraph g, string? planner = null)
     {
         var items = Lifetimes(g);
         int ops = Math.Max(1, g.Ops.Count);
@@ -49,8 +58,10 @@ public static class MemoryPlanner
             Blocks("GreedyByOrder", items, ByOrder(live)),
             OffsetBestFit(items, ops),
         };
-        var best = candidates.OrderBy(c => c.Total).First();
-        var tensors = items.Select(t => new PlannedTensor(t.Tensor.Name, t.Tensor.Kind, t.Size, t.Begin, t.End, best.Offsets[t.Index])).ToList();
+        var best = planner is null ? candidates.OrderBy(c => c.Total).First()
+            : candidates.FirstOrDefault(c => c.Name == planner) is { Name: not null } chosen ? chosen
+            : throw new ArgumentException($"Unknown planner '{planner}'; the planners are {string.Join(", ", Planners)}.", nameof(planner));
+        var tensors = items.Select(t => new PlannedTensor(t.Tensor.Name, t.Tensor.Kind, t.Size, t.Begin, t.End, best.Offsets[t.Index]) { Id = t.Tensor.Id }).ToList();
         return new MemoryPlan(best.Name, best.Total, liveBytes.DefaultIfEmpty().Max(),
             candidates.ToDictionary(c => c.Name, c => c.Total), tensors, Math.Max(peak, 0));
     }

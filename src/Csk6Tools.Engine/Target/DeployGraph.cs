@@ -26,6 +26,12 @@ public sealed record DeployOp(int Index, string Kind, string Name, string Layer)
 
     /// <summary>Bytes the op's constants take in a DMA ping-pong buffer (0: no DMA).</summary>
     public long DmaBytes { get; set; }
+
+    /// <summary>A convolution piece's first output channel within its layer (0 unless the layer was split).</summary>
+    public int ChannelStart { get; init; }
+
+    /// <summary>A convolution that applies the ReLU following it.</summary>
+    public bool FusedRelu { get; init; }
 }
 
 /// <summary>How the packer cuts one layer.</summary>
@@ -91,9 +97,12 @@ public sealed class DeployGraph
     /// How many inputs of each residual add need rescaling to the output scale (each costs an input-sized
     /// workspace). Unknown before QAT; 1 is the usual case (the output takes the smaller input scale).
     /// </param>
-    public static DeployGraph Lower(ModelGraph graph, int rescaledAddInputs = 1) => new Lowering(graph, rescaledAddInputs).Run();
+    public static DeployGraph Lower(ModelGraph graph, int rescaledAddInputs = 1) => new Lowering(graph, _ => rescaledAddInputs).Run();
 
-    private sealed class Lowering(ModelGraph graph, int rescaledAddInputs)
+    /// <summary>Lowers with the exact count of rescaled inputs of each residual add (known once the exponents are).</summary>
+    public static DeployGraph Lower(ModelGraph graph, Func<AddNode, int> rescaledAddInputs) => new Lowering(graph, rescaledAddInputs).Run();
+
+    private sealed class Lowering(ModelGraph graph, Func<AddNode, int> rescaledAddInputs)
     {
         private readonly List<DeployTensor> _main = [];
         private readonly List<DeployTensor> _appended = [];
@@ -122,7 +131,7 @@ public sealed class DeployGraph
                         break;
                     case ReluNode r: Simple("Relu", r); break;
                     case Relu6Node r: Simple("Clip", r); break;
-                    case AddNode a: Simple("iqAdd", a, op => op.Workspace = rescaledAddInputs * In(a, 0).Bytes); break;
+                    case AddNode a: Simple("iqAdd", a, op => op.Workspace = rescaledAddInputs(a) * In(a, 0).Bytes); break;
                     case ConcatNode cat: Simple("iqCat", cat, op => op.Workspace = 0); break;
                     case MaxPool2dNode mp: Simple("MaxPool", mp, op => op.Workspace = MaxPoolWorkspace(mp)); break;
                     case AvgPool2dNode ap: Simple("AvgPool2dInt", ap, op => op.Workspace = AvgPoolWorkspace(ap.InputShapes[0], ap.OutputShape!, ap.Kernel, ap.Stride)); break;
@@ -149,9 +158,9 @@ public sealed class DeployGraph
 
         private DeployTensor Constant(string layer, string suffix, long bytes) => Tensor(_main, layer + suffix, TensorKind.Constant, bytes, layer);
 
-        private DeployOp NewOp(string kind, string name, string layer, IEnumerable<DeployTensor> inputs)
+        private DeployOp NewOp(string kind, string name, string layer, IEnumerable<DeployTensor> inputs, int channelStart = 0, bool relu = false)
         {
-            var op = new DeployOp(_ops.Count, kind, name, layer);
+            var op = new DeployOp(_ops.Count, kind, name, layer) { ChannelStart = channelStart, FusedRelu = relu };
             op.Inputs.AddRange(inputs.Select(Index));
             _ops.Add(op);
             return op;
@@ -213,7 +222,7 @@ public sealed class DeployGraph
 
             if (c.IsDepthwise || c.Groups == 1 && !NeedsSplit(c, out _))
             {
-                var op = NewOp(kind, c.Name, c.Name, [input]);
+                var op = NewOp(kind, c.Name, c.Name, [input], relu: tail is ReluNode);
                 long weight = c.IsDepthwise ? Csk6.DepthwiseWeightBytes(cin, kh, kw) : Csk6.DenseWeightBytes(cin, cout, kh, kw);
                 AddConstants(op, c.Name, "", weight, bias ? 4L * cout : 0);
                 op.Workspace = ConvWorkspace(c);
@@ -239,11 +248,11 @@ public sealed class DeployGraph
                 for (int start = 0; start < cout; start += chunk) pieces.Add(Math.Min(chunk, cout - start));
             }
 
-            for (int g = 0; g < pieces.Count; g++)
+            for (int g = 0, start = 0; g < pieces.Count; start += pieces[g], g++)
             {
                 var pieceInput = splitOp is null ? input : _handles[splitOp.Outputs[g]];
                 int pieceCin = splitOp is null ? cin : cin / c.Groups;
-                var op = NewOp(kind, $"{c.Name}_{g}", c.Name, [pieceInput]);
+                var op = NewOp(kind, $"{c.Name}_{g}", c.Name, [pieceInput], start, tail is ReluNode);
                 AddConstants(op, c.Name, $"_{g}", Csk6.DenseWeightBytes(pieceCin, pieces[g], kh, kw), bias ? 4L * pieces[g] : 0, _appended);
                 pieceOutputs.Add(Output(op, $"{tail.Name}_{g}", c.Name, (long)pieces[g] * oh * ow, _appended));
             }

@@ -1,0 +1,16 @@
+using Csk6Tools.Engine.Budget;
+
+namespace Csk6Tools.Engine.Package;
+
+/// <summary>One memory region of a package: what it needs against what the chip has.</summary>
+public sealed record RegionUsage(MemoryKind Region, long Bytes, long Capacity)
+{
+    public bool Fits => Bytes <= Capacity;
+    public double Share => Capacity == 0 ? 0 : (double)Bytes / Capacity;
+}
+
+/// <summary>What New-Csk6Package decided: memory per region, the SHARE_MEM plan (lifetimes and offsets), the splits.</summary>
+public sealed record PackageReport(IReadOnlyList<RegionUsage> Regions, MemoryPlan ShareMemPlan, IReadOnlyList<string> Splits);
+
+/// <summary>A packed model: the file's bytes and the report.</summary>
+public sealed record PackResult(byte[] Bytes, PackageContent Content, PackageReport Report);
