@@ -12,9 +12,9 @@ public class PackagingTests
     public void EngineLogitsEqualFakeQuantLogitsOnEveryImage()
     {
         var data = TestData.Quadrants(192, 200);
-        var options = new TrainingOptions { Dataset = data, Epochs = 2, BatchSize = 32, LearningRate = 0.05, Seed = 3, Threads = 2 };
+        var options = new TrainingOptions { Dataset = data, Epochs = 10, BatchSize = 32, LearningRate = 0.1, Seed = 7, Threads = 2 };
         var model = Trainer.Train(Csk6Model.FromGraph(TestData.SmallResidual()), ModelStage.Float, options, null, default);
-        model = Trainer.Train(model, ModelStage.Quantized, options with { LearningRate = 0.005 }, null, default);
+        model = Trainer.Train(model, ModelStage.Quantized, options with { Epochs = 2, LearningRate = 0.005 }, null, default);
 
         var packed = PackageBuilder.Build(model);
         var package = ThinkerPackage.Read(packed.Bytes);
