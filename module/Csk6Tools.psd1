@@ -16,6 +16,7 @@
         'Get-Csk6Package'
         'Invoke-Csk6Inference'
         'ConvertTo-Csk6Input'
+        'New-Csk6Package'
         'Import-Csk6Dataset'
         'Invoke-ModelTraining'
         'Invoke-ConstrainedTraining'

@@ -1,7 +1,7 @@
 namespace Csk6Tools.Engine.Package;
 
 /// <summary>A thinker <c>model.bin</c> (label thinker10) as read from its bytes.</summary>
-public sealed class ThinkerPackage
+public sealed record ThinkerPackage
 {
     public const string Label = "thinker10";
     public const int HeaderSize = 80;
@@ -22,6 +22,9 @@ public sealed class ThinkerPackage
     public required ReadOnlyMemory<byte> Bytes { get; init; }
     /// <summary>The file it was read from, if any.</summary>
     public string? Path { get; init; }
+
+    /// <summary>For a package New-Csk6Package just made: memory per region, the SHARE_MEM plan, the splits.</summary>
+    public PackageReport? Report { get; init; }
 
     public long PsramBytes => MemoryNeed(MemoryKind.Psram);
     public long ShareMemBytes => MemoryNeed(MemoryKind.ShareMem);

@@ -1,0 +1,73 @@
+using System.Management.Automation;
+using Csk6Tools.Engine.Budget;
+using Csk6Tools.Engine.Graph;
+using Csk6Tools.Engine.Model;
+using Csk6Tools.Engine.Package;
+using Csk6Tools.Engine.Target;
+
+namespace Csk6Tools.Commands;
+
+/// <summary>New-Csk6Package: a quantized model to the thinker model.bin that LISTENAI's runtime loads on the CSK6.</summary>
+[Cmdlet(VerbsCommon.New, "Csk6Package", SupportsShouldProcess = true)]
+[OutputType(typeof(ThinkerPackage))]
+public sealed class NewCsk6PackageCommand : ModelCommand
+{
+    /// <summary>The model.bin to write.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = null!;
+
+    /// <summary>PSRAM for the constants; 8 MiB by default.</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long PsramCapacity { get; set; } = Csk6.PsramCapacity;
+
+    /// <summary>SHARE_MEM for activations, workspace and DMA buffers; 640 KiB by default.</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long ShareMemCapacity { get; set; } = Csk6.ShareMemCapacity;
+
+    /// <summary>The SHARE_MEM planner; the smallest plan by default. GreedyByBreadth plans as tpacker v2.1.1 does.</summary>
+    [Parameter]
+    [ValidateSet("GreedyBySize", "GreedyByBreadth", "GreedyByOrder", "OffsetBestFit")]
+    public string? Planner { get; set; }
+
+    /// <summary>Overwrites an existing file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessModel(ModelGraph model) =>
+        WriteError(new ErrorRecord(new ArgumentException($"Model '{model.Name}' is a graph without weights: train it and run Invoke-QuantTraining before packing it."),
+            PackException.NotQuantized, ErrorCategory.InvalidData, model));
+
+    protected override void ProcessModel(Csk6Model model)
+    {
+        string target = FilePaths.ResolveOutput(this, Path);
+        if (File.Exists(target) && !Force)
+        {
+            WriteError(new ErrorRecord(new IOException($"'{target}' exists; use -Force to overwrite it."), ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
+            return;
+        }
+        PackResult packed;
+        try
+        {
+            packed = PackageBuilder.Build(model, new PackOptions
+            {
+                Limits = new Csk6Limits { PsramBytes = PsramCapacity, ShareMemBytes = ShareMemCapacity },
+                Planner = Planner,
+            });
+        }
+        catch (PackException e)
+        {
+            var category = e.ErrorId == PackException.OverCapacity ? ErrorCategory.LimitsExceeded : ErrorCategory.InvalidData;
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, category, model));
+            return;
+        }
+        var plan = packed.Report.ShareMemPlan;
+        WriteVerbose($"SHARE_MEM plan: {plan.Planner} {plan.Bytes:N0} B (lower bound {plan.LowerBound:N0} B; {string.Join(", ", plan.Candidates.Select(c => $"{c.Key} {c.Value:N0}"))}).");
+        foreach (var split in packed.Report.Splits) WriteVerbose($"Split {split}.");
+        if (!ShouldProcess(target, $"Write {packed.Bytes.Length:N0}-byte thinker package")) return;
+        FilePaths.WriteAtomically(target, packed.Bytes);
+        WriteObject(ThinkerPackage.Read(target) with { Report = packed.Report });
+    }
+}
