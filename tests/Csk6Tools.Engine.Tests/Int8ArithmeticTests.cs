@@ -78,3 +78,22 @@ public class Int8ArithmeticTests
         Assert.Equal(130, Int8Arithmetic.QuantizeUnsaturated(2.03f, 6));
     }
 }
+
+public class VectorArithmeticTests
+{
+    [Fact]
+    public void SpanRequantizeEqualsTheScalarRuleBitForBit()
+    {
+        var random = new Random(5);
+        var acc = new int[1003];
+        for (int i = 0; i < acc.Length; i++) acc[i] = random.Next(-1 << 20, 1 << 20);
+        acc[0] = int.MaxValue; acc[1] = int.MinValue; acc[2] = 768; acc[3] = -768;
+        foreach (int shift in new[] { 0, 1, 4, 9, 17, 31 })
+            foreach (bool relu in new[] { false, true })
+            {
+                var output = new sbyte[acc.Length];
+                Int8Arithmetic.Requantize(acc, output, shift, relu);
+                for (int i = 0; i < acc.Length; i++) Assert.Equal(Int8Arithmetic.Requantize(acc[i], shift, relu), output[i]);
+            }
+    }
+}

@@ -9,12 +9,21 @@ internal sealed class ConvKernel : IKernel
     private readonly PackageTensor _x, _y;
     private readonly PackageTensor? _bias;
     private readonly Conv2dAttributes _a;
-    private readonly sbyte[] _w; // [Cout, Cin/g, kh, kw]
     private readonly int _cin, _h, _w0, _cout, _oh, _ow, _shift;
     private readonly bool _relu;
+    private readonly int _pairs, _positions;
+    private readonly int[] _packed; // per group: [Cout/g, k-pairs]
+    private readonly short[] _columns;
+    private readonly int[] _acc;
 
-    public ConvKernel(PackageOperator op, ThinkerPackage package, TensorMemory memory)
+    private readonly ColumnCache _cache;
+    private readonly int _opIndex;
+    private readonly (int Input, Conv2dAttributes Geometry) _key;
+
+    public ConvKernel(PackageOperator op, ThinkerPackage package, TensorMemory memory, ColumnCache cache)
     {
+        _cache = cache;
+        _opIndex = op.Index;
         _a = Conv2dAttributes.Parse(op.Attributes);
         _x = KernelChecks.Activation(package, op.Inputs[0], op);
         _y = KernelChecks.Activation(package, op.Outputs[0], op);
@@ -30,7 +39,14 @@ internal sealed class ConvKernel : IKernel
             throw KernelChecks.Invalid(op, $"the bias must be {_cout} int32 values");
         _relu = _a.Activation == FusedActivation.Relu;
         _shift = KernelChecks.Shift(op, _x, weight, _y);
-        _w = WeightPacking.Unpack(memory.Int8(weight), _cout, _cin, _a.Group, _a.KernelH, _a.KernelW, op);
+        var weights = WeightPacking.Unpack(memory.Int8(weight), _cout, _cin, _a.Group, _a.KernelH, _a.KernelW, op);
+        int taps = _cin / _a.Group * _a.KernelH * _a.KernelW;
+        _pairs = (taps + 1) / 2;
+        _positions = (_oh * _ow + Int16Gemm.PositionBlock - 1) / Int16Gemm.PositionBlock * Int16Gemm.PositionBlock;
+        _packed = Int16Gemm.PackWeights(weights, _cout, taps); // [Cout, Cin/g, kh, kw] rows are the taps in order
+        _columns = new short[_pairs * _positions * 2];
+        _key = (op.Inputs[0], _a with { QuantType = 0, Activation = FusedActivation.None });
+        _acc = new int[_cout / _a.Group * _positions];
     }
 
     public void Run(TensorMemory memory)
@@ -38,42 +54,47 @@ internal sealed class ConvKernel : IKernel
         ReadOnlySpan<sbyte> x = memory.Int8(_x);
         Span<sbyte> y = memory.Int8(_y);
         ReadOnlySpan<int> bias = _bias is null ? default : memory.Int32(_bias);
-        int groupIn = _cin / _a.Group, groupOut = _cout / _a.Group, kh = _a.KernelH, kw = _a.KernelW;
-        int plane = _oh * _ow;
-        var acc = new int[plane];
-        for (int o = 0; o < _cout; o++)
+        int groupIn = _cin / _a.Group, groupOut = _cout / _a.Group, plane = _oh * _ow;
+        for (int g = 0; g < _a.Group; g++)
         {
-            acc.AsSpan().Fill(bias.IsEmpty ? 0 : bias[o]);
-            int firstIn = o / groupOut * groupIn;
-            for (int i = 0; i < groupIn; i++)
+            var acc = _acc.AsSpan(0, groupOut * _positions);
+            for (int o = 0; o < groupOut; o++) acc.Slice(o * _positions, _positions).Fill(bias.IsEmpty ? 0 : bias[g * groupOut + o]);
+            var columns = _a.Group == 1 && _cache.TryReuse(_opIndex, _key, out var cached) ? cached : Im2Col(x.Slice(g * groupIn * _h * _w0, groupIn * _h * _w0), groupIn);
+            Int16Gemm.Multiply(_packed.AsSpan(g * groupOut * _pairs, groupOut * _pairs), groupOut, _pairs, columns, _positions, acc);
+            for (int o = 0; o < groupOut; o++)
             {
-                var channel = x.Slice((firstIn + i) * _h * _w0, _h * _w0);
-                for (int ky = 0; ky < kh; ky++)
-                    for (int kx = 0; kx < kw; kx++)
-                    {
-                        int w = _w[((o * groupIn + i) * kh + ky) * kw + kx];
-                        if (w != 0) AccumulateTap(channel, acc, w, ky * _a.DilationH - _a.PadTop, kx * _a.DilationW - _a.PadLeft);
-                    }
+                Int8Arithmetic.Requantize(acc.Slice(o * _positions, plane), y.Slice((g * groupOut + o) * plane, plane), _shift, _relu);
             }
-            var output = y.Slice(o * plane, plane);
-            for (int p = 0; p < plane; p++) output[p] = Int8Arithmetic.Requantize(acc[p], _shift, _relu);
         }
     }
 
-    /// <summary>acc[oy, ox] += w · x[oy·s + dy, ox·s + dx] over the output positions whose tap lies inside the input.</summary>
-    private void AccumulateTap(ReadOnlySpan<sbyte> channel, int[] acc, int w, int dy, int dx)
+    /// <summary>The input taps of every output position as k-pairs: columns[(k/2), p, k%2] = x at tap k for p, 0 in the padding.</summary>
+    private short[] Im2Col(ReadOnlySpan<sbyte> x, int channels)
     {
-        int sh = _a.StrideH, sw = _a.StrideW;
-        int oxFirst = dx >= 0 ? 0 : (-dx + sw - 1) / sw;
-        int oxLast = Math.Min(_ow - 1, (_w0 - 1 - dx) / sw);
-        if (_w0 - 1 - dx < 0) return;
-        for (int oy = 0; oy < _oh; oy++)
+        int kh = _a.KernelH, kw = _a.KernelW, sh = _a.StrideH, sw = _a.StrideW;
+        var columns = _columns.AsSpan();
+        columns.Clear();
+        for (int i = 0, k = 0; i < channels; i++)
         {
-            int iy = oy * sh + dy;
-            if ((uint)iy >= (uint)_h) continue;
-            var row = channel.Slice(iy * _w0, _w0);
-            int at = oy * _ow;
-            for (int ox = oxFirst; ox <= oxLast; ox++) acc[at + ox] += w * row[ox * sw + dx];
+            var channel = x.Slice(i * _h * _w0, _h * _w0);
+            for (int ky = 0; ky < kh; ky++)
+                for (int kx = 0; kx < kw; kx++, k++)
+                {
+                    var column = columns.Slice(k / 2 * _positions * 2);
+                    int half = k & 1, dy = ky * _a.DilationH - _a.PadTop, dx = kx * _a.DilationW - _a.PadLeft;
+                    int oxFirst = dx >= 0 ? 0 : (-dx + sw - 1) / sw;
+                    int oxLast = _w0 - 1 - dx < 0 ? -1 : Math.Min(_ow - 1, (_w0 - 1 - dx) / sw);
+                    for (int oy = 0; oy < _oh; oy++)
+                    {
+                        int iy = oy * sh + dy;
+                        if ((uint)iy >= (uint)_h) continue;
+                        var row = channel.Slice(iy * _w0, _w0);
+                        int at = oy * _ow;
+                        for (int ox = oxFirst; ox <= oxLast; ox++) column[2 * (at + ox) + half] = row[ox * sw + dx];
+                    }
+                }
         }
+        if (_a.Group == 1) _cache.Remember(_opIndex, _key, _columns);
+        return _columns;
     }
 }

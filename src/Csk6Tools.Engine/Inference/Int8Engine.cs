@@ -11,6 +11,7 @@ public sealed class Int8Engine
 {
     private readonly ThinkerPackage _package;
     private readonly TensorMemory _memory;
+    private readonly ColumnCache _columns = new();
     private readonly (IKernel Kernel, PackageDma[] Transfers)[] _steps;
 
     public Int8Engine(ThinkerPackage package)
@@ -50,7 +51,8 @@ public sealed class Int8Engine
         var t = _package.Tensors;
         return op.Type switch
         {
-            "Conv2dInt" => new ConvKernel(op, _package, _memory),
+            "Conv2dInt" => DepthwiseKernel.Handles(Conv2dAttributes.Parse(op.Attributes), t[op.Inputs[0]], t[op.Outputs[0]])
+                ? new DepthwiseKernel(op, _package, _memory) : new ConvKernel(op, _package, _memory, _columns),
             "LinearInt" => new LinearKernel(op, _package),
             "iqAdd" => new AddKernel(op, _package),
             "iqCat" => new ConcatKernel(op, _package),
