@@ -24,14 +24,19 @@ internal static class KernelChecks
         return t;
     }
 
-    public static int Exponent(PackageTensor t, PackageOperator op) =>
-        t.Exponent ?? throw Invalid(op, $"tensor '{t.Name}' has no scale");
+    public static int Exponent(PackageTensor t, PackageOperator op)
+    {
+        if (t.Scale < 0) throw Invalid(op, $"tensor '{t.Name}' has no scale");
+        if (!(t.Scale <= 31) || t.Scale != MathF.Floor(t.Scale)) throw Invalid(op, $"tensor '{t.Name}' has the exponent {t.Scale}, not an integer from 0 to 31");
+        return (int)t.Scale;
+    }
 
     /// <summary>n = Qx + Qw − Qo; a negative shift is not a valid venus package.</summary>
     public static int Shift(PackageOperator op, PackageTensor x, PackageTensor w, PackageTensor y)
     {
         int n = Exponent(x, op) + Exponent(w, op) - Exponent(y, op);
-        return n >= 0 ? n : throw Invalid(op, $"the output exponent {y.Exponent} exceeds input + weight exponents {x.Exponent} + {w.Exponent}");
+        if (n < 0) throw Invalid(op, $"the output exponent {y.Exponent} exceeds input + weight exponents {x.Exponent} + {w.Exponent}");
+        return n <= 31 ? n : throw Invalid(op, $"the requantization shift {n} exceeds 31");
     }
 
     public static void SameElements(PackageTensor a, PackageTensor b, PackageOperator op)
