@@ -15,6 +15,9 @@ public sealed record PackOptions
 
     /// <summary>A SHARE_MEM planner to force (GreedyByBreadth plans as tpacker v2.1.1 does); the smallest plan by default.</summary>
     public string? Planner { get; init; }
+
+    /// <summary>Float32 input and output through Quant and Dequant ops (tpacker <c>-s Remove_QuantDequant</c>) instead of int8 I/O.</summary>
+    public bool KeepQuantDequant { get; init; }
 }
 
 /// <summary>
@@ -38,7 +41,7 @@ public static class PackageBuilder
             throw new PackException(PackException.UnsupportedOperator, "The packer does not pack " +
                 string.Join(", ", unsupported.Select(n => $"{n.Name} ({n.Op}{(n is Conv2dNode c ? $", {c.Groups} groups" : "")})")) + ".");
 
-        var deploy = DeployGraph.Lower(graph, add => add.Inputs.Count(i => Output(q, graph, i) != q[add.Name].Output));
+        var deploy = DeployGraph.Lower(graph, add => add.Inputs.Count(i => Output(q, graph, i) != q[add.Name].Output), options.KeepQuantDequant);
         var plan = MemoryPlanner.Plan(deploy, options.Planner);
         var constants = new Constants(model, deploy);
         var tensors = deploy.Tensors.Select(t => Tensor(t, q, graph, deploy, plan, constants)).ToList();
@@ -88,8 +91,14 @@ public static class PackageBuilder
         long offset = plan.Tensors.First(p => p.Id == t.Id).Offset;
         if (t.Kind is TensorKind.Workspace or TensorKind.DmaBuffer)
             return new PackageTensor(t.Id, t.Name, MemoryKind.ShareMem, true, ThinkerDType.Int8, -1, [(int)t.Bytes], offset, TensorLayout.Nchw);
-        int exponent = t.Kind == TensorKind.Input ? q.InputExponent : q[t.Layer].Output;
-        return new PackageTensor(t.Id, t.Name, MemoryKind.ShareMem, true, ThinkerDType.Int8, exponent, ActivationShape(t, graph, deploy), offset, TensorLayout.Nchw);
+        var shape = ActivationShape(t, graph, deploy);
+        // Float I/O (Quant/Dequant kept): tpacker leaves the graph input's scale at −1 and gives Dequant's output 1.0.
+        if (t.Kind == TensorKind.Input && deploy.Ops[0].Kind == "Quant")
+            return new PackageTensor(t.Id, t.Name, MemoryKind.ShareMem, true, ThinkerDType.Float32, -1, shape, offset, TensorLayout.Nchw);
+        if (t.Producer >= 0 && deploy.Ops[t.Producer].Kind == "Dequant")
+            return new PackageTensor(t.Id, t.Name, MemoryKind.ShareMem, true, ThinkerDType.Float32, 1, shape, offset, TensorLayout.Nchw);
+        int exponent = t.Kind == TensorKind.Input || t.Layer == graph.Input.Name ? q.InputExponent : q[t.Layer].Output;
+        return new PackageTensor(t.Id, t.Name, MemoryKind.ShareMem, true, ThinkerDType.Int8, exponent, shape, offset, TensorLayout.Nchw);
     }
 
     /// <summary>[1, per-sample dims] of the layer, or of the split piece.</summary>
@@ -139,6 +148,8 @@ public static class PackageBuilder
                     op.FusedRelu ? FusedActivation.Relu : FusedActivation.None).ToBytes();
             case "iqCat":
                 return [1];
+            case "Quant":
+                return [8, LunaQuant]; // data_bits, quant_type
             case "AvgPool2dInt" or "MaxPool":
                 byte quant = op.Kind == "MaxPool" ? NormalQuant : LunaQuant;
                 if (node is GlobalAvgPoolNode g)

@@ -97,12 +97,16 @@ public sealed class DeployGraph
     /// How many inputs of each residual add need rescaling to the output scale (each costs an input-sized
     /// workspace). Unknown before QAT; 1 is the usual case (the output takes the smaller input scale).
     /// </param>
-    public static DeployGraph Lower(ModelGraph graph, int rescaledAddInputs = 1) => new Lowering(graph, _ => rescaledAddInputs).Run();
+    public static DeployGraph Lower(ModelGraph graph, int rescaledAddInputs = 1) => new Lowering(graph, _ => rescaledAddInputs, false).Run();
 
     /// <summary>Lowers with the exact count of rescaled inputs of each residual add (known once the exponents are).</summary>
-    public static DeployGraph Lower(ModelGraph graph, Func<AddNode, int> rescaledAddInputs) => new Lowering(graph, rescaledAddInputs).Run();
+    /// <param name="graph">The model.</param>
+    /// <param name="rescaledAddInputs">The inputs of an add whose exponent differs from its output's.</param>
+    /// <param name="keepQuantDequant">Float32 input and output with Quant and Dequant ops, as tpacker's <c>-s Remove_QuantDequant</c>.</param>
+    public static DeployGraph Lower(ModelGraph graph, Func<AddNode, int> rescaledAddInputs, bool keepQuantDequant = false) =>
+        new Lowering(graph, rescaledAddInputs, keepQuantDequant).Run();
 
-    private sealed class Lowering(ModelGraph graph, Func<AddNode, int> rescaledAddInputs)
+    private sealed class Lowering(ModelGraph graph, Func<AddNode, int> rescaledAddInputs, bool keepQuantDequant)
     {
         private readonly List<DeployTensor> _main = [];
         private readonly List<DeployTensor> _appended = [];
@@ -115,7 +119,10 @@ public sealed class DeployGraph
 
         public DeployGraph Run()
         {
-            _tensorOf[graph.Input.Name] = Tensor(_main, graph.Input.Name, TensorKind.Input, graph.InputShape.Elements, graph.Input.Name);
+            var input = Tensor(_main, graph.Input.Name, TensorKind.Input, graph.InputShape.Elements * (keepQuantDequant ? 4 : 1), graph.Input.Name);
+            _tensorOf[graph.Input.Name] = input;
+            if (keepQuantDequant)
+                _tensorOf[graph.Input.Name] = Output(NewOp("Quant", "Quant", graph.Input.Name, [input]), graph.Input.Name + "_quant", graph.Input.Name, graph.InputShape.Elements);
             foreach (var node in graph.Nodes.Skip(1))
             {
                 if (_absorbed.Contains(node.Name)) continue;
@@ -144,6 +151,9 @@ public sealed class DeployGraph
                     default: Simple(node.Op, node); break;
                 }
             }
+            if (keepQuantDequant)
+                foreach (var o in graph.Outputs)
+                    _tensorOf[o] = Output(NewOp("Dequant", "Dequant", o, [_tensorOf[o]]), "Dequant_output_" + _tensorOf[o].Name, o, 4 * graph[o].OutputShape!.Elements);
             return Finish();
         }
 

@@ -165,6 +165,6 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         }
         if (_outFile is not null && ShouldProcess(_outFile, $"Append {output.Length} output bytes"))
             using (var stream = new FileStream(_outFile, FileMode.Append, FileAccess.Write)) stream.Write(output);
-        WriteObject(Prediction.From(source, output, _engine.OutputTensor.Exponent ?? 0, _labels, Top) with { Expected = expected });
+        WriteObject(Prediction.From(source, output, _engine.OutputTensor, _labels, Top) with { Expected = expected });
     }
 }

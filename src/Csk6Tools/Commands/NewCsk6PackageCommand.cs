@@ -32,6 +32,10 @@ public sealed class NewCsk6PackageCommand : ModelCommand
     [ValidateSet("GreedyBySize", "GreedyByBreadth", "GreedyByOrder", "OffsetBestFit")]
     public string? Planner { get; set; }
 
+    /// <summary>Keeps float32 input and output with Quant and Dequant ops instead of int8 I/O.</summary>
+    [Parameter]
+    public SwitchParameter KeepQuantDequant { get; set; }
+
     /// <summary>Overwrites an existing file.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -55,6 +59,7 @@ public sealed class NewCsk6PackageCommand : ModelCommand
             {
                 Limits = new Csk6Limits { PsramBytes = PsramCapacity, ShareMemBytes = ShareMemCapacity },
                 Planner = Planner,
+                KeepQuantDequant = KeepQuantDequant,
             });
         }
         catch (PackException e)
