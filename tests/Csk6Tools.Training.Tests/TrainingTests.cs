@@ -26,4 +26,17 @@ public class TrainingTests
         Assert.Equal(["float", "fake-quant"], results.Select(r => r.Arithmetic));
         Assert.All(results, r => Assert.True(r.Top1 > 0.6, $"{r.Arithmetic} top-1 {r.Top1:P1} on four separable classes"));
     }
+
+    [SkippableFact]
+    public void ResNetLearnsRealFashionMnist()
+    {
+        var data = TestData.FashionMnist(train: 384, test: 192);
+        Skip.If(data is null, $"Fashion-MNIST is not installed at {TestData.FashionMnistFolder} (apt-get install dataset-fashion-mnist).");
+        var model = Csk6Model.FromGraph(ResNet.Create(new ResNetOptions { Width = 0.125, Classes = 10, InputChannels = 1, InputSize = 28 }));
+        model = Trainer.Train(model, ModelStage.Float, Options(data, 3, 0.1), null, default);
+        model = Trainer.Train(model, ModelStage.Constrained, Options(data, 1, 0.01), null, default);
+        model = Trainer.Train(model, ModelStage.Quantized, Options(data, 1, 0.005), null, default);
+        var results = Evaluator.Measure(model, data, 192, null, "cpu", 2, default).ToList();
+        Assert.All(results, r => Assert.True(r.Top1 > 0.4, $"{r.Arithmetic} top-1 {r.Top1:P1} on ten classes (chance 10 %)"));
+    }
 }
