@@ -5,10 +5,11 @@
 .EXAMPLE
     dotnet pwsh ./bench/fashion-mnist.ps1 -FloatEpochs 10 -QuantEpochs 2
 #>
-param([int] $FloatEpochs = 10, [int] $ConstrainedEpochs = 1, [int] $QuantEpochs = 2, [int] $Threads = 2, [string] $Folder = '/usr/share/datasets/fashion-mnist')
+param([int] $FloatEpochs = 10, [int] $ConstrainedEpochs = 1, [int] $QuantEpochs = 2, [int] $Threads = 2, [string] $Folder = '/usr/share/datasets/fashion-mnist',
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/Csk6Tools/Csk6Tools.psd1'))
 $ErrorActionPreference = 'Stop'
 $PSStyle.OutputRendering = 'PlainText'
-Import-Module (Join-Path $PSScriptRoot '../out/Csk6Tools/Csk6Tools.psd1')
+Import-Module $ModulePath
 
 # Import-Csk6Dataset reads these files in the module; this script reads them itself so it depends on nothing else.
 function Read-Idx([string] $Path, [int] $Header) {
