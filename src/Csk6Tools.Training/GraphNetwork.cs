@@ -99,7 +99,7 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
             foreach (var suffix in names)
             {
                 string key = $"{node.Name}.{suffix}";
-                if (!weights.TryGetValue(key, out var w)) throw new KeyNotFoundException($"The model has no tensor '{key}' for layer '{node.Name}'.");
+                if (!weights.TryGetValue(key, out var w)) throw new TrainingException($"Model '{Graph.Name}' has weights but no tensor '{key}' for layer '{node.Name}'.");
                 var t = tensor(w.Data, w.Shape.Select(d => (long)d).ToArray());
                 if (suffix.StartsWith("running", StringComparison.Ordinal)) _stats[key] = t;
                 else _weights[key] = new Parameter(t);

@@ -39,4 +39,19 @@ public class TrainingTests
         var results = Evaluator.Measure(model, data, 192, null, "cpu", 2, default).ToList();
         Assert.All(results, r => Assert.True(r.Top1 > 0.4, $"{r.Arithmetic} top-1 {r.Top1:P1} on ten classes (chance 10 %)"));
     }
+
+    [Fact]
+    public void EveryOperatorTrainsInEveryStage()
+    {
+        var data = TestData.Quadrants(64, 32);
+        var model = Csk6Model.FromGraph(TestData.AllOperators());
+        foreach (var stage in new[] { ModelStage.Float, ModelStage.Constrained, ModelStage.Quantized })
+            model = Trainer.Train(model, stage, Options(data, 1, 0.01), null, default);
+        Assert.Equal(["a", "dilated", "fc", "grouped"], model.Quantization!.Layers.Where(l => l.Value.Weight is not null).Select(l => l.Key).Order());
+        Assert.False(model.Quantization["a"].FusedRelu);   // ReLU6 is a Clip, never fused (§9)
+        var cat = model.Quantization.Layers["cat"];
+        Assert.True(cat.Output <= cat.Inputs.Min());
+        Assert.Equal(cat.Output, model.Quantization.Layers["avg"].Output);
+        Assert.All(Evaluator.Measure(model, data, 32, null, "cpu", 2, default), r => Assert.InRange(r.Top1, 0, 1));
+    }
 }
