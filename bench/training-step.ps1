@@ -22,3 +22,15 @@ $quant = $float | Invoke-QuantTraining @common
 $f = $float.History[-1].Seconds / $Steps * 1000
 $q = $quant.History[-1].Seconds / $Steps * 1000
 "DS ResNet-18 w$Width, batch 64, $Threads threads: float step {0:N0} ms, QAT step {1:N0} ms, QAT/float {2:N2}" -f $f, $q, ($q / $f)
+
+# The same graph in PyTorch (Debian's python3-torch, for Debian's python), when it is installed: float step, same batch and threads.
+$python = if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { 'python3' }
+if (Get-Command $python -ErrorAction Ignore) {
+    & $python -c 'import torch' 2>$null
+    if ($LASTEXITCODE -eq 0) {
+        $graph = Join-Path ([IO.Path]::GetTempPath()) 'csk6-bench-graph.json'
+        $model.ToJson() | Set-Content $graph
+        $p = [double](& $python (Join-Path $PSScriptRoot 'pytorch_step.py') $graph $Threads $Steps 64)
+        "PyTorch $(& $python -c 'import torch; print(torch.__version__)') float step {0:N0} ms; Csk6Tools/PyTorch: float {1:N2}, QAT {2:N2}" -f $p, ($f / $p), ($q / $p)
+    }
+}

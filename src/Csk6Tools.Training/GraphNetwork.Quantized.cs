@@ -67,7 +67,7 @@ internal sealed partial class GraphNetwork
                 t => torch.cat(t, cat.Axis + 1)),
             AvgPool2dNode ap => (Average(x[0], inputs[0], ap.Kernel, ap.Stride, ap.Pads, ap.CeilMode), inputs[0], (int?)null),
             GlobalAvgPoolNode gap => (Average(x[0], inputs[0], [gap.InputShapes[0][1], gap.InputShapes[0][2]], [gap.InputShapes[0][1], gap.InputShapes[0][2]], [0, 0, 0, 0], false), inputs[0], null),
-            Relu6Node => (x[0].clamp(0, FakeQuant.Dequantize(tensor((float)Int8Arithmetic.Relu6Bound(inputs[0])), inputs[0]).item<float>()), inputs[0], null),
+            Relu6Node => (x[0].clamp(0, Int8Arithmetic.Relu6Bound(inputs[0]) * Int8Arithmetic.Scale(-inputs[0])), inputs[0], null),
             _ => (Shared(node, x), inputs[0], null),
         };
         _exponents[node.Name] = output;

@@ -49,20 +49,23 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Conv2d and Linear weights: the tensors the ±8 clamp applies to.</summary>
     public IEnumerable<Parameter> ClampedWeights => Graph.Nodes.Where(n => n is Conv2dNode or LinearNode).Select(n => _weights[n.Name + ".weight"]);
 
-    /// <summary>PyTorch's default initialization, in module order, from torch's generator seeded with <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// PyTorch's default initialization, in module order, drawn from a generator of the run's own seeded with
+    /// <paramref name="seed"/> (torch's global generator is shared by every run in the process): kaiming_uniform_(a = √5)
+    /// for conv and linear weights is U(±1/√fan_in), as is the bias (nn.Conv2d / nn.Linear reset_parameters); BatchNorm γ = 1, β = 0.
+    /// </summary>
     private void Initialize(long seed)
     {
-        torch.manual_seed(seed);
-        using var _ = no_grad();
+        var generator = new Random(unchecked((int)seed));
         foreach (var node in Graph.Nodes)
         {
             switch (node)
             {
                 case Conv2dNode c:
-                    KaimingLayer(c.Name, [c.OutChannels, c.InChannels / c.Groups, c.Kernel[0], c.Kernel[1]], c.Bias);
+                    UniformLayer(c.Name, [c.OutChannels, c.InChannels / c.Groups, c.Kernel[0], c.Kernel[1]], c.Bias, generator);
                     break;
                 case LinearNode l:
-                    KaimingLayer(l.Name, [l.OutFeatures, l.InFeatures], l.Bias);
+                    UniformLayer(l.Name, [l.OutFeatures, l.InFeatures], l.Bias, generator);
                     break;
                 case BatchNorm2dNode bn:
                     _weights[bn.Name + ".weight"] = new Parameter(ones(bn.NumFeatures));
@@ -74,15 +77,12 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
         }
     }
 
-    /// <summary>kaiming_uniform_(a = √5) for the weight, U(±1/√fan_in) for the bias: nn.Conv2d / nn.Linear reset_weights.</summary>
-    private void KaimingLayer(string name, long[] shape, bool bias)
+    private void UniformLayer(string name, long[] shape, bool bias, Random generator)
     {
-        var w = empty(shape);
-        nn.init.kaiming_uniform_(w, a: Math.Sqrt(5));
-        _weights[name + ".weight"] = new Parameter(w);
-        if (!bias) return;
         double bound = 1 / Math.Sqrt(shape.Skip(1).Aggregate(1L, (a, d) => a * d));
-        _weights[name + ".bias"] = new Parameter(nn.init.uniform_(empty(shape[0]), -bound, bound));
+        Tensor Uniform(long[] s) => tensor(Enumerable.Range(0, (int)s.Aggregate(1L, (a, d) => a * d)).Select(_ => (float)(bound * (2 * generator.NextDouble() - 1))).ToArray(), s);
+        _weights[name + ".weight"] = new Parameter(Uniform(shape));
+        if (bias) _weights[name + ".bias"] = new Parameter(Uniform([shape[0]]));
     }
 
     private void Load(IReadOnlyDictionary<string, WeightTensor> weights)
@@ -99,7 +99,7 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
             foreach (var suffix in names)
             {
                 string key = $"{node.Name}.{suffix}";
-                if (!weights.TryGetValue(key, out var w)) throw new KeyNotFoundException($"The model has no tensor '{key}' for layer '{node.Name}'.");
+                if (!weights.TryGetValue(key, out var w)) throw new TrainingException($"Model '{Graph.Name}' has weights but no tensor '{key}' for layer '{node.Name}'.");
                 var t = tensor(w.Data, w.Shape.Select(d => (long)d).ToArray());
                 if (suffix.StartsWith("running", StringComparison.Ordinal)) _stats[key] = t;
                 else _weights[key] = new Parameter(t);

@@ -30,6 +30,7 @@ public static class Trainer
         if (o.Resume && o.CheckpointPath is { } resumeFrom && File.Exists(resumeFrom))
         {
             (start, momentum, position) = Checkpoint.Load(resumeFrom);
+            position = position with { Epochs = o.Epochs };
             if (position.Stage != stage || start.Name != model.Name)
                 throw new TrainingException($"Checkpoint '{resumeFrom}' belongs to {position.Stage} training of '{start.Name}', not {stage} training of '{model.Name}'.");
         }

@@ -56,6 +56,23 @@ internal static class TestData
         return b.Build();
     }
 
+    /// <summary>The operators SmallResidual lacks: grouped, strided, dilated and asymmetrically padded convs with bias, ReLU6, pools, concat, reshape.</summary>
+    public static ModelGraph AllOperators(int classes = 4)
+    {
+        var b = new GraphBuilder("all-ops", new TensorShape(1, 12, 12));
+        string x = b.Add(Conv2dNode.Create("a", 1, 4, 3, padding: 1, bias: true), b.Input);
+        x = b.Add(new Relu6Node { Name = "a.relu6" }, x);
+        string g = b.Add(new Conv2dNode { Name = "grouped", InChannels = 4, OutChannels = 4, Kernel = [2, 2], Stride = [2, 2], Pads = [0, 0, 1, 1], Groups = 2 }, x);
+        string d = b.Add(new Conv2dNode { Name = "dilated", InChannels = 4, OutChannels = 4, Kernel = [3, 3], Stride = [2, 2], Pads = [2, 2, 2, 2], Dilation = [2, 2] }, x);
+        d = b.Add(new BatchNorm2dNode { Name = "dilated.bn", NumFeatures = 4 }, d);
+        x = b.Add(new ConcatNode { Name = "cat", Axis = 0 }, g, d);
+        x = b.Add(new MaxPool2dNode { Name = "max", Kernel = [3, 3], Stride = [1, 1], Pads = [1, 1, 1, 1] }, x);
+        x = b.Add(new AvgPool2dNode { Name = "avg", Kernel = [2, 2], Stride = [2, 2] }, x);
+        x = b.Add(new ReshapeNode { Name = "reshape", Shape = [-1] }, x);
+        b.Add(new LinearNode { Name = "fc", InFeatures = 8 * 3 * 3, OutFeatures = classes }, x);
+        return b.Build();
+    }
+
     /// <summary>The first <paramref name="train"/> and <paramref name="test"/> images of Debian's Fashion-MNIST, or null when it is not installed.</summary>
     public static Dataset? FashionMnist(int train, int test)
     {

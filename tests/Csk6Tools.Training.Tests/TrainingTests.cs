@@ -26,4 +26,32 @@ public class TrainingTests
         Assert.Equal(["float", "fake-quant"], results.Select(r => r.Arithmetic));
         Assert.All(results, r => Assert.True(r.Top1 > 0.6, $"{r.Arithmetic} top-1 {r.Top1:P1} on four separable classes"));
     }
+
+    [SkippableFact]
+    public void ResNetLearnsRealFashionMnist()
+    {
+        var data = TestData.FashionMnist(train: 384, test: 192);
+        Skip.If(data is null, $"Fashion-MNIST is not installed at {TestData.FashionMnistFolder} (apt-get install dataset-fashion-mnist).");
+        var model = Csk6Model.FromGraph(ResNet.Create(new ResNetOptions { Width = 0.125, Classes = 10, InputChannels = 1, InputSize = 28 }));
+        model = Trainer.Train(model, ModelStage.Float, Options(data, 3, 0.1), null, default);
+        model = Trainer.Train(model, ModelStage.Constrained, Options(data, 1, 0.01), null, default);
+        model = Trainer.Train(model, ModelStage.Quantized, Options(data, 1, 0.005), null, default);
+        var results = Evaluator.Measure(model, data, 192, null, "cpu", 2, default).ToList();
+        Assert.All(results, r => Assert.True(r.Top1 > 0.4, $"{r.Arithmetic} top-1 {r.Top1:P1} on ten classes (chance 10 %)"));
+    }
+
+    [Fact]
+    public void EveryOperatorTrainsInEveryStage()
+    {
+        var data = TestData.Quadrants(64, 32);
+        var model = Csk6Model.FromGraph(TestData.AllOperators());
+        foreach (var stage in new[] { ModelStage.Float, ModelStage.Constrained, ModelStage.Quantized })
+            model = Trainer.Train(model, stage, Options(data, 1, 0.01), null, default);
+        Assert.Equal(["a", "dilated", "fc", "grouped"], model.Quantization!.Layers.Where(l => l.Value.Weight is not null).Select(l => l.Key).Order());
+        Assert.False(model.Quantization["a"].FusedRelu);   // ReLU6 is a Clip, never fused (§9)
+        var cat = model.Quantization.Layers["cat"];
+        Assert.True(cat.Output <= cat.Inputs.Min());
+        Assert.Equal(cat.Output, model.Quantization.Layers["avg"].Output);
+        Assert.All(Evaluator.Measure(model, data, 32, null, "cpu", 2, default), r => Assert.InRange(r.Top1, 0, 1));
+    }
 }

@@ -211,3 +211,31 @@ Describe 'New-Csk6Package' {
         }
     }
 }
+
+Describe 'New-Csk6Package -KeepQuantDequant' -Skip:(-not (Test-Path '/usr/share/datasets/fashion-mnist')) {
+    It 'keeps float input and output, and predicts as the int8 package does' {
+        $data = Import-Csk6Dataset -Name FashionMnist -TrainCount 128 -TestCount 20
+        $model = New-Csk6ResNet 18 -Classes 10 -InputChannels 1 -InputSize 28 -Width 0.125 | Convert-ToDepthwise |
+            Invoke-QuantTraining -Dataset $data -MaxBatches 2 -BatchSize 64
+        $int8 = $model | New-Csk6Package -Path (Join-Path $TestDrive 'int8.bin')
+        $float = $model | New-Csk6Package -Path (Join-Path $TestDrive 'float.bin') -KeepQuantDequant
+        $float.InputTensor.DType | Should -Be 'Float32'
+        $float.OutputTensor.DType | Should -Be 'Float32'
+        $float.Operators[0].Type | Should -Be 'Quant'
+        $float.Operators[-1].Type | Should -Be 'Dequant'
+        $float.Operators.Count | Should -Be ($int8.Operators.Count + 2)
+        # The same images through both: the Dequant output is the int8 logits / 2^Q.
+        $a = Invoke-Csk6Inference $int8 -Dataset $data
+        $bytes = foreach ($i in 0..19) {
+            $pixels = $data.Test.Images[($i * 784)..($i * 784 + 783)]
+            $x = foreach ($p in $pixels) { [float](($p / 255.0 - $data.Mean[0]) / $data.Std[0]) }
+            , [byte[]]([float[]]$x | ForEach-Object { [BitConverter]::GetBytes($_) })
+        }
+        for ($i = 0; $i -lt 20; $i++) {
+            $file = Join-Path $TestDrive "f$i.bin"
+            [IO.File]::WriteAllBytes($file, $bytes[$i])
+            $b = Invoke-Csk6Inference $float $file
+            $b.Values | Should -Be $a[$i].Values
+        }
+    }
+}

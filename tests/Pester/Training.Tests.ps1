@@ -74,4 +74,26 @@ Describe 'Training through the pipeline' {
         $again = $model | Invoke-QuantTraining @common -Epochs 2 -LearningRate 0.005 -Resume
         $again.History.Count | Should -Be $model.History.Count
     }
+
+    It 'stops on Ctrl+C after the current batch with the checkpoint saved, and resumes from it' {
+        $checkpoint = Join-Path $TestDrive 'stopped.safetensors'
+        $ps = [PowerShell]::Create()
+        $ps.Runspace.SessionStateProxy.SetVariable('data', $data)
+        $null = $ps.AddScript("Import-Module '$((Get-Module Csk6Tools).Path -replace '\.dll$', '.psd1')'
+            New-Csk6ResNet 18 -Width 0.125 -Classes 4 -InputChannels 1 -InputSize 12 |
+                Invoke-ModelTraining -Dataset `$data -Epochs 200 -BatchSize 32 -Threads 2 -CheckpointPath '$checkpoint'")
+        $handle = $ps.BeginInvoke()
+        $deadline = [DateTime]::Now.AddSeconds(60)
+        while (-not (Test-Path $checkpoint) -and [DateTime]::Now -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        $ps.Stop()   # what Ctrl+C does: StopProcessing cancels the run, which saves the checkpoint after the current batch
+        $handle.IsCompleted | Should -BeTrue
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $ps.Dispose()
+        $saved = Import-Csk6Model $checkpoint
+        $saved.History.Count | Should -BeGreaterOrEqual 1
+        $resumed = New-Csk6ResNet 18 -Width 0.125 -Classes 4 -InputChannels 1 -InputSize 12 |
+            Invoke-ModelTraining -Dataset $data -Epochs ($saved.History.Count + 1) -BatchSize 32 -Threads 2 -CheckpointPath $checkpoint -Resume -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $resumed.History.Count | Should -BeGreaterOrEqual ($saved.History.Count)
+    }
 }

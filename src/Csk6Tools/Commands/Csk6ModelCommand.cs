@@ -32,7 +32,15 @@ public abstract class Csk6ModelCommand : ModelCommand, IDisposable
             try { return work(new QueueProgress<TProgress>(queue)); }
             finally { queue.CompleteAdding(); }
         });
-        foreach (var item in queue.GetConsumingEnumerable()) report(item);
+        try
+        {
+            foreach (var item in queue.GetConsumingEnumerable()) report(item);
+        }
+        finally
+        {
+            // A stopping pipeline throws out of report(); the work (cancelled by StopProcessing) finishes its batch and checkpoint first.
+            ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+        }
         return task.GetAwaiter().GetResult();
     }
 

@@ -1,19 +1,13 @@
 using System.Management.Automation;
-using Csk6Tools.Engine.Data;
 using Csk6Tools.Engine.Model;
 using Csk6Tools.Training;
 
 namespace Csk6Tools.Commands;
 
 /// <summary>The parameters and the run of the three training cmdlets; each names its stage.</summary>
-public abstract class TrainingCommand : Csk6ModelCommand
+public abstract class TrainingCommand : DatasetCommand
 {
     protected abstract ModelStage Stage { get; }
-
-    /// <summary>The data set to train on (Import-Csk6Dataset); its test split gives each epoch's test accuracy.</summary>
-    [Parameter(Mandatory = true)]
-    [ValidateNotNull]
-    public Dataset Dataset { get; set; } = null!;
 
     [Parameter]
     [ValidateRange(1, 100000)]
@@ -39,15 +33,6 @@ public abstract class TrainingCommand : Csk6ModelCommand
     [Parameter]
     public int Seed { get; set; }
 
-    /// <summary>libtorch threads; 0 keeps libtorch's default (one per core).</summary>
-    [Parameter]
-    [ValidateRange(0, 1024)]
-    public int Threads { get; set; }
-
-    [Parameter]
-    [ValidateSet("cpu", "cuda")]
-    public string Device { get; set; } = "cpu";
-
     /// <summary>Checkpoint file, written after every epoch and on Ctrl+C; by default &lt;temp&gt;/Csk6Tools/&lt;model&gt;-&lt;stage&gt;.checkpoint.safetensors.</summary>
     [Parameter]
     public string? CheckpointPath { get; set; }
@@ -55,11 +40,6 @@ public abstract class TrainingCommand : Csk6ModelCommand
     /// <summary>Continue from the checkpoint when there is one.</summary>
     [Parameter]
     public SwitchParameter Resume { get; set; }
-
-    /// <summary>At most this many batches per epoch and per evaluation (0: all): quick runs on part of the data.</summary>
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int MaxBatches { get; set; }
 
     protected override void ProcessModel(Csk6Model model)
     {
@@ -71,7 +51,7 @@ public abstract class TrainingCommand : Csk6ModelCommand
         {
             Dataset = Dataset, Epochs = Epochs, BatchSize = BatchSize, Momentum = Momentum, WeightDecay = WeightDecay, Seed = Seed,
             LearningRate = MyInvocation.BoundParameters.ContainsKey(nameof(LearningRate)) ? LearningRate : null,
-            Threads = Threads, Device = Device, CheckpointPath = checkpoint, Resume = Resume, MaxBatches = MaxBatches > 0 ? MaxBatches : null,
+            Threads = Threads, Device = Device, CheckpointPath = checkpoint, Resume = Resume, MaxBatches = BatchLimit,
         };
         WriteVerbose($"{Stage} training of '{model.Name}' on {Dataset}: {Epochs} epoch(s), batch {BatchSize}, checkpoint {checkpoint}{(Resume && File.Exists(checkpoint) ? " (resuming)" : "")}.");
         var activity = $"{Stage} training of {model.Name}";
