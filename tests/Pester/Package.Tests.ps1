@@ -209,6 +209,15 @@ Describe 'New-Csk6Package' {
             # engine breaks as test_thinker does (first maximum) and libtorch's topk in its own order.
             [math]::Abs($engine - $fake) | Should -BeLessOrEqual 0.03
         }
+
+        It 'adds the engine''s column to Test-ModelAccuracy with -Package' {
+            $path = Join-Path $TestDrive 'accuracy.bin'
+            $p = $model | New-Csk6Package -Path $path
+            $rows = $model | Test-ModelAccuracy -Dataset $data -Package $path
+            @($rows.Arithmetic) | Should -Be @('float', 'fake-quant', 'int8 engine')
+            $rows[2].Samples | Should -Be 100
+            [math]::Abs($rows[2].Top1 - $rows[1].Top1) | Should -BeLessOrEqual 0.03
+        }
     }
 }
 
