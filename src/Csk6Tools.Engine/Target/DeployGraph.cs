@@ -41,7 +41,7 @@ public sealed record LayerSplit(string Layer, string Description, IReadOnlyList<
 /// The graph as LISTENAI's packer lays it out for venus: BatchNorm folded into its convolution, a ReLU that is a
 /// convolution's only consumer fused into it, Flatten as an in-place Reshape with an int64 shape constant,
 /// convolutions over 32 KB of weights split over output channels and joined by iqCat, global average pooling
-/// as AvgPool2dInt. Tensor order follows the packer: input, activations in op order, then the outputs of split
+/// as AvgPool2dInt. Tensor order follows the packer: input, constants, activations in op order, then the split
 /// pieces, then the workspace and the two DMA buffers (the order decides its greedy planners' ties).
 /// </summary>
 public sealed class DeployGraph
@@ -328,7 +328,11 @@ public sealed class DeployGraph
         private DeployGraph Finish()
         {
             // Ids in packer order; workspace and DMA buffers come last.
-            var ordered = _main.Concat(_appended).ToList();
+            // tpacker's order: the graph input, the constants (ONNX initializers come first), the activations, then the split pieces.
+            var ordered = _main.Where(t => t.Kind == TensorKind.Input)
+                .Concat(_main.Where(t => t.Kind == TensorKind.Constant))
+                .Concat(_main.Where(t => t.Kind is not (TensorKind.Input or TensorKind.Constant)))
+                .Concat(_appended).ToList();
             long? workspace = _ops.Where(o => o.Workspace.HasValue).Select(o => o.Workspace!.Value).DefaultIfEmpty().Max();
             if (_ops.Any(o => o.Workspace.HasValue)) ordered.Add(new DeployTensor(-1, "workspace", TensorKind.Workspace, Csk6.Align16(workspace ?? 0), ""));
             var dmaOps = _ops.Where(o => o.DmaBytes > 0).ToList();
