@@ -24,21 +24,11 @@ internal sealed class ConvKernel : IKernel
     {
         _cache = cache;
         _opIndex = op.Index;
-        _a = Conv2dAttributes.Parse(op.Attributes);
-        _x = KernelChecks.Activation(package, op.Inputs[0], op);
-        _y = KernelChecks.Activation(package, op.Outputs[0], op);
-        var weight = package.Tensors[op.Inputs[1]];
-        _bias = op.Inputs.Length > 2 ? package.Tensors[op.Inputs[2]] : null;
+        var c = ConvOperands.Read(op, package);
+        (_a, _x, _y, _bias, _shift, _relu) = (c.Attributes, c.X, c.Y, c.Bias, c.Shift, c.Relu);
+        var weight = c.Weight;
         (_cin, _h, _w0) = (_x.Shape[1], _x.Shape[2], _x.Shape[3]);
         (_cout, _oh, _ow) = (_y.Shape[1], _y.Shape[2], _y.Shape[3]);
-        if (_a.Group <= 0 || _cin % _a.Group != 0 || _cout % _a.Group != 0)
-            throw KernelChecks.Invalid(op, $"group {_a.Group} does not divide {_cin} input and {_cout} output channels");
-        if (_a.Activation == FusedActivation.Prelu)
-            throw new InferenceException(InferenceException.UnsupportedOperator, $"Operator {op.Index} (Conv2dInt) fuses a PReLU, which the engine does not run.");
-        if (_bias is not null && (_bias.DType != ThinkerDType.Int32 || _bias.Elements != _cout))
-            throw KernelChecks.Invalid(op, $"the bias must be {_cout} int32 values");
-        _relu = _a.Activation == FusedActivation.Relu;
-        _shift = KernelChecks.Shift(op, _x, weight, _y);
         var weights = WeightPacking.Unpack(memory.Int8(weight), _cout, _cin, _a.Group, _a.KernelH, _a.KernelW, op);
         int taps = _cin / _a.Group * _a.KernelH * _a.KernelW;
         _pairs = (taps + 1) / 2;

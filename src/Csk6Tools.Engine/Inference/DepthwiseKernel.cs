@@ -25,18 +25,11 @@ internal sealed class DepthwiseKernel : IKernel
 
     public DepthwiseKernel(PackageOperator op, ThinkerPackage package, TensorMemory memory)
     {
-        _a = Conv2dAttributes.Parse(op.Attributes);
-        _x = KernelChecks.Activation(package, op.Inputs[0], op);
-        _y = KernelChecks.Activation(package, op.Outputs[0], op);
-        var weight = package.Tensors[op.Inputs[1]];
-        _bias = op.Inputs.Length > 2 ? package.Tensors[op.Inputs[2]] : null;
+        var c = ConvOperands.Read(op, package);
+        (_a, _x, _y, _bias, _shift, _relu) = (c.Attributes, c.X, c.Y, c.Bias, c.Shift, c.Relu);
+        var weight = c.Weight;
         (_c, _h, _w0) = (_x.Shape[1], _x.Shape[2], _x.Shape[3]);
         (_oh, _ow) = (_y.Shape[2], _y.Shape[3]);
-        if (_bias is not null && (_bias.DType != ThinkerDType.Int32 || _bias.Elements != _c)) throw KernelChecks.Invalid(op, $"the bias must be {_c} int32 values");
-        if (_a.Activation == FusedActivation.Prelu)
-            throw new InferenceException(InferenceException.UnsupportedOperator, $"Operator {op.Index} (Conv2dInt) fuses a PReLU, which the engine does not run.");
-        _relu = _a.Activation == FusedActivation.Relu;
-        _shift = KernelChecks.Shift(op, _x, weight, _y);
         _w = Array.ConvertAll(WeightPacking.Unpack(memory.Int8(weight), _c, _c, _c, _a.KernelH, _a.KernelW, op), v => (int)v);
         int s = _a.StrideH;
         _rowStride = (_ow + 7) / 8 * 8;

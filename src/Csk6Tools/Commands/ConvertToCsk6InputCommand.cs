@@ -7,26 +7,11 @@ namespace Csk6Tools.Commands;
 /// <summary>ConvertTo-Csk6Input: images to the int8 NCHW tensor (input.bin) a package expects.</summary>
 [Cmdlet(VerbsData.ConvertTo, "Csk6Input", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(PreparedInput))]
-public sealed class ConvertToCsk6InputCommand : PSCmdlet
+public sealed class ConvertToCsk6InputCommand : FileInputCommand
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
     private InputSpec _spec = null!;
     private string? _outFile, _outputDirectory;
     private int _written;
-
-    /// <summary>Image files; wildcards allowed.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
-    /// <summary>Image files taken literally; binds FullName/PSPath from Get-ChildItem.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = [];
 
     /// <summary>The package whose input to produce (shape and exponent); CIFAR-100's 3×32×32 at Q6 without it.</summary>
     [Parameter]
@@ -88,9 +73,7 @@ public sealed class ConvertToCsk6InputCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        bool literal = ParameterSetName == LiteralPathSet;
-        foreach (var pattern in literal ? LiteralPath : Path)
-            foreach (var file in FilePaths.ResolveExisting(this, pattern, literal))
+        foreach (var file in InputFiles())
                 Convert(file);
     }
 

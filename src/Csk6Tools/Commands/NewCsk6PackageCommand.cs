@@ -10,22 +10,12 @@ namespace Csk6Tools.Commands;
 /// <summary>New-Csk6Package: a quantized model to the thinker model.bin that LISTENAI's runtime loads on the CSK6.</summary>
 [Cmdlet(VerbsCommon.New, "Csk6Package", SupportsShouldProcess = true)]
 [OutputType(typeof(ThinkerPackage))]
-public sealed class NewCsk6PackageCommand : ModelCommand
+public sealed class NewCsk6PackageCommand : CapacityCommand
 {
     /// <summary>The model.bin to write.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
-
-    /// <summary>PSRAM for the constants; 8 MiB by default.</summary>
-    [Parameter]
-    [ValidateRange(1, long.MaxValue)]
-    public long PsramCapacity { get; set; } = Csk6.PsramCapacity;
-
-    /// <summary>SHARE_MEM for activations, workspace and DMA buffers; 640 KiB by default.</summary>
-    [Parameter]
-    [ValidateRange(1, long.MaxValue)]
-    public long ShareMemCapacity { get; set; } = Csk6.ShareMemCapacity;
 
     /// <summary>The SHARE_MEM planner; the smallest plan by default. GreedyByBreadth plans as tpacker v2.1.1 does.</summary>
     [Parameter]
@@ -57,7 +47,7 @@ public sealed class NewCsk6PackageCommand : ModelCommand
         {
             packed = PackageBuilder.Build(model, new PackOptions
             {
-                Limits = new Csk6Limits { PsramBytes = PsramCapacity, ShareMemBytes = ShareMemCapacity },
+                Limits = Limits,
                 Planner = Planner,
                 KeepQuantDequant = KeepQuantDequant,
             });
