@@ -42,6 +42,15 @@ public sealed record ThinkerPackage
     public PackageTensor InputTensor => Tensors[Inputs[0].Tensor];
     public PackageTensor OutputTensor => Tensors[Outputs[0].Tensor];
 
-    public static ThinkerPackage Read(string path) => PackageReader.Read(File.ReadAllBytes(path), path);
+    /// <summary>A CSK6 package holds at most 8 MiB of PSRAM constants; a file far larger is not one.</summary>
+    public const long MaxFileBytes = 256L << 20;
+
+    public static ThinkerPackage Read(string path)
+    {
+        long length = new FileInfo(path).Length;
+        if (length > MaxFileBytes)
+            throw new PackageFormatException(PackageFormatException.NotAPackage, $"'{path}' has {length:N0} bytes; a thinker package for the CSK6 is far smaller (at most {MaxFileBytes:N0} bytes are read).", 0);
+        return PackageReader.Read(File.ReadAllBytes(path), path);
+    }
     public static ThinkerPackage Read(byte[] bytes) => PackageReader.Read(bytes, null);
 }
