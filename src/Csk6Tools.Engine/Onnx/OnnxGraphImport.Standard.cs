@@ -16,6 +16,7 @@ internal sealed partial class OnnxGraphImport
             case "Constant": Define(n, new ConstantValue(ConstantAttribute(n))); return true;
             case "Identity" or "Dropout": Define(n, _values[n.Input[0]]); return true;
             case "Shape": return Shape(n);
+            case "Pad": Pad(n); return true;
             case "Gather" or "Unsqueeze" or "Squeeze" or "Cast" or "Concat" or "Add" when n.Input.Where(i => i.Length > 0).All(i => _values[i] is ConstantValue):
                 Define(n, new ConstantValue(Fold(n)));
                 return true;
@@ -227,6 +228,14 @@ internal sealed partial class OnnxGraphImport
         if (axis < 0) axis += rank;
         if (axis < 1) throw new RejectException("Concat along the batch dimension");
         AddLayer(n, new ConcatNode { Name = LayerName(n), Axis = (int)axis - 1 }, null, inputs.Select(i => i.Node).ToArray());
+    }
+
+    /// <summary>PyTorch writes AvgPool2d as Pad + AveragePool even without padding: a zero Pad passes its input on.</summary>
+    private void Pad(NodeProto n)
+    {
+        var pads = Has(n, 1) ? Const(n, 1).Longs : Attr(n, "pads")?.Ints.ToArray() ?? [];
+        if (pads.Any(p => p != 0)) throw new RejectException($"Pad ({string.Join(", ", pads)}) before a layer that cannot absorb it");
+        Define(n, Act(n, 0));
     }
 
     private bool Shape(NodeProto n)

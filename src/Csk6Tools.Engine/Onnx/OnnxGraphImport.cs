@@ -96,13 +96,15 @@ internal sealed partial class OnnxGraphImport
             if (!_values.ContainsKey(i)) throw Invalid($"Node '{Describe(n)}' reads '{i}', which no earlier node or initializer defines.");
         if (n.Input.Any(i => i.Length > 0 && _values[i] is UnknownValue))
         {
+            // Downstream of an unsupported node: skipped, but listed too if its operator is unknown as well.
+            if (!Known(n)) _unsupported.Add(Describe(n));
             Poison(n);
             return;
         }
         bool known;
         try
         {
-            known = n.Domain == OnnxImporter.ThinkerDomain ? Thinker(n) : n.Domain is "" or "ai.onnx" && Standard(n);
+            known = Known(n) && (n.Domain == OnnxImporter.ThinkerDomain ? Thinker(n) : Standard(n));
         }
         catch (GraphException e)
         {
@@ -114,6 +116,16 @@ internal sealed partial class OnnxGraphImport
         }
         if (!known) Reject(n, null);
     }
+
+    private static readonly HashSet<string> StandardOps =
+    [
+        "Constant", "Identity", "Dropout", "Shape", "Pad", "Gather", "Unsqueeze", "Squeeze", "Cast", "Conv", "BatchNormalization", "Relu",
+        "Clip", "Add", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Gemm", "MatMul", "Concat",
+    ];
+
+    private static readonly HashSet<string> ThinkerOps = ["Quant", "Dequant", "Conv2dInt", "LinearInt", "iqAdd", "iqCat", "AvgPool2dInt"];
+
+    private static bool Known(NodeProto n) => n.Domain == OnnxImporter.ThinkerDomain ? ThinkerOps.Contains(n.OpType) : n.Domain is "" or "ai.onnx" && StandardOps.Contains(n.OpType);
 
     /// <summary>Records an unsupported node (all are reported together at the end) and poisons its outputs.</summary>
     private bool Reject(NodeProto n, string? why)
@@ -173,11 +185,11 @@ internal sealed partial class OnnxGraphImport
         return value;
     }
 
-    /// <summary>A unique layer name: <c>conv1.0</c> for a node whose weight is <c>conv1.0.weight</c>, else the node's name.</summary>
+    /// <summary>A unique layer name: <c>conv1.0</c> for a node whose weight is <c>conv1.0.weight</c>, else the node's name (PyTorch's <c>/layer1/Add</c> as <c>layer1.Add</c>).</summary>
     private string LayerName(NodeProto n, string? weight = null)
     {
         string first = weight is not null && weight.EndsWith(".weight", StringComparison.Ordinal) && weight.Length > 7 ? weight[..^7]
-            : n.Name.Length > 0 ? n.Name : n.Output[0];
+            : (n.Name.Length > 0 ? n.Name : n.Output[0]).TrimStart('/').Replace('/', '.');
         string name = first;
         for (int k = 2; !_used.Add(name); k++) name = $"{first}#{k}";
         return name;
