@@ -75,12 +75,15 @@ public static class PackageBuilder
 
     private static string Layer(DeployGraph deploy, ModelGraph graph, string node) => deploy.FusedInto.GetValueOrDefault(node, node);
 
-    /// <summary>The tensor's name in the package: its own, or the imported file's (tpacker names split pieces <c>&lt;tensor&gt;_&lt;node&gt;_&lt;i&gt;</c>).</summary>
+    /// <summary>
+    /// The tensor's name in the package: the imported file's, else its own. Split pieces are named as tpacker names
+    /// them, <c>&lt;tensor&gt;_&lt;node&gt;_&lt;i&gt;</c>, so an ONNX export and re-import packs to the same bytes.
+    /// </summary>
     private static string NameOf(DeployTensor t, TensorNames? names)
     {
-        if (names is null) return t.Name;
-        if (t.Piece is not int g) return names.Tensor(t.Name);
-        return $"{names.Tensor(t.Name[..^($"_{g}".Length)])}_{names.Operator(t.Layer)}_{g}";
+        string Tensor(string name) => names?.Tensor(name) ?? name;
+        if (t.Piece is not int g) return Tensor(t.Name);
+        return $"{Tensor(t.Name[..^($"_{g}".Length)])}_{names?.Operator(t.Layer) ?? t.Layer}_{g}";
     }
 
     private static string OutputName(DeployGraph deploy, ModelGraph graph, string node) =>
