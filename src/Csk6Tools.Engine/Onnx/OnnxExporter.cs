@@ -13,6 +13,7 @@ public sealed class OnnxExportException(string errorId, string message) : Except
 
     public const string NotQuantized = "OnnxExportNotQuantized";
     public const string UnsupportedLayer = "OnnxExportUnsupportedLayer";
+    public const string NoWeights = "OnnxExportNoWeights";
 }
 
 /// <summary>
@@ -23,15 +24,15 @@ public static class OnnxExporter
 {
     public static byte[] Export(Csk6Model model, OnnxFormat format)
     {
+        if (format != OnnxFormat.Float && (model.Stage != ModelStage.Quantized || model.Quantization is null))
+            throw new OnnxExportException(OnnxExportException.NotQuantized, $"Model '{model.Name}' is {model.Stage}: {format} ONNX needs the int8 exponents of quantization-aware training (Invoke-QuantTraining) or of a linger import.");
         var unsupported = model.Graph.Nodes.OfType<OtherNode>().Select(n => $"{n.Name} ({n.Op})")
             .Concat(format == OnnxFormat.Float ? [] : model.Graph.Nodes.OfType<BatchNorm2dNode>().Select(n => $"{n.Name} (BatchNorm2d not folded)"))
             .ToList();
         if (unsupported.Count > 0)
             throw new OnnxExportException(OnnxExportException.UnsupportedLayer, $"Model '{model.Name}' cannot be written as {format} ONNX: {string.Join(", ", unsupported)}.");
-        if (format != OnnxFormat.Float && (model.Stage != ModelStage.Quantized || model.Quantization is null))
-            throw new OnnxExportException(OnnxExportException.NotQuantized, $"Model '{model.Name}' is {model.Stage}: {format} ONNX needs the int8 exponents of quantization-aware training (Invoke-QuantTraining) or of a linger import.");
         if (model.Graph.Parameters > 0 && model.Weights.Count == 0)
-            throw new OnnxExportException(OnnxExportException.UnsupportedLayer, $"Model '{model.Name}' is a graph without weights; train it (or import one with weights) first.");
+            throw new OnnxExportException(OnnxExportException.NoWeights, $"Model '{model.Name}' is a graph without weights; train it (Invoke-ModelTraining) or import one with weights first.");
         return format == OnnxFormat.Linger ? new LingerExport(model).Run() : new StandardExport(model, format == OnnxFormat.Qdq).Run();
     }
 }
