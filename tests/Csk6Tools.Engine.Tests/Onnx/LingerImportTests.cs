@@ -56,6 +56,23 @@ public class LingerImportTests
         Assert.Equal(File.ReadAllBytes(Fixtures.Path("resnet18_v2_model.bin")), Packed.Value.Bytes);
     }
 
+    [SkippableFact]
+    public void SavedAndReadBackItStillPacksToTpackersBytes()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"linger-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            ModelFile.Save(Demo.Value, path);
+            var again = ModelFile.Load(path);
+            Assert.Equal(Demo.Value.Names!.Tensors, again.Names!.Tensors);
+            Assert.Equal(Packed.Value.Bytes, PackageBuilder.Build(again, new PackOptions { Planner = "GreedyByBreadth" }).Bytes);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static string Describe(PackageTensor t) => $"{t.Index} {t.Name} {t.Memory} {t.InArena} {t.DType} {t.Scale} [{string.Join(",", t.Shape)}] @{t.Offset} {t.Layout}";
     // Attributes as written: zero-padded to 16 bytes (the reader returns the padded bytes, the builder the struct).
     private static string Describe(PackageOperator o) => $"{o.Index} {o.Type} [{Convert.ToHexString(o.Attributes).PadRight((o.Attributes.Length + 15) / 16 * 32, '0')}] ({string.Join(",", o.Inputs)}) ({string.Join(",", o.Outputs)}) ({string.Join(",", o.Temps)}) {o.Device}";
