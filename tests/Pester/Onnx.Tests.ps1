@@ -27,6 +27,17 @@ Describe 'Import-Csk6Model on ONNX' {
         ($model | Get-ModelBudget).Layers.Count | Should -BeGreaterThan 3
     }
 
+    It 'pipes an imported float model into Convert-ToDepthwise and training' {
+        $vgg = Import-Csk6Model (Join-Path $PyTorch 'tiny_vgg_opset12.onnx')
+        ($vgg | Convert-ToDepthwise).ConvertedLayers | Should -Be @('features.3')
+        $data = [Csk6Tools.Engine.Data.Dataset]@{ Name = 'squares'; Source = 'test'; Classes = 'a', 'b', 'c', 'd', 'e'; Mean = [float[]]0.5; Std = [float[]]0.29
+            Train = [Csk6Tools.Engine.Data.DatasetSplit]::new([byte[]](0..8191 | ForEach-Object { ($_ * 37) % 256 }), [int[]](0..31 | ForEach-Object { $_ % 5 }), 1, 16, 16)
+            Test = [Csk6Tools.Engine.Data.DatasetSplit]::new([byte[]](0..2047 | ForEach-Object { ($_ * 11) % 256 }), [int[]](0..7 | ForEach-Object { $_ % 5 }), 1, 16, 16) }
+        $trained = Import-Csk6Model (Join-Path $PyTorch 'tiny_mobile_opset13.onnx') | Invoke-ModelTraining -Dataset $data -Epochs 1 -BatchSize 16
+        $trained.Stage | Should -Be 'Float'
+        $trained.History.Count | Should -Be 1
+    }
+
     It 'names a corrupt file with a stable id' {
         $bad = Join-Path $TestDrive 'bad.onnx'
         [IO.File]::WriteAllBytes($bad, [byte[]](8, 7, 255, 255, 255, 255, 3))
