@@ -4,6 +4,7 @@ using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.Onnx;
 using Csk6Tools.Engine.Package;
 using Csk6Tools.Engine.Quant;
+using Csk6Tools.Engine.Transforms;
 using Csk6Tools.Engine.Zoo;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -46,10 +47,22 @@ public class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper log)
     }
 
     [Fact]
-    public void QdqExportAgreesWithTheInt8EngineOnEveryTestImage()
+    public void QdqExportAgreesWithTheInt8EngineOnEveryTestImage() => QdqAgreesWithTheEngine(Trained.Value, TestData.Quadrants(192, 200));
+
+    [SkippableFact]
+    public void QdqExportOfADepthwiseResNetAgreesOnFashionMnist()
     {
-        var model = Trained.Value;
-        var data = TestData.Quadrants(192, 200);
+        var data = TestData.FashionMnist(512, 1000);
+        Skip.If(data is null, "Debian's dataset-fashion-mnist is not installed");
+        var graph = DepthwiseConverter.Convert(ResNet.Create(new ResNetOptions { Depth = 18, Classes = 10, InputChannels = 1, InputSize = 28, Width = 0.125 })).Model;
+        var options = new TrainingOptions { Dataset = data, Epochs = 1, BatchSize = 64, Seed = 5, Threads = 2 };
+        var model = Trainer.Train(Csk6Model.FromGraph(graph), ModelStage.Float, options, null, default);
+        model = Trainer.Train(model, ModelStage.Quantized, options with { LearningRate = 0.005 }, null, default);
+        QdqAgreesWithTheEngine(model, data);
+    }
+
+    private void QdqAgreesWithTheEngine(Csk6Model model, Engine.Data.Dataset data)
+    {
         var q = model.Quantization!;
         var engine = new Int8Engine(ThinkerPackage.Read(PackageBuilder.Build(model).Bytes));
         using var session = new InferenceSession(OnnxExporter.Export(model, OnnxFormat.Qdq));
