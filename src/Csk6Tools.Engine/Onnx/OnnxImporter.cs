@@ -18,7 +18,19 @@ public static class OnnxImporter
 
     public static Csk6Model Import(string path) => Import(File.ReadAllBytes(path), Path.GetFileNameWithoutExtension(path));
 
-    public static Csk6Model Import(byte[] bytes, string name) => new OnnxGraphImport(Parse(bytes), name).Run();
+    public static Csk6Model Import(byte[] bytes, string name)
+    {
+        var model = Parse(bytes);
+        try
+        {
+            return new OnnxGraphImport(model, name).Run();
+        }
+        catch (Exception e) when (e is ArgumentException or OverflowException or IndexOutOfRangeException or InvalidOperationException or KeyNotFoundException)
+        {
+            // A readable protobuf whose fields do not make a graph (negative sizes, dims out of range …).
+            throw new OnnxImportException(OnnxImportException.InvalidModel, $"'{name}' is not a consistent ONNX graph: {e.Message}");
+        }
+    }
 
     public static ModelProto Parse(byte[] bytes)
     {

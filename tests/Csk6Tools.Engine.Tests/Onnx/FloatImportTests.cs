@@ -67,6 +67,30 @@ public class FloatImportTests
     }
 
     [Fact]
+    public void DamagedFilesNeverEscapeAsAnotherException()
+    {
+        var good = File.ReadAllBytes(FixturePath("tiny_mobile_opset13.onnx"));
+        var random = new Random(11);
+        int imported = 0, refused = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            var bytes = (byte[])good.Clone();
+            for (int k = 0; k < 1 + i % 4; k++) bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            try
+            {
+                OnnxImporter.Import(bytes, "fuzzed");
+                imported++;
+            }
+            catch (OnnxImportException)
+            {
+                refused++;
+            }
+        }
+        Assert.Equal(300, imported + refused);
+        Assert.True(refused > 0);
+    }
+
+    [Fact]
     public void EveryUnsupportedOperatorIsListedWithItsNode()
     {
         var model = OnnxImporter.Parse(File.ReadAllBytes(FixturePath("tiny_mobile_opset13.onnx")));
