@@ -73,6 +73,21 @@ public class LingerImportTests
         }
     }
 
+    [SkippableTheory]
+    [InlineData("scale_w", 100f, "Conv2dInt_4Conv2dInt_325", "is not a power of two")]
+    [InlineData("scale_x", 64f, "Conv2dInt_4Conv2dInt_325", "the scale chain is broken")]
+    [InlineData("o_bits", 16f, "Conv2dInt_4Conv2dInt_325", "o_bits = 16")]
+    public void MalformedNodesAreNamed(string attribute, float value, string node, string message)
+    {
+        var model = Csk6Tools.Engine.Onnx.OnnxImporter.Parse(File.ReadAllBytes(Fixtures.Path("resnet18-12-regular.onnx")));
+        var a = model.Graph.Node.Single(n => n.Name == node).Attribute.Single(x => x.Name == attribute);
+        if (attribute == "o_bits") a.I = (long)value;
+        else a.F = value;
+        var e = Assert.Throws<Csk6Tools.Engine.Onnx.OnnxImportException>(() => Csk6Tools.Engine.Onnx.OnnxImporter.Import(Google.Protobuf.MessageExtensions.ToByteArray(model), "edited"));
+        Assert.Contains(node, e.Message);
+        Assert.Contains(message, e.Message);
+    }
+
     private static string Describe(PackageTensor t) => $"{t.Index} {t.Name} {t.Memory} {t.InArena} {t.DType} {t.Scale} [{string.Join(",", t.Shape)}] @{t.Offset} {t.Layout}";
     // Attributes as written: zero-padded to 16 bytes (the reader returns the padded bytes, the builder the struct).
     private static string Describe(PackageOperator o) => $"{o.Index} {o.Type} [{Convert.ToHexString(o.Attributes).PadRight((o.Attributes.Length + 15) / 16 * 32, '0')}] ({string.Join(",", o.Inputs)}) ({string.Join(",", o.Outputs)}) ({string.Join(",", o.Temps)}) {o.Device}";
