@@ -35,10 +35,12 @@ public class FloatImportTests
         Assert.Equal(info.RootElement.GetProperty("output").GetArrayLength(), (int)model.Graph.OutputShape.Elements);
     }
 
-    [Fact]
-    public void PyTorchsFlattenChainFoldsIntoAReshape()
+    [Theory]
+    [InlineData("tiny_vgg_opset12")]          // static batch: Constant, Unsqueeze, Concat
+    [InlineData("tiny_vgg_opset11_dynamic")]  // symbolic batch: Shape, Gather, Unsqueeze, Concat
+    public void PyTorchsFlattenChainFoldsIntoAReshape(string name)
     {
-        var g = ModelImporter.Import(FixturePath("tiny_vgg_opset12.onnx")).Graph;
+        var g = ModelImporter.Import(FixturePath(name + ".onnx")).Graph;
         Assert.Equal(["Conv2d", "ReLU6", "MaxPool2d", "Conv2d", "ReLU", "AvgPool2d", "Reshape", "Linear", "ReLU", "Linear"], g.Nodes.Skip(1).Select(n => n.Op));
         Assert.Equal(new TensorShape(192), g.Nodes.OfType<ReshapeNode>().Single().OutputShape);
     }
