@@ -1,3 +1,4 @@
+using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Imaging;
 using Csk6Tools.Engine.Inference;
 using Csk6Tools.Engine.Model;
@@ -90,6 +91,38 @@ public class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper log)
         var model = Trained.Value;
         var again = OnnxImporter.Import(OnnxExporter.Export(model, OnnxFormat.Linger), model.Name);
         Assert.Equal(PackageBuilder.Build(model).Bytes, PackageBuilder.Build(again).Bytes);
+    }
+
+    [Fact]
+    public void LingerRoundTripKeepsConcatReLU6AndAveragePoolingExactly()
+    {
+        var b = new GraphBuilder("branchy", new TensorShape(1, 12, 12));
+        string x = b.Add(Conv2dNode.Create("stem", 1, 8, 3, padding: 1, bias: true), b.Input);
+        x = b.Add(new Relu6Node { Name = "stem.act" }, x);
+        string left = b.Add(Conv2dNode.Create("left", 8, 4, 1, bias: true), x);
+        string right = b.Add(Conv2dNode.Create("right", 8, 4, 3, padding: 1, bias: true), x);
+        right = b.Add(new ReluNode { Name = "right.act" }, right);
+        x = b.Add(new ConcatNode { Name = "cat" }, left, right);
+        x = b.Add(new AvgPool2dNode { Name = "pool", Kernel = [2, 2], Stride = [2, 2] }, x);
+        x = b.Add(new GlobalAvgPoolNode { Name = "gap" }, x);
+        x = b.Add(new FlattenNode { Name = "flatten" }, x);
+        b.Add(new LinearNode { Name = "fc", InFeatures = 8, OutFeatures = 4 }, x);
+        var data = TestData.Quadrants(128, 32);
+        var model = Trainer.Train(Csk6Model.FromGraph(b.Build()), ModelStage.Quantized,
+            new TrainingOptions { Dataset = data, Epochs = 1, BatchSize = 32, Seed = 3, Threads = 2 }, null, default);
+
+        var again = OnnxImporter.Import(OnnxExporter.Export(model, OnnxFormat.Linger), model.Name) with { Normalization = model.Normalization };
+        // linger's dialect has no global pool or flatten: they come back as the full-window AvgPool2dInt and the Reshape tpacker packs anyway.
+        static string Op(string op) => op switch { "GlobalAvgPool" => "AvgPool2d", "Flatten" => "Reshape", _ => op };
+        Assert.Equal(model.Graph.Nodes.Select(n => $"{n.Name} {Op(n.Op)} {n.OutputShape}"), again.Graph.Nodes.Select(n => $"{n.Name} {n.Op} {n.OutputShape}"));
+        var q = model.Quantization!;
+        Assert.Equal(q.InputExponent, again.Quantization!.InputExponent);
+        foreach (var (layer, lq) in q.Layers)
+        {
+            var back = again.Quantization[layer];
+            Assert.Equal((string.Join(",", lq.Inputs), lq.Weight, lq.Output, lq.FusedRelu), (string.Join(",", back.Inputs), back.Weight, back.Output, back.FusedRelu));
+        }
+        Assert.Equal(Evaluator.Logits(model, data, data.Test.Count, quantized: true), Evaluator.Logits(again, data, data.Test.Count, quantized: true));
     }
 
     private static Csk6Model RandomResNet()

@@ -1,5 +1,6 @@
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
+using Csk6Tools.Engine.Quant;
 using Onnx;
 
 namespace Csk6Tools.Engine.Onnx;
@@ -7,6 +8,7 @@ namespace Csk6Tools.Engine.Onnx;
 /// <summary>
 /// linger v1's quantized operators (domain <c>thinker</c>, linger-onnx.md §3): int8 weights become floats
 /// w = q / 2^Q_w and int32 biases b = b_q / 2^(Q_x+Q_w), so that quantizing them again gives back the file's integers.
+/// Running ranges are set to 127 / 2^Q, the range whose eval exponent is Q, so the model evaluates and fine-tunes as is.
 /// </summary>
 internal sealed partial class OnnxGraphImport
 {
@@ -71,7 +73,7 @@ internal sealed partial class OnnxGraphImport
         AddLayer(n, conv, qo, x.Node);
         AddWeight(name, "weight", n.Input[1], w.IntDims, Floats(w.Data, qw));
         if (conv.Bias) AddWeight(name, "bias", n.Input[2], [conv.OutChannels], IntBias(n, qx, qw, qo));
-        _quant[name] = new LayerQuantization { Inputs = [qx], Weight = qw, Output = qo };
+        _quant[name] = new LayerQuantization { Inputs = [qx], Weight = qw, Output = qo, Running = Int8Arithmetic.Range(qo) };
     }
 
     private void LinearInt(NodeProto n)
@@ -88,7 +90,7 @@ internal sealed partial class OnnxGraphImport
         AddLayer(n, new LinearNode { Name = name, InFeatures = inF, OutFeatures = outF, Bias = bias }, qo, x.Node);
         AddWeight(name, "weight", n.Input[1], [outF, inF], Floats(w.Data, qw));
         if (bias) AddWeight(name, "bias", n.Input[2], [outF], IntBias(n, qx, qw, qo));
-        _quant[name] = new LayerQuantization { Inputs = [qx], Weight = qw, Output = qo };
+        _quant[name] = new LayerQuantization { Inputs = [qx], Weight = qw, Output = qo, Running = Int8Arithmetic.Range(qo) };
     }
 
     private OnnxTensor IntWeight(NodeProto n)
@@ -120,7 +122,7 @@ internal sealed partial class OnnxGraphImport
         if (qo > Math.Min(x.Exponent!.Value, y.Exponent!.Value))
             throw new RejectException($"scale_o 2^{qo} is finer than an input's; the engine needs scale_o ≤ min(scale_x, scale_y)");
         var v = AddLayer(n, new AddNode { Name = LayerName(n) }, qo, x.Node, y.Node);
-        _quant[v.Node] = new LayerQuantization { Inputs = [x.Exponent.Value, y.Exponent.Value], Output = qo };
+        _quant[v.Node] = new LayerQuantization { Inputs = [x.Exponent.Value, y.Exponent.Value], Output = qo, Running = Int8Arithmetic.Range(qo) };
     }
 
     private void IqCat(NodeProto n)
@@ -132,7 +134,7 @@ internal sealed partial class OnnxGraphImport
         if (dim < 0) dim += rank;
         if (dim < 1) throw new RejectException("iqCat along the batch dimension");
         var v = AddLayer(n, new ConcatNode { Name = LayerName(n), Axis = (int)dim - 1 }, qo, inputs.Select(i => i.Node).ToArray());
-        _quant[v.Node] = new LayerQuantization { Inputs = inputs.Select(i => i.Exponent!.Value).ToArray(), Output = qo };
+        _quant[v.Node] = new LayerQuantization { Inputs = inputs.Select(i => i.Exponent!.Value).ToArray(), Output = qo, Running = Int8Arithmetic.Range(qo) };
     }
 
     private void AvgPool2dInt(NodeProto n)

@@ -1,5 +1,6 @@
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
+using Csk6Tools.Engine.Quant;
 using Onnx;
 
 namespace Csk6Tools.Engine.Onnx;
@@ -87,7 +88,7 @@ internal sealed partial class OnnxGraphImport
         var layers = _quant.ToDictionary(p => p.Key, p => graph[p.Key] is Conv2dNode or LinearNode
             ? p.Value with { FusedRelu = graph.Consumers(p.Key) is [ReluNode] && !graph.Outputs.Contains(p.Key) }
             : p.Value);
-        return new QuantizationState { InputExponent = q, Layers = layers };
+        return new QuantizationState { InputExponent = q, InputRunning = Int8Arithmetic.Range(q), Layers = layers };
     }
 
     private void Visit(NodeProto n)
