@@ -34,3 +34,18 @@ foreach (int depth in new[] { 18, 152 })
     if (depth == 152)
         Console.WriteLine($"target: build + budget of ResNet-152 under 20 ms warm: {(tBudget < 20 ? "met" : "NOT met")} ({tBudget:F2} ms)");
 }
+
+// ONNX import speed on LISTENAI's demo (2.9 MB, linger dialect): the peer is parsing the protobuf alone; the ratio says
+// what building the quantized model costs on top, and packing it is measured after.
+string demo = Path.Combine(AppContext.BaseDirectory, "../../../../../shared/fixtures/thinker-demo/resnet18-12-regular.onnx");
+if (File.Exists(demo))
+{
+    var bytes = File.ReadAllBytes(demo);
+    Func<object> parse = () => Csk6Tools.Engine.Onnx.OnnxImporter.Parse(bytes);
+    Func<object> import = () => Csk6Tools.Engine.Onnx.OnnxImporter.Import(bytes, "demo");
+    var model = Csk6Tools.Engine.Onnx.OnnxImporter.Import(bytes, "demo");
+    Func<object> pack = () => Csk6Tools.Engine.Package.PackageBuilder.Build(model);
+    for (int i = 0; i < 3; i++) { parse(); import(); pack(); }
+    double tParse = Median(parse, 11), tImport = Median(import, 11), tPack = Median(pack, 11);
+    Console.WriteLine($"linger demo ONNX: parse {tParse:F1} ms, import {tImport:F1} ms (import/parse ratio {tImport / tParse:F1}x), pack {tPack:F1} ms");
+}

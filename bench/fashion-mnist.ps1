@@ -16,9 +16,9 @@ $data = Import-Csk6Dataset -Name FashionMnist -TrainCount $TrainCount
 $work = Join-Path ([IO.Path]::GetTempPath()) 'csk6-fashion'
 $common = @{ Dataset = $data; Threads = $Threads }
 $total = [Diagnostics.Stopwatch]::StartNew()
-function Stage([string] $Name, [scriptblock] $Work) {
+function Stage([string] $Name, [scriptblock] $Action) {
     $sw = [Diagnostics.Stopwatch]::StartNew()
-    $result = & $Work
+    $result = & $Action
     "{0}: {1:N1} min" -f $Name, $sw.Elapsed.TotalMinutes | Out-Host
     $result
 }

@@ -24,6 +24,7 @@
         'Test-ModelAccuracy'
         'Save-Csk6Model'
         'Import-Csk6Model'
+        'Export-Csk6Onnx'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -70,10 +70,12 @@ public class PackageLayoutTests
         Assert.Equal(Hex("01 00 0169 00000000 0000e040 00000000 04000000 02000000 03000000 03000000 08000000 000000000000000000000000 0000000000000000 03 000000 00000000"), Tensor(1));
         // conv.bias: int32, no scale (−1), shape (2,), right after the 144 weight bytes.
         Assert.Equal(Hex("01 00 0469 00000000 000080bf 00000000 01000000 02000000 000000000000000000000000000000000000000000000000 9000000000000000 00 000000 00000000"), Tensor(2));
-        // flatten's shape constant: int64 (2,) at 160; fc.weight: int8 (2, 3) at 176, layout 0.
-        Assert.Equal(Hex("01 00 0869 00000000 000080bf 00000000 01000000 02000000"), Tensor(3)[..24]);
-        Assert.Equal(Hex("01 00 0169 00000000 0000c040 00000000 02000000 02000000 03000000"), Tensor(4)[..28]);
-        Assert.Equal(Hex("b000000000000000 00"), Tensor(4)[48..57]);
+        // fc.weight: int8 (2, 3) at 160, layout 0; the layers' constants come first, then flatten's shape constant:
+        // int64 (2,) at 192 (tpacker: ONNX Constant nodes follow the initializers).
+        Assert.Equal(Hex("01 00 0169 00000000 0000c040 00000000 02000000 02000000 03000000"), Tensor(3)[..28]);
+        Assert.Equal(Hex("a000000000000000 00"), Tensor(3)[48..57]);
+        Assert.Equal(Hex("01 00 0869 00000000 000080bf 00000000 01000000 02000000"), Tensor(5)[..24]);
+        Assert.Equal(Hex("c000000000000000 00"), Tensor(5)[48..57]);
         // input: SHARE_MEM arena, int8, Q6, (1, 1, 4, 4).
         Assert.Equal(Hex("02 00 0169 01000000 0000c040 00000000 04000000 01000000 01000000 04000000 04000000"), Tensor(0)[..36]);
 
@@ -100,18 +102,19 @@ public class PackageLayoutTests
         for (int pos = 0; pos < 9; pos++)
             Assert.Equal([(byte)(pos + 1), 0, 0, 0, 0, 0, 0, 0, (byte)(pos + 10), 0, 0, 0, 0, 0, 0, 0], blob[(16 * pos)..(16 * pos + 16)]);
         Assert.Equal(Hex("64000000 c8000000"), blob[144..152]);
-        Assert.Equal(Hex("ffffffffffffffff 0200000000000000"), blob[160..176]);
-        Assert.Equal(Hex("010305020406"), blob[176..182]);
-        Assert.Equal(Hex("0a000000 14000000 1e000000"), blob[192..204]);
+        Assert.Equal(Hex("010305020406"), blob[160..166]);
+        Assert.Equal(Hex("0a000000 14000000 1e000000"), blob[176..188]);
+        Assert.Equal(Hex("ffffffffffffffff 0200000000000000"), blob[192..208]);
 
-        // DMA: conv weight + bias (144 + 8) into dma_buffer1, fc weight + bias (6 + 12) into dma_buffer2.
+        // DMA: conv weight + bias into dma_buffer1, fc weight + bias into dma_buffer2. Sizes run to the end of the bias
+        // at its 16-aligned place after the weight (144 + 16, 16 + 16), so the bias the kernel finds there is copied too.
         int dma = (int)U32(56);
-        Assert.Equal(Hex("02000000 10000000 10000000 10000000" + "01 00 02 00 0100 0b00 9800000000000000" + "01 00 02 00 0400 0c00 1200000000000000"), bytes[dma..(dma + 48)]);
+        Assert.Equal(Hex("02000000 10000000 10000000 10000000" + "01 00 02 00 0100 0b00 a000000000000000" + "01 00 02 00 0300 0c00 2000000000000000"), bytes[dma..(dma + 48)]);
         Assert.Equal(bytes.Length, dma + 48);
 
         // And it reads back.
         var package = ThinkerPackage.Read(bytes);
-        Assert.Equal(["input", "conv.weight", "conv.bias", "flatten.shape", "fc.weight", "fc.bias", "relu", "gap", "flatten", "fc", "workspace", "dma_buffer1", "dma_buffer2"],
+        Assert.Equal(["input", "conv.weight", "conv.bias", "fc.weight", "fc.bias", "flatten.shape", "relu", "gap", "flatten", "fc", "workspace", "dma_buffer1", "dma_buffer2"],
             package.Tensors.Select(t => t.Name));
         Assert.Equal(["Conv2dInt", "AvgPool2dInt", "Reshape", "LinearInt"], package.Operators.Select(o => o.Type));
     }

@@ -6,7 +6,7 @@ public class ModelFileTests
 {
     private static TrainingOptions Options(Engine.Data.Dataset data, int epochs, string? checkpoint = null, bool resume = false) => new()
     {
-        Dataset = data, Epochs = epochs, BatchSize = 32, LearningRate = 0.05, Seed = 11, Threads = 2, CheckpointPath = checkpoint, Resume = resume,
+        Dataset = data, Epochs = epochs, BatchSize = 32, LearningRate = 0.05, Seed = 11, Threads = 1, CheckpointPath = checkpoint, Resume = resume,
     };
 
     [Fact]

@@ -25,6 +25,9 @@ public sealed record Csk6Model
     /// <summary>Exponents of every quantized tensor; set by quantization-aware training (Stage Quantized).</summary>
     public QuantizationState? Quantization { get; init; }
 
+    /// <summary>Tensor names to pack under (an imported ONNX file's); null: the graph's own names.</summary>
+    public TensorNames? Names { get; init; }
+
     public Normalization? Normalization { get; init; }
     public IReadOnlyList<string> Classes { get; init; } = [];
     public IReadOnlyList<EpochRecord> History { get; init; } = [];

@@ -34,6 +34,7 @@ public static class ModelFile
         };
         if (model.Quantization is not null) metadata[Prefix + "quantization"] = JsonSerializer.Serialize(model.Quantization, Json);
         if (model.Normalization is not null) metadata[Prefix + "normalization"] = JsonSerializer.Serialize(model.Normalization, Json);
+        if (model.Names is not null) metadata[Prefix + "names"] = JsonSerializer.Serialize(model.Names, Json);
         foreach (var (k, v) in extraMetadata ?? new Dictionary<string, string>()) metadata[k] = v;
         var tensors = new Dictionary<string, WeightTensor>(model.Weights);
         foreach (var (k, v) in extraTensors ?? new Dictionary<string, WeightTensor>()) tensors[k] = v;
@@ -62,6 +63,7 @@ public static class ModelFile
                 History = Deserialize<EpochRecord[]>(metadata, "history") ?? [],
                 Quantization = Deserialize<QuantizationState>(metadata, "quantization"),
                 Normalization = Deserialize<Normalization>(metadata, "normalization"),
+                Names = Deserialize<TensorNames>(metadata, "names"),
                 Weights = tensors.Where(t => !IsOther(graph, t.Key)).ToDictionary(),
             };
             otherTensors = tensors.Where(t => IsOther(graph, t.Key)).ToDictionary();
@@ -74,7 +76,7 @@ public static class ModelFile
         }
     }
 
-    private static readonly HashSet<string> KnownKeys = ["version", "graph", "stage", "classes", "history", "quantization", "normalization"];
+    private static readonly HashSet<string> KnownKeys = ["version", "graph", "stage", "classes", "history", "quantization", "normalization", "names"];
 
     /// <summary>Model tensors are named after a graph node ("conv1.0.weight"); anything else is extra state.</summary>
     private static bool IsOther(ModelGraph graph, string tensor)

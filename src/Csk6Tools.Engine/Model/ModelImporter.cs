@@ -1,11 +1,19 @@
+using Csk6Tools.Engine.Onnx;
+
 namespace Csk6Tools.Engine.Model;
 
-/// <summary>Reads a model file by its kind: Csk6Tools' safetensors today; ONNX joins here.</summary>
+/// <summary>Reads a model file by its kind: Csk6Tools' safetensors, or ONNX (float, or linger's quantized dialect).</summary>
 public static class ModelImporter
 {
-    public static Csk6Model Import(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    public static Csk6Model Import(string path) => IsOnnx(path) ? OnnxImporter.Import(path) : ModelFile.Load(path);
+
+    /// <summary>By extension, else by content: a safetensors file has its JSON header's '{' at byte 8, an ONNX protobuf starts with 0x08.</summary>
+    private static bool IsOnnx(string path)
     {
-        ".onnx" => throw new NotSupportedException($"'{path}' is an ONNX model; ONNX import is not part of this version of Csk6Tools. Import a .safetensors file written by Save-Csk6Model."),
-        _ => ModelFile.Load(path),
-    };
+        if (Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase)) return true;
+        Span<byte> head = stackalloc byte[9];
+        using var file = File.OpenRead(path);
+        int read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return !(read == 9 && head[8] == (byte)'{') && OnnxImporter.LooksLikeOnnx(head[..read]);
+    }
 }

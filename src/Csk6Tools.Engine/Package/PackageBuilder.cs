@@ -44,15 +44,15 @@ public static class PackageBuilder
         var deploy = DeployGraph.Lower(graph, add => add.Inputs.Count(i => Output(q, graph, i) != q[add.Name].Output), options.KeepQuantDequant);
         var plan = MemoryPlanner.Plan(deploy, options.Planner);
         var constants = new Constants(model, deploy);
-        var tensors = deploy.Tensors.Select(t => Tensor(t, q, graph, deploy, plan, constants)).ToList();
+        var tensors = deploy.Tensors.Select(t => Tensor(t, q, graph, deploy, plan, constants) with { Name = NameOf(t, model.Names) }).ToList();
         var content = new PackageContent(
             [new PackageMemory(0, MemoryKind.Psram, constants.BlobBytes, true), new PackageMemory(1, MemoryKind.ShareMem, Csk6.Align16(plan.Bytes), false)],
             tensors,
             Operators(deploy, graph),
             [new PackageIO(0, graph.Input.Name)],
-            graph.Outputs.Select(o => new PackageIO(deploy.Tensors.First(t => t.Kind == TensorKind.Output && t.Layer == Layer(deploy, graph, o)).Id, OutputName(deploy, graph, o))).ToList(),
+            graph.Outputs.Select(o => new PackageIO(deploy.Tensors.First(t => t.Kind == TensorKind.Output && t.Layer == Layer(deploy, graph, o)).Id, model.Names?.Tensor(OutputName(deploy, graph, o)) ?? OutputName(deploy, graph, o))).ToList(),
             [new ParameterBlobData(MemoryKind.Psram, constants.Blob)],
-            Dma(deploy, constants));
+            Dma(deploy));
 
         var regions = new[]
         {
@@ -77,6 +77,17 @@ public static class PackageBuilder
     private static int Output(QuantizationState q, ModelGraph graph, string node) => node == graph.Input.Name ? q.InputExponent : q[node].Output;
 
     private static string Layer(DeployGraph deploy, ModelGraph graph, string node) => deploy.FusedInto.GetValueOrDefault(node, node);
+
+    /// <summary>
+    /// The tensor's name in the package: the imported file's, else its own. Split pieces are named as tpacker names
+    /// them, <c>&lt;tensor&gt;_&lt;node&gt;_&lt;i&gt;</c>, so an ONNX export and re-import packs to the same bytes.
+    /// </summary>
+    private static string NameOf(DeployTensor t, TensorNames? names)
+    {
+        string Tensor(string name) => names?.Tensor(name) ?? name;
+        if (t.Piece is not int g) return Tensor(t.Name);
+        return $"{Tensor(t.Name[..^($"_{g}".Length)])}_{names?.Operator(t.Layer) ?? t.Layer}_{g}";
+    }
 
     private static string OutputName(DeployGraph deploy, ModelGraph graph, string node) =>
         deploy.Tensors.First(t => t.Kind == TensorKind.Output && t.Layer == Layer(deploy, graph, node)).Name;
@@ -169,11 +180,12 @@ public static class PackageBuilder
         }
     }
 
-    private static List<PackageDma> Dma(DeployGraph deploy, Constants constants)
+    private static List<PackageDma> Dma(DeployGraph deploy)
     {
         var buffers = deploy.Tensors.Where(t => t.Kind == TensorKind.DmaBuffer).Select(t => t.Id).ToArray();
         return deploy.Ops.Where(o => o.DmaBytes > 0)
-            .Select((o, i) => new PackageDma(MemoryKind.Psram, MemoryKind.ShareMem, o.Constants[0], buffers[i % 2], o.Constants.Sum(id => (long)constants[id].Data.Length)))
+            // tpacker copies the constants as they sit in the blob, each padded to 16 (a 14-channel bias: 64 B, not 56).
+            .Select((o, i) => new PackageDma(MemoryKind.Psram, MemoryKind.ShareMem, o.Constants[0], buffers[i % 2], o.DmaBytes))
             .ToList();
     }
 

@@ -12,6 +12,9 @@ public sealed record DeployTensor(int Id, string Name, TensorKind Kind, long Byt
 
     /// <summary>The tensor whose buffer an in-place op (Reshape) reuses, or null.</summary>
     public int? AliasOf { get; init; }
+
+    /// <summary>The piece of a split layer this weight, bias or output belongs to (its name ends in <c>_&lt;Piece&gt;</c>), or null.</summary>
+    public int? Piece { get; init; }
 }
 
 /// <summary>An operator as the packer emits it: fused, folded and split.</summary>
@@ -41,8 +44,9 @@ public sealed record LayerSplit(string Layer, string Description, IReadOnlyList<
 /// The graph as LISTENAI's packer lays it out for venus: BatchNorm folded into its convolution, a ReLU that is a
 /// convolution's only consumer fused into it, Flatten as an in-place Reshape with an int64 shape constant,
 /// convolutions over 32 KB of weights split over output channels and joined by iqCat, global average pooling
-/// as AvgPool2dInt. Tensor order follows the packer: input, constants, activations in op order, then the split
-/// pieces, then the workspace and the two DMA buffers (the order decides its greedy planners' ties).
+/// as AvgPool2dInt. Tensor order follows the packer: input, the layers' constants, the Reshape shape constants
+/// (ONNX Constant nodes come after the initializers), activations in op order, then the weights, biases and
+/// outputs of split pieces, then the workspace and the two DMA buffers (the order decides its greedy planners' ties).
 /// </summary>
 public sealed class DeployGraph
 {
@@ -159,9 +163,9 @@ public sealed class DeployGraph
 
         private DeployTensor In(Node n, int i) => _tensorOf[n.Inputs[i]];
 
-        private DeployTensor Tensor(List<DeployTensor> list, string name, TensorKind kind, long bytes, string layer, int? aliasOf = null)
+        private DeployTensor Tensor(List<DeployTensor> list, string name, TensorKind kind, long bytes, string layer, int? aliasOf = null, int? piece = null)
         {
-            var t = new DeployTensor(-1, name, kind, Csk6.Align16(bytes), layer) { AliasOf = aliasOf };
+            var t = new DeployTensor(-1, name, kind, Csk6.Align16(bytes), layer) { AliasOf = aliasOf, Piece = piece };
             list.Add(t);
             return t;
         }
@@ -180,9 +184,9 @@ public sealed class DeployGraph
         private readonly List<DeployTensor> _handles = [];
         private int Index(DeployTensor t) { _handles.Add(t); return _handles.Count - 1; }
 
-        private DeployTensor Output(DeployOp op, string name, string layer, long bytes, List<DeployTensor>? list = null, int? aliasOf = null)
+        private DeployTensor Output(DeployOp op, string name, string layer, long bytes, List<DeployTensor>? list = null, int? aliasOf = null, int? piece = null)
         {
-            var t = Tensor(list ?? _main, name, TensorKind.Activation, bytes, layer, aliasOf);
+            var t = Tensor(list ?? _main, name, TensorKind.Activation, bytes, layer, aliasOf, piece);
             op.Outputs.Add(Index(t));
             _producer[t] = op.Index;
             return t;
@@ -263,8 +267,8 @@ public sealed class DeployGraph
                 var pieceInput = splitOp is null ? input : _handles[splitOp.Outputs[g]];
                 int pieceCin = splitOp is null ? cin : cin / c.Groups;
                 var op = NewOp(kind, $"{c.Name}_{g}", c.Name, [pieceInput], start, tail is ReluNode);
-                AddConstants(op, c.Name, $"_{g}", Csk6.DenseWeightBytes(pieceCin, pieces[g], kh, kw), bias ? 4L * pieces[g] : 0, _appended);
-                pieceOutputs.Add(Output(op, $"{tail.Name}_{g}", c.Name, (long)pieces[g] * oh * ow, _appended));
+                AddConstants(op, c.Name, $"_{g}", Csk6.DenseWeightBytes(pieceCin, pieces[g], kh, kw), bias ? 4L * pieces[g] : 0, _appended, g);
+                pieceOutputs.Add(Output(op, $"{tail.Name}_{g}", c.Name, (long)pieces[g] * oh * ow, _appended, piece: g));
             }
             var cat = NewOp("iqCat", c.Name + ".cat", c.Name, pieceOutputs);
             cat.Workspace = 0;
@@ -275,14 +279,14 @@ public sealed class DeployGraph
                 pieces);
         }
 
-        private void AddConstants(DeployOp op, string layer, string suffix, long weightBytes, long biasBytes, List<DeployTensor>? list = null)
+        private void AddConstants(DeployOp op, string layer, string suffix, long weightBytes, long biasBytes, List<DeployTensor>? list = null, int? piece = null)
         {
-            var w = Tensor(list ?? _main, $"{layer}.weight{suffix}", TensorKind.Constant, weightBytes, layer);
+            var w = Tensor(list ?? _main, $"{layer}.weight{suffix}", TensorKind.Constant, weightBytes, layer, piece: piece);
             op.Constants.Add(Index(w));
             op.DmaBytes = w.Bytes;
             if (biasBytes > 0)
             {
-                var b = Tensor(list ?? _main, $"{layer}.bias{suffix}", TensorKind.Constant, biasBytes, layer);
+                var b = Tensor(list ?? _main, $"{layer}.bias{suffix}", TensorKind.Constant, biasBytes, layer, piece: piece);
                 op.Constants.Add(Index(b));
                 op.DmaBytes += b.Bytes;
             }
@@ -328,9 +332,10 @@ public sealed class DeployGraph
         private DeployGraph Finish()
         {
             // Ids in packer order; workspace and DMA buffers come last.
-            // tpacker's order: the graph input, the constants (ONNX initializers come first), the activations, then the split pieces.
+            bool IsShape(DeployTensor t) => t.Kind == TensorKind.Constant && graph[t.Layer] is FlattenNode or ReshapeNode;
             var ordered = _main.Where(t => t.Kind == TensorKind.Input)
-                .Concat(_main.Where(t => t.Kind == TensorKind.Constant))
+                .Concat(_main.Where(t => t.Kind == TensorKind.Constant && !IsShape(t)))
+                .Concat(_main.Where(IsShape))
                 .Concat(_main.Where(t => t.Kind is not (TensorKind.Input or TensorKind.Constant)))
                 .Concat(_appended).ToList();
             long? workspace = _ops.Where(o => o.Workspace.HasValue).Select(o => o.Workspace!.Value).DefaultIfEmpty().Max();

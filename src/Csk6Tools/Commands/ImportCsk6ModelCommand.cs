@@ -1,9 +1,10 @@
 using System.Management.Automation;
 using Csk6Tools.Engine.Model;
+using Csk6Tools.Engine.Onnx;
 
 namespace Csk6Tools.Commands;
 
-/// <summary>Import-Csk6Model: reads a model written by Save-Csk6Model (or a training checkpoint).</summary>
+/// <summary>Import-Csk6Model: reads a model written by Save-Csk6Model (or a training checkpoint), or an ONNX file (float, or linger's quantized dialect).</summary>
 [Cmdlet(VerbsData.Import, "Csk6Model")]
 [OutputType(typeof(Csk6Model))]
 public sealed class ImportCsk6ModelCommand : PSCmdlet
@@ -38,9 +39,10 @@ public sealed class ImportCsk6ModelCommand : PSCmdlet
         {
             WriteError(new ErrorRecord(e, e.Foreign ? ErrorIds.ModelFileForeign : ErrorIds.ModelFileCorrupt, ErrorCategory.InvalidData, path));
         }
-        catch (NotSupportedException e)
+        catch (OnnxImportException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIds.ModelFileForeign, ErrorCategory.NotImplemented, path));
+            var category = e.ErrorId == OnnxImportException.UnsupportedOperator ? ErrorCategory.NotImplemented : ErrorCategory.InvalidData;
+            WriteError(new ErrorRecord(e, e.ErrorId, category, path));
         }
     }
 }

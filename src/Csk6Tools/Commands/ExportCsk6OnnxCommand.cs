@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using Csk6Tools.Engine.Graph;
+using Csk6Tools.Engine.Model;
+using Csk6Tools.Engine.Onnx;
+
+namespace Csk6Tools.Commands;
+
+/// <summary>Export-Csk6Onnx: a model as ONNX, float, QDQ (ONNX Runtime, Netron) or linger's dialect (LISTENAI's tpacker).</summary>
+[Cmdlet(VerbsData.Export, "Csk6Onnx", SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo))]
+public sealed class ExportCsk6OnnxCommand : ModelCommand
+{
+    /// <summary>The .onnx file to write.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = null!;
+
+    /// <summary>Float, Qdq (needs a quantized model) or Linger (needs a quantized model).</summary>
+    [Parameter]
+    public OnnxFormat Format { get; set; } = OnnxFormat.Float;
+
+    /// <summary>Overwrites an existing file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Writes the file's FileInfo to the pipeline.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessModel(ModelGraph model) => ProcessModel(Csk6Model.FromGraph(model));
+
+    protected override void ProcessModel(Csk6Model model)
+    {
+        string target = FilePaths.ResolveOutput(this, Path);
+        if (File.Exists(target) && !Force)
+        {
+            WriteError(new ErrorRecord(new IOException($"'{target}' exists; use -Force to overwrite it."), ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
+            return;
+        }
+        byte[] bytes;
+        try
+        {
+            bytes = OnnxExporter.Export(model, Format);
+        }
+        catch (OnnxExportException e)
+        {
+            WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, model));
+            return;
+        }
+        if (!ShouldProcess(target, $"Write {bytes.Length:N0}-byte {Format} ONNX of '{model.Name}'")) return;
+        FilePaths.WriteAtomically(target, bytes);
+        if (PassThru) WriteObject(new FileInfo(target));
+    }
+}
