@@ -9,35 +9,39 @@ namespace Csk6Tools.Engine.Onnx;
 /// <summary>Standard ONNX operators (opsets 11–18 as PyTorch exports them), float or, for the scale-preserving ones, linger's int8.</summary>
 internal sealed partial class OnnxGraphImport
 {
-    private bool Standard(NodeProto n)
+    /// <summary>The standard operators by type; the table is also the list of what the importer knows.</summary>
+    private Dictionary<string, Action<NodeProto>> StandardHandlers() => new()
     {
-        switch (n.OpType)
-        {
-            case "Constant": Define(n, new ConstantValue(ConstantAttribute(n))); return true;
-            case "Identity" or "Dropout": Define(n, _values[n.Input[0]]); return true;
-            case "Shape": return Shape(n);
-            case "Pad": Pad(n); return true;
-            case "Gather" or "Unsqueeze" or "Squeeze" or "Cast" or "Concat" or "Add" when n.Input.Where(i => i.Length > 0).All(i => _values[i] is ConstantValue):
-                Define(n, new ConstantValue(Fold(n)));
-                return true;
-            case "Conv": Conv(n); return true;
-            case "BatchNormalization": BatchNorm(n); return true;
-            case "Relu": { var x = Act(n, 0); PassThrough(n, new ReluNode { Name = LayerName(n) }, x); return true; }
-            case "Clip": Clip(n); return true;
-            case "Add": Add(n); return true;
-            case "MaxPool": MaxPool(n); return true;
-            case "AveragePool": AveragePool(n); return true;
-            case "GlobalAveragePool": AddLayer(n, new GlobalAvgPoolNode { Name = LayerName(n) }, null, FloatInput(n, 0).Node); return true;
-            case "Flatten":
-                if (Int(n, "axis", 1) != 1) throw new RejectException($"Flatten with axis {Int(n, "axis", 1)}; only axis 1 (keep the batch) is supported");
-                PassThrough(n, new FlattenNode { Name = LayerName(n) }, Act(n, 0));
-                return true;
-            case "Reshape": Reshape(n); return true;
-            case "Gemm": Gemm(n); return true;
-            case "MatMul": MatMul(n); return true;
-            case "Concat": Concat(n); return true;
-            default: return false;
-        }
+        ["Constant"] = n => Define(n, new ConstantValue(ConstantAttribute(n))),
+        ["Identity"] = n => Define(n, _values[n.Input[0]]),
+        ["Dropout"] = n => Define(n, _values[n.Input[0]]),
+        ["Shape"] = Shape,
+        ["Pad"] = Pad,
+        ["Gather"] = Fold,
+        ["Unsqueeze"] = Fold,
+        ["Squeeze"] = Fold,
+        ["Cast"] = Fold,
+        ["Concat"] = n => { if (AllConstant(n)) Fold(n); else Concat(n); },
+        ["Add"] = n => { if (AllConstant(n)) Fold(n); else Add(n); },
+        ["Conv"] = Conv,
+        ["BatchNormalization"] = BatchNorm,
+        ["Relu"] = n => PassThrough(n, new ReluNode { Name = LayerName(n) }, Act(n, 0)),
+        ["Clip"] = Clip,
+        ["MaxPool"] = MaxPool,
+        ["AveragePool"] = AveragePool,
+        ["GlobalAveragePool"] = n => AddLayer(n, new GlobalAvgPoolNode { Name = LayerName(n) }, null, FloatInput(n, 0).Node),
+        ["Flatten"] = Flatten,
+        ["Reshape"] = Reshape,
+        ["Gemm"] = Gemm,
+        ["MatMul"] = MatMul,
+    };
+
+    private bool AllConstant(NodeProto n) => n.Input.Where(i => i.Length > 0).All(i => _values[i] is ConstantValue);
+
+    private void Flatten(NodeProto n)
+    {
+        if (Int(n, "axis", 1) != 1) throw new RejectException($"Flatten with axis {Int(n, "axis", 1)}; only axis 1 (keep the batch) is supported");
+        PassThrough(n, new FlattenNode { Name = LayerName(n) }, Act(n, 0));
     }
 
     /// <summary>A scale-preserving layer: on linger's int8 data the exponent passes through.</summary>
@@ -239,7 +243,7 @@ internal sealed partial class OnnxGraphImport
         Define(n, Act(n, 0));
     }
 
-    private bool Shape(NodeProto n)
+    private void Shape(NodeProto n)
     {
         var x = Act(n, 0);
         long[] dims = [1, .. _b.ShapeOf(x.Node).Dims.Select(d => (long)d)];
@@ -247,11 +251,16 @@ internal sealed partial class OnnxGraphImport
         start = Math.Clamp(start < 0 ? start + dims.Length : start, 0, dims.Length);
         end = Math.Clamp(end < 0 ? end + dims.Length : end, 0, dims.Length);
         Define(n, new ConstantValue(OnnxTensor.Vector(dims[(int)start..(int)Math.Max(start, end)])));
-        return true;
     }
 
     /// <summary>Shape arithmetic on constants (PyTorch's x.view(x.size(0), -1) chain): Gather, Unsqueeze, Squeeze, Cast, Concat, Add.</summary>
-    private OnnxTensor Fold(NodeProto n)
+    private void Fold(NodeProto n)
+    {
+        if (!AllConstant(n)) throw new RejectException($"{n.OpType} of a layer's output (only constant shape arithmetic is folded)");
+        Define(n, new ConstantValue(Folded(n)));
+    }
+
+    private OnnxTensor Folded(NodeProto n)
     {
         var a = Const(n, 0);
         switch (n.OpType)

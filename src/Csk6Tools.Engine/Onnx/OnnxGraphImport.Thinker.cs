@@ -12,20 +12,17 @@ namespace Csk6Tools.Engine.Onnx;
 /// </summary>
 internal sealed partial class OnnxGraphImport
 {
-    private bool Thinker(NodeProto n)
+    /// <summary>linger's thinker-domain operators by type.</summary>
+    private Dictionary<string, Action<NodeProto>> ThinkerHandlers() => new()
     {
-        switch (n.OpType)
-        {
-            case "Quant": Quant(n); return true;
-            case "Dequant": Dequant(n); return true;
-            case "Conv2dInt": Conv2dInt(n); return true;
-            case "LinearInt": LinearInt(n); return true;
-            case "iqAdd": IqAdd(n); return true;
-            case "iqCat": IqCat(n); return true;
-            case "AvgPool2dInt": AvgPool2dInt(n); return true;
-            default: return false;
-        }
-    }
+        ["Quant"] = Quant,
+        ["Dequant"] = Dequant,
+        ["Conv2dInt"] = Conv2dInt,
+        ["LinearInt"] = LinearInt,
+        ["iqAdd"] = IqAdd,
+        ["iqCat"] = IqCat,
+        ["AvgPool2dInt"] = AvgPool2dInt,
+    };
 
     /// <summary>An int8 input whose scale attribute must equal its producer's output scale.</summary>
     private ActivationValue IntInput(NodeProto n, int i, string scale)

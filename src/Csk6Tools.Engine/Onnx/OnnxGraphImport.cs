@@ -40,10 +40,15 @@ internal sealed partial class OnnxGraphImport
     private string _input = "";
     private int? _inputExponent;
 
+    private readonly Dictionary<string, Action<NodeProto>> _standard;
+    private readonly Dictionary<string, Action<NodeProto>> _thinker;
+
     public OnnxGraphImport(ModelProto model, string name)
     {
         _model = model;
         _name = name;
+        _standard = StandardHandlers();
+        _thinker = ThinkerHandlers();
     }
 
     private bool Linger => _model.Graph.Node.Any(n => n.Domain == OnnxImporter.ThinkerDomain);
@@ -98,14 +103,18 @@ internal sealed partial class OnnxGraphImport
         if (n.Input.Any(i => i.Length > 0 && _values[i] is UnknownValue))
         {
             // Downstream of an unsupported node: skipped, but listed too if its operator is unknown as well.
-            if (!Known(n)) _unsupported.Add(Describe(n));
+            if (Handler(n) is null) _unsupported.Add(Describe(n));
             Poison(n);
             return;
         }
-        bool known;
+        if (Handler(n) is not { } handle)
+        {
+            Reject(n, null);
+            return;
+        }
         try
         {
-            known = Known(n) && (n.Domain == OnnxImporter.ThinkerDomain ? Thinker(n) : Standard(n));
+            handle(n);
         }
         catch (GraphException e)
         {
@@ -113,27 +122,18 @@ internal sealed partial class OnnxGraphImport
         }
         catch (RejectException e)
         {
-            known = Reject(n, e.Message);
+            Reject(n, e.Message);
         }
-        if (!known) Reject(n, null);
     }
 
-    private static readonly HashSet<string> StandardOps =
-    [
-        "Constant", "Identity", "Dropout", "Shape", "Pad", "Gather", "Unsqueeze", "Squeeze", "Cast", "Conv", "BatchNormalization", "Relu",
-        "Clip", "Add", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Gemm", "MatMul", "Concat",
-    ];
-
-    private static readonly HashSet<string> ThinkerOps = ["Quant", "Dequant", "Conv2dInt", "LinearInt", "iqAdd", "iqCat", "AvgPool2dInt"];
-
-    private static bool Known(NodeProto n) => n.Domain == OnnxImporter.ThinkerDomain ? ThinkerOps.Contains(n.OpType) : n.Domain is "" or "ai.onnx" && StandardOps.Contains(n.OpType);
+    private Action<NodeProto>? Handler(NodeProto n)
+        => (n.Domain == OnnxImporter.ThinkerDomain ? _thinker : n.Domain is "" or "ai.onnx" ? _standard : null)?.GetValueOrDefault(n.OpType);
 
     /// <summary>Records an unsupported node (all are reported together at the end) and poisons its outputs.</summary>
-    private bool Reject(NodeProto n, string? why)
+    private void Reject(NodeProto n, string? why)
     {
         _unsupported.Add(why is null ? Describe(n) : $"{Describe(n)}: {why}");
         Poison(n);
-        return true;
     }
 
     private void Poison(NodeProto n)
