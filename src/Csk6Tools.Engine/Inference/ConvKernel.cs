@@ -63,6 +63,13 @@ internal sealed class ConvKernel : IKernel
     {
         int kh = _a.KernelH, kw = _a.KernelW, sh = _a.StrideH, sw = _a.StrideW;
         var columns = _columns.AsSpan();
+        if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && _a.PadTop == 0 && _a.PadLeft == 0 && _oh == _h && _ow == _w0)
+        {
+            // A pointwise convolution's taps are the input channels themselves: interleave them in pairs.
+            Pointwise.Interleave(x, channels, _h * _w0, _positions, columns);
+            if (_a.Group == 1) _cache.Remember(_opIndex, _key, _columns);
+            return _columns;
+        }
         columns.Clear();
         for (int i = 0, k = 0; i < channels; i++)
         {
