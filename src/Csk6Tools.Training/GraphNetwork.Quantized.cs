@@ -20,6 +20,7 @@ internal sealed partial class GraphNetwork
     private readonly Dictionary<string, int> _exponents = [];
     private readonly Dictionary<string, double> _running = [];
     private readonly Dictionary<string, LayerQuantization> _recorded = [];
+    private readonly Dictionary<string, int> _storedWeightExponents = [];
     private double _inputRunning;
     private int _inputExponent;
 
@@ -42,7 +43,11 @@ internal sealed partial class GraphNetwork
     {
         if (state is null) return;
         _inputRunning = state.InputRunning;
-        foreach (var (name, layer) in state.Layers) _running[name] = layer.Running;
+        foreach (var (name, layer) in state.Layers)
+        {
+            _running[name] = layer.Running;
+            if (layer.Weight is int qw) _storedWeightExponents[name] = qw;
+        }
     }
 
     private Tensor QuantizeInput(Tensor x)
@@ -83,7 +88,9 @@ internal sealed partial class GraphNetwork
     private (Tensor, int, int?) Weighted(Node node, bool hasBias, Tensor x, int qx, Func<Tensor, Tensor, Tensor?, Tensor> op)
     {
         var w = _weights[node.Name + ".weight"];
-        int qw = Int8Arithmetic.WeightExponent(FakeQuant.MaxAbs(w));
+        // At eval a model keeps the weight exponents it was given: linger's files can hold −128 (one step past the floor
+        // rule), which the rule recomputed from the weights would turn into a coarser exponent than the package's.
+        int qw = !training && _storedWeightExponents.TryGetValue(node.Name, out int stored) ? stored : Int8Arithmetic.WeightExponent(FakeQuant.MaxAbs(w));
         int qacc = qx + qw;
         Tensor wq, bq = null!;
         using (no_grad())
