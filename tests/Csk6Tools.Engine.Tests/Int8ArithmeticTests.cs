@@ -97,3 +97,22 @@ public class VectorArithmeticTests
             }
     }
 }
+
+public class VectorAddTests
+{
+    [Fact]
+    public void SpanAddEqualsTheScalarRuleBitForBit()
+    {
+        var random = new Random(9);
+        var x = new sbyte[1037];
+        var y = new sbyte[1037];
+        for (int i = 0; i < x.Length; i++) { x[i] = (sbyte)random.Next(-128, 128); y[i] = (sbyte)random.Next(-128, 128); }
+        x[0] = -128; y[0] = -128; x[1] = 127; y[1] = 127; x[2] = 41; y[2] = -7; x[3] = -41;
+        foreach (var (nx, ny) in new[] { (0, 0), (1, 0), (0, 1), (1, 1), (2, 3), (7, 0), (15, 15), (16, 2), (31, 0) })
+        {
+            var z = new sbyte[x.Length];
+            Int8Arithmetic.Add(x, nx, y, ny, z);
+            for (int i = 0; i < x.Length; i++) Assert.Equal(Int8Arithmetic.Add(x[i], nx, y[i], ny), z[i]);
+        }
+    }
+}

@@ -25,8 +25,7 @@ internal sealed class AddKernel : IKernel
     public void Run(TensorMemory memory)
     {
         ReadOnlySpan<sbyte> x = memory.Int8(_x), y = memory.Int8(_y);
-        Span<sbyte> z = memory.Int8(_z);
-        for (int i = 0; i < z.Length; i++) z[i] = Int8Arithmetic.Add(x[i], _shiftX, y[i], _shiftY);
+        Int8Arithmetic.Add(x, _shiftX, y, _shiftY, memory.Int8(_z));
     }
 }
 
@@ -37,7 +36,10 @@ internal sealed class ReluKernel(PackageTensor x, PackageTensor y) : IKernel
     {
         ReadOnlySpan<sbyte> input = memory.Int8(x);
         Span<sbyte> output = memory.Int8(y);
-        for (int i = 0; i < output.Length; i++) output[i] = Math.Max(input[i], (sbyte)0);
+        int i = 0;
+        for (; i + 32 <= output.Length; i += 32)
+            System.Runtime.Intrinsics.Vector256.CopyTo(System.Runtime.Intrinsics.Vector256.Max(System.Runtime.Intrinsics.Vector256.Create(input.Slice(i, 32)), System.Runtime.Intrinsics.Vector256<sbyte>.Zero), output.Slice(i, 32));
+        for (; i < output.Length; i++) output[i] = Math.Max(input[i], (sbyte)0);
     }
 }
 

@@ -119,6 +119,39 @@ public static class Int8Arithmetic
     public static sbyte Add(sbyte x, int shiftX, sbyte y, int shiftY) =>
         Sat8(Sat8(RShift((int)x, shiftX)) + Sat8(RShift((int)y, shiftY)));
 
+    /// <summary><see cref="Add(sbyte, int, sbyte, int)"/> over spans, 32 at a time in int16 lanes (the same shifts and clamps).</summary>
+    public static void Add(ReadOnlySpan<sbyte> x, int shiftX, ReadOnlySpan<sbyte> y, int shiftY, Span<sbyte> z)
+    {
+        if ((uint)shiftX > 15 || (uint)shiftY > 15)
+        {
+            for (int k = 0; k < z.Length; k++) z[k] = Add(x[k], shiftX, y[k], shiftY);
+            return;
+        }
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var low = Vector256.Create((short)-128);
+            var high = Vector256.Create((short)127);
+            for (; i + 32 <= z.Length; i += 32)
+            {
+                var (x0, x1) = Vector256.Widen(Vector256.Create(x.Slice(i, 32)));
+                var (y0, y1) = Vector256.Widen(Vector256.Create(y.Slice(i, 32)));
+                var s0 = Vector256.Min(Vector256.Max(Rescale16(x0, shiftX) + Rescale16(y0, shiftY), low), high);
+                var s1 = Vector256.Min(Vector256.Max(Rescale16(x1, shiftX) + Rescale16(y1, shiftY), low), high);
+                Vector256.CopyTo(Vector256.Narrow(s0, s1), z.Slice(i, 32));
+            }
+        }
+        for (; i < z.Length; i++) z[i] = Add(x[i], shiftX, y[i], shiftY);
+    }
+
+    /// <summary>rshift on int16 lanes holding int8 values (n ≤ 15): the result stays within int8, no clamp needed.</summary>
+    private static Vector256<short> Rescale16(Vector256<short> v, int shift)
+    {
+        if (shift == 0) return v;
+        var t = Vector256.ShiftRightArithmetic(v, shift - 1);
+        return Vector256.ShiftRightArithmetic(t, 1) + (t & Vector256<short>.One);
+    }
+
     /// <summary>Bring one int8 value to a coarser exponent (iqCat, Requant): sat8(rshift(x, n)).</summary>
     public static sbyte Rescale(sbyte x, int shift) => Sat8(RShift((int)x, shift));
 
