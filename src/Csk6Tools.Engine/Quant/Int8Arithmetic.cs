@@ -54,6 +54,18 @@ public static class Int8Arithmetic
             var low = Vector256.Create(relu ? 0 : -128);
             var high = Vector256.Create(127);
             var one = Vector256.Create(1);
+            Vector256<int> Rounded(ReadOnlySpan<int> a)
+            {
+                var t = Vector256.ShiftRightArithmetic(Vector256.Create(a), shift - 1);
+                return Vector256.Min(Vector256.Max((t >> 1) + (t & one), low), high);
+            }
+            for (; i + 32 <= acc.Length; i += 32)
+            {
+                // Values are clamped to int8 already, so narrowing (which keeps the low bits) is exact.
+                var lower = Vector256.Narrow(Rounded(acc.Slice(i, 8)), Rounded(acc.Slice(i + 8, 8)));
+                var upper = Vector256.Narrow(Rounded(acc.Slice(i + 16, 8)), Rounded(acc.Slice(i + 24, 8)));
+                Vector256.CopyTo(Vector256.Narrow(lower, upper), output.Slice(i, 32));
+            }
             for (; i + 8 <= acc.Length; i += 8)
             {
                 var t = Vector256.ShiftRightArithmetic(Vector256.Create(acc.Slice(i, 8)), shift - 1);
