@@ -37,7 +37,7 @@ internal static class EngineBench
         {
             for (int i = w; i < batch; i += threads) engines[w].Run(input);
         });
-        return batch / Best(Batch);
+        return batch * Rounds(batch) / Best(Batch, Rounds(batch));
     }
 
     private static double OrtImagesPerSecond(byte[] onnx, byte[] input, int batch, int threads)
@@ -56,18 +56,24 @@ internal static class EngineBench
         {
             for (int i = 0; i < batch / perRun; i++) using (session.Run(feed)) { }
         }
-        return batch / Best(Batch);
+        return batch * Rounds(batch) / Best(Batch, Rounds(batch));
     }
 
-    /// <summary>Seconds of the fastest of several timed runs after a warm-up (the machine is shared and noisy).</summary>
-    private static double Best(Action work)
+    /// <summary>Batches per timed run: at least 32 images, so that batch 1 is timed over many calls too.</summary>
+    private static int Rounds(int batch) => Math.Max(1, 32 / batch);
+
+    /// <summary>
+    /// Seconds of the fastest of several timed runs of <paramref name="rounds"/> batches, after warming up long enough
+    /// for the JIT to finish tiering (the machine is shared and noisy).
+    /// </summary>
+    private static double Best(Action batch, int rounds)
     {
-        work();
+        for (int i = 0; i < 3 * rounds; i++) batch();
         double best = double.MaxValue;
         for (int r = 0; r < 5; r++)
         {
             var sw = Stopwatch.StartNew();
-            work();
+            for (int i = 0; i < rounds; i++) batch();
             best = Math.Min(best, sw.Elapsed.TotalSeconds);
         }
         return best;
