@@ -54,6 +54,9 @@ internal static class ImageDecoding
         return (rgb, gray);
     }
 
+    /// <summary>ITU-R 601-2 luma in PIL's integer form (convert('L')); exact for grey pixels (the weights sum to 2^16).</summary>
+    public static byte Luma(byte r, byte g, byte b) => (byte)((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+
     private static T Guard<T>(string path, Func<T> decode)
     {
         try

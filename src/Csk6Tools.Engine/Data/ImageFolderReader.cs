@@ -69,10 +69,8 @@ internal static class ImageFolderReader
         return new DatasetSplit(images, files.Select(f => f.Label).ToArray(), channels, height, width);
     }
 
-    // ITU-R BT.601 luma, as ImageSharp converts to L8; exact for grey pixels.
     private static void ToGray(byte[] rgb, int plane, Span<byte> target)
     {
-        for (int i = 0; i < plane; i++)
-            target[i] = (byte)Math.Round(0.299 * rgb[i] + 0.587 * rgb[plane + i] + 0.114 * rgb[2 * plane + i], MidpointRounding.AwayFromZero);
+        for (int i = 0; i < plane; i++) target[i] = ImageDecoding.Luma(rgb[i], rgb[plane + i], rgb[2 * plane + i]);
     }
 }

@@ -44,7 +44,7 @@ public static class InputPreprocessor
             {
                 int pixel = pixelChannels == spec.Channels ? pixels[c * plane + i]
                     : pixelChannels == 1 ? pixels[i]
-                    : Luma(pixels[i], pixels[plane + i], pixels[2 * plane + i]);
+                    : ImageDecoding.Luma(pixels[i], pixels[plane + i], pixels[2 * plane + i]);
                 float x = (pixel / 255f - spec.Mean[c]) / spec.Std[c];
                 long q = Int8Arithmetic.QuantizeUnsaturated(x, spec.Exponent);
                 if (q is > 127 or < -128) outOfRange++;
@@ -52,7 +52,4 @@ public static class InputPreprocessor
             }
         return new PreparedInput(source, spec, output, outOfRange, overflow);
     }
-
-    /// <summary>ITU-R 601-2 luma as PIL's convert('L') computes it.</summary>
-    private static int Luma(int r, int g, int b) => (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
 }

@@ -43,26 +43,15 @@ public static class SafeTensors
         var json = Encoding.UTF8.GetBytes(header.ToJsonString());
         int padded = (json.Length + 7) / 8 * 8;   // the data starts 8-byte aligned; the format allows trailing spaces
 
-        string full = System.IO.Path.GetFullPath(path);
-        string temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
-                stream.Write(length);
-                stream.Write(json);
-                for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
-                foreach (var (_, t) in ordered) WriteFloats(stream, t.Data);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
+            stream.Write(length);
+            stream.Write(json);
+            for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
+            foreach (var (_, t) in ordered) WriteFloats(stream, t.Data);
+        });
     }
 
     public static (Dictionary<string, WeightTensor> Tensors, Dictionary<string, string> Metadata) Read(string path)

@@ -44,13 +44,17 @@ public static class PackageBuilder
         var deploy = DeployGraph.Lower(graph, add => add.Inputs.Count(i => Output(q, graph, i) != q[add.Name].Output), options.KeepQuantDequant);
         var plan = MemoryPlanner.Plan(deploy, options.Planner);
         var constants = new Constants(model, deploy);
-        var tensors = deploy.Tensors.Select(t => Tensor(t, q, graph, deploy, plan, constants) with { Name = NameOf(t, model.Names) }).ToList();
+        var offsets = plan.Tensors.ToDictionary(p => p.Id, p => p.Offset);
+        var tensors = deploy.Tensors.Select(t => Tensor(t, q, graph, deploy, offsets, constants) with { Name = NameOf(t, model.Names) }).ToList();
+        var outputs = graph.Outputs
+            .Select(o => deploy.Tensors.First(t => t.Kind == TensorKind.Output && t.Layer == deploy.FusedInto.GetValueOrDefault(o, o)).Id)
+            .Select(id => new PackageIO(id, tensors[id].Name)).ToList();
         var content = new PackageContent(
             [new PackageMemory(0, MemoryKind.Psram, constants.BlobBytes, true), new PackageMemory(1, MemoryKind.ShareMem, Csk6.Align16(plan.Bytes), false)],
             tensors,
             Operators(deploy, graph),
             [new PackageIO(0, graph.Input.Name)],
-            graph.Outputs.Select(o => new PackageIO(deploy.Tensors.First(t => t.Kind == TensorKind.Output && t.Layer == Layer(deploy, graph, o)).Id, model.Names?.Tensor(OutputName(deploy, graph, o)) ?? OutputName(deploy, graph, o))).ToList(),
+            outputs,
             [new ParameterBlobData(MemoryKind.Psram, constants.Blob)],
             Dma(deploy));
 
@@ -76,8 +80,6 @@ public static class PackageBuilder
     /// <summary>The exponent of a node's output (the graph input's for the input).</summary>
     private static int Output(QuantizationState q, ModelGraph graph, string node) => node == graph.Input.Name ? q.InputExponent : q[node].Output;
 
-    private static string Layer(DeployGraph deploy, ModelGraph graph, string node) => deploy.FusedInto.GetValueOrDefault(node, node);
-
     /// <summary>
     /// The tensor's name in the package: the imported file's, else its own. Split pieces are named as tpacker names
     /// them, <c>&lt;tensor&gt;_&lt;node&gt;_&lt;i&gt;</c>, so an ONNX export and re-import packs to the same bytes.
@@ -89,17 +91,14 @@ public static class PackageBuilder
         return $"{Tensor(t.Name[..^($"_{g}".Length)])}_{names?.Operator(t.Layer) ?? t.Layer}_{g}";
     }
 
-    private static string OutputName(DeployGraph deploy, ModelGraph graph, string node) =>
-        deploy.Tensors.First(t => t.Kind == TensorKind.Output && t.Layer == Layer(deploy, graph, node)).Name;
-
-    private static PackageTensor Tensor(DeployTensor t, QuantizationState q, ModelGraph graph, DeployGraph deploy, MemoryPlan plan, Constants constants)
+    private static PackageTensor Tensor(DeployTensor t, QuantizationState q, ModelGraph graph, DeployGraph deploy, Dictionary<int, long> offsets, Constants constants)
     {
         if (t.Kind == TensorKind.Constant)
         {
             var c = constants[t.Id];
             return new PackageTensor(t.Id, t.Name, MemoryKind.Psram, false, c.DType, c.Exponent ?? -1, c.Shape, c.Offset, c.Layout);
         }
-        long offset = plan.Tensors.First(p => p.Id == t.Id).Offset;
+        long offset = offsets[t.Id];
         if (t.Kind is TensorKind.Workspace or TensorKind.DmaBuffer)
             return new PackageTensor(t.Id, t.Name, MemoryKind.ShareMem, true, ThinkerDType.Int8, -1, [(int)t.Bytes], offset, TensorLayout.Nchw);
         var shape = ActivationShape(t, graph, deploy);

@@ -103,13 +103,9 @@ public sealed class ConvertToCsk6InputCommand : FileInputCommand
             WriteError(new ErrorRecord(new InvalidOperationException($"-OutFile takes one image; use -OutputDirectory for several. '{target}' already holds the first."), ErrorIds.InvalidArgument, ErrorCategory.InvalidOperation, target));
             return false;
         }
-        if (File.Exists(target) && !Force)
-        {
-            WriteError(new ErrorRecord(new IOException($"'{target}' exists; use -Force to overwrite it."), ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
-            return false;
-        }
+        if (FilePaths.RefusesOverwrite(this, target, Force)) return false;
         if (!ShouldProcess(target, $"Write {bytes.Length:N0}-byte input tensor")) return false;
-        FilePaths.WriteAtomically(target, bytes);
+        Csk6Tools.Engine.AtomicFile.Write(target, bytes);
         return true;
     }
 }

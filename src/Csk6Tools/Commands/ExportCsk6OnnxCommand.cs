@@ -32,11 +32,7 @@ public sealed class ExportCsk6OnnxCommand : ModelCommand
     protected override void ProcessModel(Csk6Model model)
     {
         string target = FilePaths.ResolveOutput(this, Path);
-        if (File.Exists(target) && !Force)
-        {
-            WriteError(new ErrorRecord(new IOException($"'{target}' exists; use -Force to overwrite it."), ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
-            return;
-        }
+        if (FilePaths.RefusesOverwrite(this, target, Force)) return;
         byte[] bytes;
         try
         {
@@ -48,7 +44,7 @@ public sealed class ExportCsk6OnnxCommand : ModelCommand
             return;
         }
         if (!ShouldProcess(target, $"Write {bytes.Length:N0}-byte {Format} ONNX of '{model.Name}'")) return;
-        FilePaths.WriteAtomically(target, bytes);
+        Csk6Tools.Engine.AtomicFile.Write(target, bytes);
         if (PassThru) WriteObject(new FileInfo(target));
     }
 }

@@ -78,19 +78,12 @@ internal static class FilePaths
         return file;
     }
 
-    /// <summary>Writes through a temporary file in the same folder, then moves it into place: never a half-written file.</summary>
-    public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
+    /// <summary>True, with a non-terminating error, when <paramref name="path"/> exists and -Force was not given.</summary>
+    public static bool RefusesOverwrite(PSCmdlet cmdlet, string path, bool force, string errorId = ErrorIds.FileExists)
     {
-        string temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path) ?? ".", $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write)) stream.Write(bytes);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        if (force || !File.Exists(path)) return false;
+        cmdlet.WriteError(new ErrorRecord(new IOException($"'{path}' exists; use -Force to overwrite it."), errorId, ErrorCategory.ResourceExists, path));
+        return true;
     }
 
     private static void RequireFileSystem(ProviderInfo provider, string path)

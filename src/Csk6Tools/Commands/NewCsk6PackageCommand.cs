@@ -37,11 +37,7 @@ public sealed class NewCsk6PackageCommand : CapacityCommand
     protected override void ProcessModel(Csk6Model model)
     {
         string target = FilePaths.ResolveOutput(this, Path);
-        if (File.Exists(target) && !Force)
-        {
-            WriteError(new ErrorRecord(new IOException($"'{target}' exists; use -Force to overwrite it."), ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
-            return;
-        }
+        if (FilePaths.RefusesOverwrite(this, target, Force)) return;
         PackResult packed;
         try
         {
@@ -62,7 +58,7 @@ public sealed class NewCsk6PackageCommand : CapacityCommand
         WriteVerbose($"SHARE_MEM plan: {plan.Planner} {plan.Bytes:N0} B (lower bound {plan.LowerBound:N0} B; {string.Join(", ", plan.Candidates.Select(c => $"{c.Key} {c.Value:N0}"))}).");
         foreach (var split in packed.Report.Splits) WriteVerbose($"Split {split}.");
         if (!ShouldProcess(target, $"Write {packed.Bytes.Length:N0}-byte thinker package")) return;
-        FilePaths.WriteAtomically(target, packed.Bytes);
+        Csk6Tools.Engine.AtomicFile.Write(target, packed.Bytes);
         WriteObject(ThinkerPackage.Read(target) with { Report = packed.Report });
     }
 }

@@ -28,11 +28,7 @@ public sealed class SaveCsk6ModelCommand : Csk6ModelCommand
             WriteError(new ErrorRecord(new ArgumentException($"'{Path}' is on the {provider.Name} provider; models are saved to the file system."), ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, Path));
             return;
         }
-        if (File.Exists(path) && !Force)
-        {
-            WriteError(new ErrorRecord(new IOException($"'{path}' exists; use -Force to overwrite it."), ErrorIds.ModelFileExists, ErrorCategory.ResourceExists, path));
-            return;
-        }
+        if (FilePaths.RefusesOverwrite(this, path, Force, ErrorIds.ModelFileExists)) return;
         if (!ShouldProcess(path, $"Save model '{model.Name}' ({model.Stage}, {model.Weights.Count} tensors)")) return;
         try
         {
