@@ -12,7 +12,8 @@ $ErrorActionPreference = 'Stop'
 $PSStyle.OutputRendering = 'PlainText'
 Import-Module $ModulePath
 
-$data = Import-Csk6Dataset -Name FashionMnist -TrainCount $TrainCount
+$subset = if ($TrainCount -gt 0) { @{ TrainCount = $TrainCount } } else { @{} }
+$data = Import-Csk6Dataset -Name FashionMnist @subset
 $work = Join-Path ([IO.Path]::GetTempPath()) 'csk6-fashion'
 $common = @{ Dataset = $data; Threads = $Threads }
 $total = [Diagnostics.Stopwatch]::StartNew()

@@ -37,6 +37,7 @@ public static class Evaluator
         var order = source.Order(0, 0, shuffle: false);
         long top1 = 0, top5 = 0;
         int seen = 0;
+        using var heap = NativeHeap.KeepPages();
         using var _ = no_grad();
         for (int b = 0; b < source.Batches; b++)
         {

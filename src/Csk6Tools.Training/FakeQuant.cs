@@ -6,13 +6,35 @@ using Tensor = TorchSharp.torch.Tensor;
 namespace Csk6Tools.Training;
 
 /// <summary>
-/// Int8Arithmetic in tensor form, element for element the same formulas (float32, as the engine's floorf), on
-/// integer-valued tensors. Values stay in float32, which holds every integer below 2^24 exactly.
+/// Int8Arithmetic in tensor form, element for element the same formulas (float32, as the engine's floorf). Layers
+/// pass dequantized values q / 2^Q, so the rules are written in that domain: multiplying by a power of two is exact
+/// in float32 (every |q| below 2^24), which makes rshift(acc, Q_acc − Q) of acc = x · 2^Q_acc equal to
+/// floor(x · 2^Q + 0.5): one scaling instead of integers, a shift and a dequantization. Each rule allocates one
+/// tensor and works in place on it (the layers' activations are large and these run on every one).
 /// </summary>
 internal static class FakeQuant
 {
     /// <summary>Int8Arithmetic.Quantize: sat8(floor(x · 2^Q + 0.5)).</summary>
-    public static Tensor Quantize(Tensor x, int exponent) => Sat8((x * Int8Arithmetic.Scale(exponent) + 0.5f).floor_());
+    public static Tensor Quantize(Tensor x, int exponent) => Sat8(x.mul(Int8Arithmetic.Scale(exponent)).add_(0.5f).floor_());
+
+    /// <summary>
+    /// Int8Arithmetic.Requantize in the dequantized domain: for x = acc / 2^Q_acc and Q ≤ Q_acc, the value
+    /// sat8(rshift(acc, Q_acc − Q)) / 2^Q, ReLU first when fused. Also Int8Arithmetic.Rescale (iqCat's inputs):
+    /// x = v / 2^Q_v with Q ≤ Q_v gives sat8(rshift(v, Q_v − Q)) / 2^Q. into <paramref name="into"/> when given (same shape), so a layer can reuse its float path's storage.
+    /// </summary>
+    public static Tensor Requantized(Tensor x, int exponent, bool relu = false, Tensor? into = null)
+    {
+        var scaled = into is null ? x.mul(Int8Arithmetic.Scale(exponent)) : into.copy_(x).mul_(Int8Arithmetic.Scale(exponent));
+        return scaled.add_(0.5f).floor_().clamp_(relu ? 0 : -128, 127).mul_(Int8Arithmetic.Scale(-exponent));
+    }
+
+    /// <summary>Int8Arithmetic.Add in the dequantized domain: sat8(rescale(x) + rescale(y)) / 2^Q (the sum of two q/2^Q is exact).</summary>
+    public static Tensor Added(Tensor x, Tensor y, int exponent)
+    {
+        using var second = Requantized(y, exponent);
+        double step = Int8Arithmetic.Scale(-exponent);
+        return Requantized(x, exponent).add_(second).clamp_(-128 * step, 127 * step);
+    }
 
     /// <summary>Int8Arithmetic.QuantizeBias: floor(b · 2^Q + 0.5) in float64, returned as float32 (|b_q| &lt; 2^24 stays exact).</summary>
     public static Tensor QuantizeBias(Tensor b, int exponent)
@@ -24,28 +46,8 @@ internal static class FakeQuant
     /// <summary>Int8Arithmetic.Sat8.</summary>
     public static Tensor Sat8(Tensor q) => q.clamp_(-128, 127);
 
-    /// <summary>Int8Arithmetic.RShift on integer values: floor(v / 2^n + 0.5), exact since dividing by 2^n is.</summary>
-    public static Tensor RShift(Tensor v, int n)
-    {
-        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, "A negative requantization shift never occurs in a valid package.");
-        return n == 0 ? v.clone() : (v * Int8Arithmetic.Scale(-n) + 0.5f).floor_();
-    }
-
-    /// <summary>Int8Arithmetic.Requantize: sat8(rshift(acc, n)), ReLU first when fused.</summary>
-    public static Tensor Requantize(Tensor acc, int shift, bool relu)
-    {
-        var q = Sat8(RShift(acc, shift));
-        return relu ? q.clamp_min_(0) : q;
-    }
-
-    /// <summary>Int8Arithmetic.Add: sat8(sat8(rshift(x, n_x)) + sat8(rshift(y, n_y))).</summary>
-    public static Tensor Add(Tensor x, int shiftX, Tensor y, int shiftY) => Sat8(Sat8(RShift(x, shiftX)).add_(Sat8(RShift(y, shiftY))));
-
-    /// <summary>Int8Arithmetic.Rescale: sat8(rshift(x, n)).</summary>
-    public static Tensor Rescale(Tensor x, int shift) => Sat8(RShift(x, shift));
-
     /// <summary>Int8Arithmetic.Average of window sums S over K cells: sat8(floor(S / K + 0.5)).</summary>
-    public static Tensor Average(Tensor sum, int count) => Sat8((sum / count + 0.5f).floor_());
+    public static Tensor Average(Tensor sum, int count) => Sat8((sum / count).add_(0.5f).floor_());
 
     /// <summary>q / 2^Q.</summary>
     public static Tensor Dequantize(Tensor q, int exponent) => q * Int8Arithmetic.Scale(-exponent);
@@ -55,14 +57,34 @@ internal static class FakeQuant
 
     /// <summary>
     /// Straight-through estimator: the value of <paramref name="value"/> exactly (the float path contributes
-    /// path − path = 0) and the gradient of <paramref name="path"/>.
+    /// path − path = 0) and the gradient of <paramref name="path"/>. For parameters, whose values must stay.
     /// </summary>
-    public static Tensor StraightThrough(Tensor value, Tensor path) => value.detach() + (path - path.detach());
+    public static Tensor StraightThrough(Tensor value, Tensor path) => (path - path.detach()).add_(value);
+
+    /// <summary>
+    /// The straight-through estimator without a copy, for activations: <paramref name="path"/> takes the values of
+    /// <paramref name="value"/> in place and keeps its gradient function. Only for a path whose backward does not read
+    /// its own output (clamp, add, cat and avg_pool2d read their inputs; relu would read its output).
+    /// </summary>
+    public static Tensor Substitute(Tensor path, Tensor value)
+    {
+        using (no_grad()) path.copy_(value);
+        return path;
+    }
+
+    /// <summary>min and max of x (0 and 0 when empty), one pass, no copy.</summary>
+    public static (double Min, double Max) Extremes(Tensor x)
+    {
+        if (x.numel() == 0) return (0, 0);
+        using var _ = no_grad();
+        var (min, max) = x.detach().aminmax(null, false);
+        using (min) using (max) return (min.item<float>(), max.item<float>());
+    }
 
     /// <summary>max |x| as a double.</summary>
     public static double MaxAbs(Tensor x)
     {
-        using var _ = no_grad();
-        return x.numel() == 0 ? 0 : x.detach().abs().max().item<float>();
+        var (min, max) = Extremes(x);
+        return Math.Max(max, -min);
     }
 }

@@ -67,8 +67,8 @@ internal sealed partial class GraphNetwork
         {
             Conv2dNode c => Weighted(c, c.Bias, x[0], inputs[0], (v, w, b) => Conv(c, v, w, b)),
             LinearNode l => Weighted(l, l.Bias, x[0], inputs[0], (v, w, b) => F.linear(v, w, b)),
-            AddNode => Merge(node, x, inputs, (v, qo) => FakeQuant.Add(v[0], inputs[0] - qo, v[1], inputs[1] - qo), t => t[0] + t[1]),
-            ConcatNode cat => Merge(node, x, inputs, (v, qo) => torch.cat(v.Select((t, i) => FakeQuant.Rescale(t, inputs[i] - qo)).ToList(), cat.Axis + 1),
+            AddNode => Merge(node, x, inputs, (v, qo) => FakeQuant.Added(v[0], v[1], qo), t => t[0] + t[1]),
+            ConcatNode cat => Merge(node, x, inputs, (v, qo) => torch.cat(v.Select(t => FakeQuant.Requantized(t, qo)).ToList(), cat.Axis + 1),
                 t => torch.cat(t, cat.Axis + 1)),
             AvgPool2dNode ap => (Average(x[0], inputs[0], ap.Kernel, ap.Stride, ap.Pads, ap.CeilMode), inputs[0], (int?)null),
             GlobalAvgPoolNode gap => (Average(x[0], inputs[0], [gap.InputShapes[0][1], gap.InputShapes[0][2]], [gap.InputShapes[0][1], gap.InputShapes[0][2]], [0, 0, 0, 0], false), inputs[0], null),
@@ -101,35 +101,41 @@ internal sealed partial class GraphNetwork
         // Products and sums of q/2^Q values are exact in float32 while |Σ x_q·w_q| < 2^24, so y = acc / 2^(Q_x+Q_w).
         var y = op(x, FakeQuant.StraightThrough(wq, w), hasBias ? FakeQuant.StraightThrough(bq, _weights[node.Name + ".bias"]) : null);
         bool relu = FusedRelu(node);
-        var path = y.clamp(-ClampValue, ClampValue);
-        if (relu) path = F.relu(path);
-        int qo = training ? Int8Arithmetic.BatchExponent(FakeQuant.MaxAbs(path)) : Int8Arithmetic.RunningExponent(RequireRunning(node.Name, _running.GetValueOrDefault(node.Name)));
+        // The float path is the output clamped to ±8 (and the fused ReLU): its range comes from y's extremes, and its
+        // storage takes the requantized values (the straight-through estimator; clamp's backward reads y, not its output).
+        var path = y.clamp(relu ? 0 : -ClampValue, ClampValue);
+        double max = 0;
+        if (training)
+        {
+            var (low, high) = FakeQuant.Extremes(y);
+            max = Math.Min(ClampValue, relu ? Math.Max(high, 0) : Math.Max(high, -low));
+        }
+        int qo = training ? Int8Arithmetic.BatchExponent(max) : Int8Arithmetic.RunningExponent(RequireRunning(node.Name, _running.GetValueOrDefault(node.Name)));
         if (training) _running[node.Name] = Int8Arithmetic.UpdateRunning(_running.GetValueOrDefault(node.Name), Int8Arithmetic.Range(qo));
         qo = Int8Arithmetic.LimitOutputExponent(qo, qx, qw);
-        Tensor q;
-        using (no_grad()) q = FakeQuant.Dequantize(FakeQuant.Requantize(FakeQuant.Integers(y, qacc), qacc - qo, relu), qo);
-        return (FakeQuant.StraightThrough(q, path), qo, qw);
+        using (no_grad()) FakeQuant.Requantized(y, qo, relu, into: path);
+        return (path, qo, qw);
     }
 
-    /// <summary>iqAdd (§7) and iqCat (§8): each input rescaled to the output exponent with its own rounding.</summary>
+    /// <summary>iqAdd (§7) and iqCat (§8): each input rescaled to the output exponent (never above an input's) with its own rounding.</summary>
     private (Tensor, int, int?) Merge(Node node, List<Tensor> x, int[] qs, Func<Tensor[], int, Tensor> integer, Func<List<Tensor>, Tensor> real)
     {
         var path = real(x);
         double max = training ? Math.Max(x.Max(FakeQuant.MaxAbs), node is AddNode ? FakeQuant.MaxAbs(path) : 0) : RequireRunning(node.Name, _running.GetValueOrDefault(node.Name));
         if (training) _running[node.Name] = Int8Arithmetic.UpdateRunning(_running.GetValueOrDefault(node.Name), max);
         int qo = Int8Arithmetic.MergeExponent(max, qs);
-        Tensor q;
-        using (no_grad()) q = FakeQuant.Dequantize(integer(x.Select((v, i) => FakeQuant.Integers(v, qs[i])).ToArray(), qo), qo);
-        return (FakeQuant.StraightThrough(q, path), qo, null);
+        using (no_grad())
+        using (var q = integer(x.Select(v => v.detach()).ToArray(), qo))
+            return (FakeQuant.Substitute(path, q), qo, null);
     }
 
     /// <summary>AvgPool2dInt (§10): sat8(floor(S / K + 0.5)) of the integer window sums, scale unchanged.</summary>
     private static Tensor Average(Tensor x, int q, int[] kernel, int[] stride, int[] pads, bool ceil)
     {
         var path = AvgPool(x, kernel, stride, pads, ceil, null);
-        Tensor avg;
-        using (no_grad()) avg = FakeQuant.Dequantize(FakeQuant.Average(AvgPool(FakeQuant.Integers(x, q), kernel, stride, pads, ceil, 1), kernel[0] * kernel[1]), q);
-        return FakeQuant.StraightThrough(avg, path);
+        using (no_grad())
+        using (var avg = FakeQuant.Dequantize(FakeQuant.Average(AvgPool(FakeQuant.Integers(x, q), kernel, stride, pads, ceil, 1), kernel[0] * kernel[1]), q))
+            return FakeQuant.Substitute(path, avg);
     }
 
     /// <summary>A Conv2d or Linear whose only consumer is a ReLU: the packer fuses it, so the ReLU applies before requantization.</summary>

@@ -36,6 +36,7 @@ public static class Trainer
         }
 
         var mode = stage switch { ModelStage.Float => NetworkMode.Float, ModelStage.Constrained => NetworkMode.Constrained, _ => NetworkMode.Quantized };
+        using var heap = NativeHeap.KeepPages();
         using var net = new GraphNetwork(start, mode, device, o.Seed);
         var sgd = new Sgd(net.Parameters, o.Momentum, o.WeightDecay);
         foreach (var (name, buffer) in momentum ?? []) sgd.Buffers[name] = buffer.to(device).DetachFromDisposeScope();

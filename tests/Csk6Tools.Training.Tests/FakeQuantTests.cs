@@ -16,22 +16,41 @@ public class FakeQuantTests
         var x = tensor(values);
         for (int q = -2; q <= 9; q++)
             Assert.Equal(values.Select(v => (float)Int8Arithmetic.Quantize(v, q)), FakeQuant.Quantize(x.clone(), q).data<float>().ToArray());
+        // Requantize, Rescale and Add in the dequantized domain: acc / 2^Q_acc in, q / 2^Q out, for every shift.
         var ints = Enumerable.Range(-40000, 80001).ToArray();
-        var t = tensor(ints.Select(i => (float)i).ToArray());
+        const int qacc = 12;
+        var acc = tensor(ints.Select(i => (float)Math.ScaleB(i, -qacc)).ToArray());
         for (int n = 0; n <= 12; n++)
         {
-            Assert.Equal(ints.Select(i => (float)Int8Arithmetic.RShift(i, n)), FakeQuant.RShift(t, n).data<float>().ToArray());
-            Assert.Equal(ints.Select(i => (float)Int8Arithmetic.Requantize(i, n, relu: true)), FakeQuant.Requantize(t, n, relu: true).data<float>().ToArray());
+            float step = (float)Math.ScaleB(1, n - qacc);
+            foreach (bool relu in new[] { false, true })
+                Assert.Equal(ints.Select(i => Int8Arithmetic.Requantize(i, n, relu) * step), FakeQuant.Requantized(acc, qacc - n, relu).data<float>().ToArray());
         }
+        var a = Enumerable.Range(-128, 256).Select(i => (sbyte)i).ToArray();
+        var b = a.Reverse().ToArray();
+        for (int n = 0; n <= 9; n++)
+        {
+            var v = tensor(a.Select(i => (float)Math.ScaleB(i, -(3 + n))).ToArray());
+            Assert.Equal(a.Select(i => Int8Arithmetic.Rescale(i, n) / 8f), FakeQuant.Requantized(v, 3).data<float>().ToArray());
+        }
+        for (int shiftA = 0; shiftA <= 9; shiftA += 3)
+            for (int shiftB = 0; shiftB <= 9; shiftB += 4)
+            {
+                // Each input at its own exponent, both rescaled to the output exponent 3.
+                var left = tensor(a.Select(i => (float)Math.ScaleB(i, -(3 + shiftA))).ToArray());
+                var right = tensor(b.Select(i => (float)Math.ScaleB(i, -(3 + shiftB))).ToArray());
+                Assert.Equal(a.Zip(b, (i, j) => Int8Arithmetic.Add(i, shiftA, j, shiftB) / 8f), FakeQuant.Added(left, right, 3).data<float>().ToArray());
+            }
+        var sums = tensor(ints.Select(i => (float)i).ToArray());
         foreach (int k in new[] { 4, 9, 16 })
-            Assert.Equal(ints.Select(i => (float)Int8Arithmetic.Average(i, k)), FakeQuant.Average(t, k).data<float>().ToArray());
+            Assert.Equal(ints.Select(i => (float)Int8Arithmetic.Average(i, k)), FakeQuant.Average(sums, k).data<float>().ToArray());
     }
 
     [Fact]
     public void WorkedAddAndPoolExamples()
     {
-        Assert.Equal(14f, FakeQuant.Add(tensor(41f), 1, tensor(-7f), 0).item<float>());
-        Assert.Equal(-20f, FakeQuant.RShift(tensor(-41f), 1).item<float>());
+        Assert.Equal(14f, FakeQuant.Added(tensor(41f / 2), tensor(-7f), 0).item<float>());
+        Assert.Equal(-20f, FakeQuant.Requantized(tensor(-41f / 2), 0).item<float>());
         Assert.Equal(new[] { 9f, -9f }, FakeQuant.Average(tensor(new[] { 150f, -150f }), 16).data<float>().ToArray());
     }
 
