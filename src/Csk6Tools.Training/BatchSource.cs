@@ -19,17 +19,17 @@ internal sealed class BatchSource(DatasetSplit split, Normalization normalizatio
         return order;
     }
 
-    public (float[] Images, long[] Labels, int Count) Batch(int[] order, int batch, int seed, int epoch, bool augment)
+    public (float[] Images, long[] Labels, int Count) Batch(int[] order, int batch, int seed, int epoch, Augmentations augment)
     {
         int start = batch * batchSize, count = Math.Min(batchSize, order.Length - start);
         int size = split.ImageBytes;
         var images = new float[count * size];
         var labels = new long[count];
-        var random = augment ? new Random(Mix(seed, epoch, batch)) : null;
+        var random = augment != Augmentations.None ? new Random(Mix(seed, epoch, batch)) : null;
         for (int i = 0; i < count; i++)
         {
             int index = order[start + i];
-            Augmentation.Apply(split.Image(index), split.Channels, split.Height, split.Width, normalization.Mean, normalization.Std, random, images.AsSpan(i * size, size));
+            Augmentation.Apply(split.Image(index), split.Channels, split.Height, split.Width, normalization.Mean, normalization.Std, augment, random, images.AsSpan(i * size, size));
             labels[i] = split.Labels[index];
         }
         return (images, labels, count);

@@ -43,7 +43,7 @@ public static class Evaluator
         {
             cancel.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            var (images, labels, n) = source.Batch(order, b, 0, 0, augment: false);
+            var (images, labels, n) = source.Batch(order, b, 0, 0, Augmentations.None);
             var logits = net.forward(tensor(images, [n, data.Channels, data.Height, data.Width]).to(device));
             var y = tensor(labels).to(device).unsqueeze(1);
             var best = logits.topk((int)Math.Min(5, logits.shape[1])).indexes;
@@ -63,7 +63,7 @@ public static class Evaluator
         net.eval();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var (images, _, n) = source.Batch(source.Order(0, 0, false), 0, 0, 0, augment: false);
+        var (images, _, n) = source.Batch(source.Order(0, 0, false), 0, 0, 0, Augmentations.None);
         return net.forward(tensor(images, [n, data.Channels, data.Height, data.Width])).data<float>().ToArray();
     }
 }

@@ -63,7 +63,7 @@ public static class Trainer
             for (int batch = position.Batch; batch < train.Batches; batch++)
             {
                 double rate = schedule.Rate(epoch, batch);
-                var (loss, correct, count) = Step(net, sgd, mode, train.Batch(order, batch, o.Seed, epoch, augment: true), Shape(o.Dataset), device, rate);
+                var (loss, correct, count) = Step(net, sgd, mode, train.Batch(order, batch, o.Seed, epoch, o.Augmentation), Shape(o.Dataset), device, rate);
                 position = position with { Batch = batch + 1, LossSum = position.LossSum + loss * count, Correct = position.Correct + correct, Seen = position.Seen + count };
                 trainedThisRun++;
                 EpochRecord? record = null;

@@ -17,6 +17,8 @@ public sealed record TrainingOptions
     public double WeightDecay { get; init; } = 5e-4;
     public int Seed { get; init; }
 
+    public Augmentations Augmentation { get; init; } = Augmentations.Standard;
+
     /// <summary>libtorch's intra-op threads; 0 keeps libtorch's default.</summary>
     public int Threads { get; init; }
 

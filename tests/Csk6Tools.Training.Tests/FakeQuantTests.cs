@@ -101,7 +101,7 @@ public class FakeQuantTests
         net.eval();
         using var _ = no_grad();
         var source = new BatchSource(data.Test, model.Normalization!, 32, 1);
-        var (images, _, n) = source.Batch(source.Order(0, 0, false), 0, 0, 0, augment: false);
+        var (images, _, n) = source.Batch(source.Order(0, 0, false), 0, 0, 0, Augmentations.None);
         var values = net.ForwardAll(tensor(images, [n, 1, 12, 12]));
         var state = model.Quantization!;
         foreach (var node in model.Graph.Nodes.Skip(1))

@@ -70,6 +70,18 @@ Describe 'Training through the pipeline' {
             Should -Throw -ErrorId 'TrainingFailed,Csk6Tools.Commands.InvokeModelTrainingCommand'
     }
 
+    It 'takes the augmentation as a list of transforms' {
+        $fresh = New-Csk6ResNet 18 -Width 0.125 -Classes 4 -InputChannels 1 -InputSize 12
+        $run = @{ Dataset = $data; BatchSize = 32; Threads = 2; Seed = 3; Epochs = 1; LearningRate = 0.1 }
+        $loss = foreach ($a in @('None', 'None', 'Crop, Flip', 'Standard')) {
+            ($fresh | Invoke-ModelTraining @run -Augmentation $a -CheckpointPath (Join-Path $TestDrive "aug-$($a -replace '\W').safetensors")).History[-1].Loss
+        }
+        $loss[1] | Should -Be $loss[0]
+        $loss[2] | Should -Not -Be $loss[0]
+        $loss[3] | Should -Not -Be $loss[2]
+        { $fresh | Invoke-ModelTraining @run -Augmentation Shear -ErrorAction Stop } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,Csk6Tools.Commands.InvokeModelTrainingCommand'
+    }
+
     It 'resumes from the checkpoint of a finished run without training again' {
         $again = $model | Invoke-QuantTraining @common -Epochs 2 -LearningRate 0.005 -Resume
         $again.History.Count | Should -Be $model.History.Count

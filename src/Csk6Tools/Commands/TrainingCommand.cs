@@ -33,6 +33,10 @@ public abstract class TrainingCommand : DatasetCommand
     [Parameter]
     public int Seed { get; set; }
 
+    /// <summary>The random transforms of training images: Crop, Flip, Rotate (all three by default) or None.</summary>
+    [Parameter]
+    public Augmentations Augmentation { get; set; } = Augmentations.Standard;
+
     /// <summary>Checkpoint file, written after every epoch and on Ctrl+C; by default &lt;temp&gt;/Csk6Tools/&lt;model&gt;-&lt;stage&gt;.checkpoint.safetensors.</summary>
     [Parameter]
     public string? CheckpointPath { get; set; }
@@ -49,7 +53,7 @@ public abstract class TrainingCommand : DatasetCommand
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
         var options = new TrainingOptions
         {
-            Dataset = Dataset, Epochs = Epochs, BatchSize = BatchSize, Momentum = Momentum, WeightDecay = WeightDecay, Seed = Seed,
+            Dataset = Dataset, Epochs = Epochs, BatchSize = BatchSize, Momentum = Momentum, WeightDecay = WeightDecay, Seed = Seed, Augmentation = Augmentation,
             LearningRate = MyInvocation.BoundParameters.ContainsKey(nameof(LearningRate)) ? LearningRate : null,
             Threads = Threads, Device = Device, CheckpointPath = checkpoint, Resume = Resume, MaxBatches = BatchLimit,
         };
