@@ -6,7 +6,7 @@
 .EXAMPLE
     dotnet pwsh ./bench/fashion-mnist.ps1 -FloatEpochs 10 -QuantEpochs 2
 #>
-param([int] $FloatEpochs = 10, [int] $ConstrainedEpochs = 1, [int] $QuantEpochs = 2, [int] $Threads = 2, [int] $TrainCount = 0,
+param([int] $FloatEpochs = 10, [int] $ConstrainedEpochs = 1, [int] $QuantEpochs = 2, [int] $Threads = 2, [int] $TrainCount = 0, [string] $Augmentation = 'Standard',
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/Csk6Tools/Csk6Tools.psd1'))
 $ErrorActionPreference = 'Stop'
 $PSStyle.OutputRendering = 'PlainText'
@@ -14,8 +14,9 @@ Import-Module $ModulePath
 
 $subset = if ($TrainCount -gt 0) { @{ TrainCount = $TrainCount } } else { @{} }
 $data = Import-Csk6Dataset -Name FashionMnist @subset
-$work = Join-Path ([IO.Path]::GetTempPath()) 'csk6-fashion'
-$common = @{ Dataset = $data; Threads = $Threads }
+# Checkpoints resume a stopped run; each augmentation has its own.
+$work = Join-Path ([IO.Path]::GetTempPath()) "csk6-fashion-$($Augmentation -replace '\W')"
+$common = @{ Dataset = $data; Threads = $Threads; Augmentation = $Augmentation }
 $total = [Diagnostics.Stopwatch]::StartNew()
 function Stage([string] $Name, [scriptblock] $Action) {
     $sw = [Diagnostics.Stopwatch]::StartNew()
