@@ -16,7 +16,7 @@ $subset = if ($TrainCount -gt 0) { @{ TrainCount = $TrainCount } } else { @{} }
 $data = Import-Csk6Dataset -Name FashionMnist @subset
 # Checkpoints resume a stopped run; each augmentation has its own.
 $work = Join-Path ([IO.Path]::GetTempPath()) "csk6-fashion-$($Augmentation -replace '\W')"
-$common = @{ Dataset = $data; Threads = $Threads; Augmentation = $Augmentation }
+$common = @{ Dataset = $data; Threads = $Threads }
 $total = [Diagnostics.Stopwatch]::StartNew()
 function Stage([string] $Name, [scriptblock] $Action) {
     $sw = [Diagnostics.Stopwatch]::StartNew()
@@ -25,9 +25,9 @@ function Stage([string] $Name, [scriptblock] $Action) {
     $result
 }
 $model = New-Csk6ResNet 18 -Width 0.5 -Classes 10 -InputChannels 1 -InputSize 28 | Convert-ToDepthwise
-$model = Stage 'float' { $model | Invoke-ModelTraining @common -Epochs $FloatEpochs -CheckpointPath "$work-float.safetensors" -Resume }
-$model = Stage 'constrained' { $model | Invoke-ConstrainedTraining @common -Epochs $ConstrainedEpochs -CheckpointPath "$work-constrained.safetensors" -Resume }
-$model = Stage 'quantization-aware' { $model | Invoke-QuantTraining @common -Epochs $QuantEpochs -CheckpointPath "$work-quant.safetensors" -Resume }
+$model = Stage 'float' { $model | Invoke-ModelTraining @common -Augmentation $Augmentation -Epochs $FloatEpochs -CheckpointPath "$work-float.safetensors" -Resume }
+$model = Stage 'constrained' { $model | Invoke-ConstrainedTraining @common -Augmentation $Augmentation -Epochs $ConstrainedEpochs -CheckpointPath "$work-constrained.safetensors" -Resume }
+$model = Stage 'quantization-aware' { $model | Invoke-QuantTraining @common -Augmentation $Augmentation -Epochs $QuantEpochs -CheckpointPath "$work-quant.safetensors" -Resume }
 $model | Save-Csk6Model -Path "$work-model.safetensors" -Force
 $package = Stage 'package' { $model | New-Csk6Package -Path "$work.bin" -Force }
 $model.History | Format-Table | Out-String
