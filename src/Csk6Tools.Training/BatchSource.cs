@@ -9,7 +9,10 @@ namespace Csk6Tools.Training;
 /// </summary>
 internal sealed class BatchSource(DatasetSplit split, Normalization normalization, int batchSize, int? maxBatches)
 {
-    public int Batches => Math.Min((split.Count + batchSize - 1) / batchSize, maxBatches ?? int.MaxValue);
+    public int Batches => Count(split.Count, batchSize, maxBatches);
+
+    /// <summary>Batches of <paramref name="batchSize"/> that <paramref name="samples"/> make, at most <paramref name="maxBatches"/>.</summary>
+    public static int Count(int samples, int batchSize, int? maxBatches) => Math.Min((samples + batchSize - 1) / batchSize, maxBatches ?? int.MaxValue);
 
     /// <summary>The sample indices of one epoch: shuffled for training, in order otherwise.</summary>
     public int[] Order(int seed, int epoch, bool shuffle)

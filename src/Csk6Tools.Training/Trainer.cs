@@ -110,6 +110,23 @@ public static class Trainer
 
     private static long[] Shape(Dataset d) => [d.Channels, d.Height, d.Width];
 
+    /// <summary>Batches after which the running ranges (an EMA from 0 with momentum 0.1) are settled enough to deploy (linger's FAQ).</summary>
+    public const int SettledRunningBatches = 100;
+
+    /// <summary>
+    /// Why a run may not give what its user expects, or null: QAT started on a model that has no running ranges yet
+    /// and fed fewer than <see cref="SettledRunningBatches"/> batches leaves them short of the data's range, so the
+    /// deployed exponents are too fine and activations saturate.
+    /// </summary>
+    public static string? Advice(Csk6Model model, ModelStage stage, TrainingOptions o)
+    {
+        if (stage != ModelStage.Quantized || model.Stage == ModelStage.Quantized) return null;
+        long batches = (long)o.Epochs * BatchSource.Count(o.Dataset.Train.Count, o.BatchSize, o.MaxBatches);
+        return batches >= SettledRunningBatches ? null
+            : $"Quantization-aware training of '{model.Name}' runs {batches} batch(es); its running ranges need about {SettledRunningBatches} to settle " +
+              $"(they start at 0 and move 10 % per batch), so the exponents it deploys may be too fine and saturate. Train more epochs or smaller batches.";
+    }
+
     /// <summary>The data set must fit the graph: the same sample shape and as many classes as outputs.</summary>
     internal static void Check(Csk6Model model, Dataset data)
     {

@@ -70,6 +70,15 @@ Describe 'Training through the pipeline' {
             Should -Throw -ErrorId 'TrainingFailed,Csk6Tools.Commands.InvokeModelTrainingCommand'
     }
 
+    It 'warns when quantization-aware training is too short for its running ranges to settle' {
+        $short = New-Csk6ResNet 18 -Width 0.125 -Classes 4 -InputChannels 1 -InputSize 12 |
+            Invoke-ModelTraining -Dataset $data -Threads 2 -MaxBatches 1 -CheckpointPath (Join-Path $TestDrive 'w1.safetensors')
+        $null = $short | Invoke-QuantTraining -Dataset $data -Threads 2 -MaxBatches 1 -CheckpointPath (Join-Path $TestDrive 'w2.safetensors') -WarningVariable w -WarningAction SilentlyContinue
+        "$w" | Should -Match 'runs 1 batch\(es\).*about 100'
+        $null = $short | Invoke-ConstrainedTraining -Dataset $data -Threads 2 -MaxBatches 1 -CheckpointPath (Join-Path $TestDrive 'w3.safetensors') -WarningVariable c -WarningAction SilentlyContinue
+        $c | Should -BeNullOrEmpty
+    }
+
     It 'takes the augmentation as a list of transforms' {
         $fresh = New-Csk6ResNet 18 -Width 0.125 -Classes 4 -InputChannels 1 -InputSize 12
         $run = @{ Dataset = $data; BatchSize = 32; Threads = 2; Seed = 3; Epochs = 1; LearningRate = 0.1 }
