@@ -12,7 +12,7 @@ if (-not (Test-Path /usr/share/datasets/fashion-mnist)) {
 $data = Import-Csk6Dataset -Name FashionMnist -TrainCount 4096 -TestCount 1000
 $model = New-Csk6ResNet 18 -Classes 10 -InputChannels 1 -InputSize 28 -Width 0.25 | Convert-ToDepthwise |
     Invoke-ModelTraining -Dataset $data -Epochs 2 -BatchSize 64 -LearningRate 0.05 |
-    Invoke-QuantTraining -Dataset $data -Epochs 1 -BatchSize 64
+    Invoke-QuantTraining -Dataset $data -Epochs 1 -BatchSize 32   # 128 batches: the running ranges need about 100 to settle
 $model.History | Format-Table Stage, Epoch, Loss, Accuracy, TestAccuracy, Seconds | Out-String
 
 $path = Join-Path ([IO.Path]::GetTempPath()) 'csk6-fashion-demo.bin'

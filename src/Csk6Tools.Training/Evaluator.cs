@@ -47,7 +47,8 @@ public static class Evaluator
             var logits = net.forward(tensor(images, [n, data.Channels, data.Height, data.Width]).to(device));
             var y = tensor(labels).to(device).unsqueeze(1);
             var best = logits.topk((int)Math.Min(5, logits.shape[1])).indexes;
-            top1 += best[.., ..1].eq(y).sum().item<long>();
+            // argmax takes the first of tied maxima, as the int8 engine does (topk's order among ties is unspecified).
+            top1 += logits.argmax(1).unsqueeze(1).eq(y).sum().item<long>();
             top5 += best.eq(y).any(1).sum().item<long>();
             seen += n;
         }
