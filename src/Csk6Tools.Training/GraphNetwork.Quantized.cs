@@ -72,7 +72,7 @@ internal sealed partial class GraphNetwork
                 t => torch.cat(t, cat.Axis + 1)),
             AvgPool2dNode ap => (Average(x[0], inputs[0], ap.Kernel, ap.Stride, ap.Pads, ap.CeilMode), inputs[0], (int?)null),
             GlobalAvgPoolNode gap => (Average(x[0], inputs[0], [gap.InputShapes[0][1], gap.InputShapes[0][2]], [gap.InputShapes[0][1], gap.InputShapes[0][2]], [0, 0, 0, 0], false), inputs[0], null),
-            Relu6Node => (x[0].clamp(0, Int8Arithmetic.Relu6Bound(inputs[0]) * Int8Arithmetic.Scale(-inputs[0])), inputs[0], null),
+            Relu6Node => (x[0].clamp(0, Int8Arithmetic.Dequantize(Int8Arithmetic.Relu6Bound(inputs[0]), inputs[0])), inputs[0], null),
             _ => (Shared(node, x), inputs[0], null),
         };
         _exponents[node.Name] = output;
@@ -104,14 +104,14 @@ internal sealed partial class GraphNetwork
         // The float path is the output clamped to ±8 (and the fused ReLU): its range comes from y's extremes, and its
         // storage takes the requantized values (the straight-through estimator; clamp's backward reads y, not its output).
         var path = y.clamp(relu ? 0 : -ClampValue, ClampValue);
-        double max = 0;
+        int qo;
         if (training)
         {
             var (low, high) = FakeQuant.Extremes(y);
-            max = Math.Min(ClampValue, relu ? Math.Max(high, 0) : Math.Max(high, -low));
+            qo = Int8Arithmetic.BatchExponent(Math.Min(ClampValue, relu ? Math.Max(high, 0) : Math.Max(high, -low)));
+            _running[node.Name] = Int8Arithmetic.UpdateRunning(_running.GetValueOrDefault(node.Name), Int8Arithmetic.Range(qo));
         }
-        int qo = training ? Int8Arithmetic.BatchExponent(max) : Int8Arithmetic.RunningExponent(RequireRunning(node.Name, _running.GetValueOrDefault(node.Name)));
-        if (training) _running[node.Name] = Int8Arithmetic.UpdateRunning(_running.GetValueOrDefault(node.Name), Int8Arithmetic.Range(qo));
+        else qo = Int8Arithmetic.RunningExponent(RequireRunning(node.Name, _running.GetValueOrDefault(node.Name)));
         qo = Int8Arithmetic.LimitOutputExponent(qo, qx, qw);
         using (no_grad()) FakeQuant.Requantized(y, qo, relu, into: path);
         return (path, qo, qw);
