@@ -139,7 +139,7 @@ internal sealed partial class GraphNetwork
     }
 
     /// <summary>A Conv2d or Linear whose only consumer is a ReLU: the packer fuses it, so the ReLU applies before requantization.</summary>
-    private bool FusedRelu(Node node) => Graph.Consumers(node.Name) is [ReluNode] && !Graph.Outputs.Contains(node.Name);
+    private bool FusedRelu(Node node) => Graph.FusedRelu(node.Name) is not null;
 
     private static double RequireRunning(string layer, double running)
         => running > 0 ? running : throw new InvalidOperationException(

@@ -63,6 +63,9 @@ public sealed class ModelGraph
     public BatchNorm2dNode? FoldedBatchNorm(Conv2dNode conv)
         => Consumers(conv.Name) is [BatchNorm2dNode bn] && !Outputs.Contains(conv.Name) ? bn : null;
 
+    /// <summary>The ReLU fused into this node (a convolution or linear layer): its only consumer, when the node is not an output.</summary>
+    public ReluNode? FusedRelu(string node) => Consumers(node) is [ReluNode relu] && !Outputs.Contains(node) ? relu : null;
+
     /// <summary>The convolution a BatchNorm2d folds into, or null when it stays a layer of its own.</summary>
     public Conv2dNode? FoldTarget(BatchNorm2dNode bn)
         => bn.Inputs.Count == 1 && this[bn.Inputs[0]] is Conv2dNode conv && FoldedBatchNorm(conv) == bn ? conv : null;

@@ -67,10 +67,20 @@ internal sealed class ConvKernel : IKernel
         {
             // A pointwise convolution's taps are the input channels themselves: interleave them in pairs.
             Pointwise.Interleave(x, channels, _h * _w0, _positions, columns);
-            if (_a.Group == 1) _cache.Remember(_opIndex, _key, _columns);
-            return _columns;
         }
-        columns.Clear();
+        else
+        {
+            columns.Clear();
+            ColumnsOf(x, channels, columns);
+        }
+        if (_a.Group == 1) _cache.Remember(_opIndex, _key, _columns);
+        return _columns;
+    }
+
+    /// <summary>The general im2col: every tap of every output position, padding left at 0.</summary>
+    private void ColumnsOf(ReadOnlySpan<sbyte> x, int channels, Span<short> columns)
+    {
+        int kh = _a.KernelH, kw = _a.KernelW, sh = _a.StrideH, sw = _a.StrideW;
         for (int i = 0, k = 0; i < channels; i++)
         {
             var channel = x.Slice(i * _h * _w0, _h * _w0);
@@ -91,7 +101,5 @@ internal sealed class ConvKernel : IKernel
                     }
                 }
         }
-        if (_a.Group == 1) _cache.Remember(_opIndex, _key, _columns);
-        return _columns;
     }
 }

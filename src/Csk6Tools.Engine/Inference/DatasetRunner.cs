@@ -11,12 +11,11 @@ public sealed record EngineAccuracy(double Top1, double Top5, int Samples);
 public static class DatasetRunner
 {
     /// <summary>The raw outputs of the first <paramref name="count"/> images of a split, in order.</summary>
-    public static byte[][] Run(ThinkerPackage package, DatasetSplit split, InputSpec spec, int count, int threads, CancellationToken cancel = default, IProgress<int>? progress = null)
+    public static byte[][] Run(ThinkerPackage package, DatasetSplit split, InputSpec spec, int count, int threads, CancellationToken cancel = default)
     {
         count = Math.Min(count, split.Count);
         threads = Math.Clamp(threads <= 0 ? Environment.ProcessorCount : threads, 1, Math.Max(1, count));
         var outputs = new byte[count][];
-        int done = 0;
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel }, worker =>
         {
             var engine = new Int8Engine(package);
@@ -25,15 +24,14 @@ public static class DatasetRunner
                 cancel.ThrowIfCancellationRequested();
                 var input = InputPreprocessor.FromPlanar("", split.Image(i), split.Channels, spec, OverflowMode.Saturate);
                 outputs[i] = engine.Run(input.Bytes);
-                progress?.Report(Interlocked.Increment(ref done));
             }
         });
         return outputs;
     }
 
-    public static EngineAccuracy Accuracy(ThinkerPackage package, DatasetSplit split, InputSpec spec, int count, int threads, CancellationToken cancel = default, IProgress<int>? progress = null)
+    public static EngineAccuracy Accuracy(ThinkerPackage package, DatasetSplit split, InputSpec spec, int count, int threads, CancellationToken cancel = default)
     {
-        var outputs = Run(package, split, spec, count, threads, cancel, progress);
+        var outputs = Run(package, split, spec, count, threads, cancel);
         int top1 = 0, top5 = 0;
         for (int i = 0; i < outputs.Length; i++)
         {

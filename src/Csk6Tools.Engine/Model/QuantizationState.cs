@@ -16,6 +16,9 @@ public sealed record QuantizationState
 
     public LayerQuantization this[string node]
         => Layers.TryGetValue(node, out var q) ? q : throw new KeyNotFoundException($"No quantization state for layer '{node}'.");
+
+    /// <summary>The exponent of a node's output; the graph input's for the graph input.</summary>
+    public int OutputOf(string node, string graphInput) => node == graphInput ? InputExponent : this[node].Output;
 }
 
 /// <summary>

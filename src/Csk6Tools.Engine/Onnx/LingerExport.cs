@@ -72,7 +72,7 @@ internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
                 _w.Node("Relu", name, [In(n, 0)], [output]);
                 break;
             case Relu6Node:
-                sbyte bound = (sbyte)Math.Min(127, Int8Arithmetic.Relu6Bound(Exponent(n.Name)));
+                sbyte bound = Int8Arithmetic.Sat8(Int8Arithmetic.Relu6Bound(Exponent(n.Name)));
                 _w.Node("Clip", name, [In(n, 0), _w.Initializer($"{output}.min", OnnxType.Int8, [], new sbyte[] { 0 }),
                     _w.Initializer($"{output}.max", OnnxType.Int8, [], new[] { bound })], [output]);
                 break;

@@ -46,7 +46,7 @@ internal abstract class ExportBase(Csk6Model model)
 
     protected string T(string key) => Model.Names?.Tensor(key) ?? key;
     protected string Op(string layer) => Model.Names?.Operator(layer) ?? layer;
-    protected int Exponent(string node) => node == Graph.Input.Name ? Model.Quantization!.InputExponent : Model.Quantization![node].Output;
+    protected int Exponent(string node) => Model.Quantization!.OutputOf(node, Graph.Input.Name);
     protected string In(Node n, int i) => TensorOf[n.Inputs[i]];
     protected float[] W(string layer, string part) => Model.Weight($"{layer}.{part}").Data;
 

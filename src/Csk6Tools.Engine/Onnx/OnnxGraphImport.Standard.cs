@@ -109,7 +109,7 @@ internal sealed partial class OnnxGraphImport
         double? min = Has(n, 1) ? Const(n, 1).Data[0] : Attr(n, "min")?.F;
         double? max = Has(n, 2) ? Const(n, 2).Data[0] : Attr(n, "max")?.F;
         // On int8 data ReLU6 clips at round(6 · 2^Q), written as an int8 constant: 127 once that passes int8's range.
-        double six = x.Exponent is int q ? Math.Min(Int8Arithmetic.Bound, Int8Arithmetic.Relu6Bound(q)) : 6;
+        double six = x.Exponent is int q ? Int8Arithmetic.Sat8(Int8Arithmetic.Relu6Bound(q)) : 6;
         Node node = (min, max) switch
         {
             (0, null) => new ReluNode { Name = LayerName(n) },

@@ -77,12 +77,13 @@ internal sealed partial class OnnxGraphImport
         var outputs = g.Output.Select(o => _values.GetValueOrDefault(o.Name) is ActivationValue { Node: var node } && node != _input
             ? node : throw Invalid($"Graph output '{o.Name}' is not computed by a layer.")).ToArray();
         var graph = Build(() => _b.Build(outputs), "graph");
+        bool linger = Linger;
         return new Csk6Model
         {
             Graph = graph,
             Weights = _weights,
-            Stage = Linger ? ModelStage.Quantized : ModelStage.Float,
-            Quantization = Linger ? Quantization(graph) : null,
+            Stage = linger ? ModelStage.Quantized : ModelStage.Float,
+            Quantization = linger ? Quantization(graph) : null,
             Names = new TensorNames(_tensorNames, _opNames),
         };
     }
@@ -91,7 +92,7 @@ internal sealed partial class OnnxGraphImport
     {
         if (_inputExponent is not int q) throw Invalid("The linger graph has no thinker::Quant on its input, so the input's scale is unknown.");
         var layers = _quant.ToDictionary(p => p.Key, p => graph[p.Key] is Conv2dNode or LinearNode
-            ? p.Value with { FusedRelu = graph.Consumers(p.Key) is [ReluNode] && !graph.Outputs.Contains(p.Key) }
+            ? p.Value with { FusedRelu = graph.FusedRelu(p.Key) is not null }
             : p.Value);
         return new QuantizationState { InputExponent = q, InputRunning = Int8Arithmetic.Range(q), Layers = layers };
     }

@@ -40,7 +40,7 @@ internal sealed class StandardExport(Model.Csk6Model model, bool qdq) : ExportBa
                 _w.Node("Relu", name, [In(n, 0)], [raw]);
                 break;
             case Relu6Node:
-                float six = qdq ? Int8Arithmetic.Relu6Bound(Exponent(n.Name)) / Int8Arithmetic.Scale(Exponent(n.Name)) : 6f;
+                float six = qdq ? Int8Arithmetic.Dequantize(Int8Arithmetic.Relu6Bound(Exponent(n.Name)), Exponent(n.Name)) : 6f;
                 _w.Node("Clip", name, [In(n, 0), _w.Scalar($"{T(n.Name)}.min", 0), _w.Scalar($"{T(n.Name)}.max", six)], [raw]);
                 break;
             case AddNode:

@@ -41,7 +41,7 @@ public static class PackageBuilder
             throw new PackException(PackException.UnsupportedOperator, "The packer does not pack " +
                 string.Join(", ", unsupported.Select(n => $"{n.Name} ({n.Op}{(n is Conv2dNode c ? $", {c.Groups} groups" : "")})")) + ".");
 
-        var deploy = DeployGraph.Lower(graph, add => add.Inputs.Count(i => Output(q, graph, i) != q[add.Name].Output), options.KeepQuantDequant);
+        var deploy = DeployGraph.Lower(graph, add => add.Inputs.Count(i => q.OutputOf(i, graph.Input.Name) != q[add.Name].Output), options.KeepQuantDequant);
         var plan = MemoryPlanner.Plan(deploy, options.Planner);
         var constants = new Constants(model, deploy);
         var offsets = plan.Tensors.ToDictionary(p => p.Id, p => p.Offset);
@@ -76,9 +76,6 @@ public static class PackageBuilder
         return new PackException(PackException.OverCapacity,
             $"{r.Region} needs {r.Bytes:N0} B, {r.Bytes - r.Capacity:N0} B over its {r.Capacity:N0} B; the largest: {string.Join(", ", top)}.");
     }
-
-    /// <summary>The exponent of a node's output (the graph input's for the input).</summary>
-    private static int Output(QuantizationState q, ModelGraph graph, string node) => node == graph.Input.Name ? q.InputExponent : q[node].Output;
 
     /// <summary>
     /// The tensor's name in the package: the imported file's, else its own. Split pieces are named as tpacker names

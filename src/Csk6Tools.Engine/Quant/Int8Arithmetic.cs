@@ -68,9 +68,7 @@ public static class Int8Arithmetic
             }
             for (; i + 8 <= acc.Length; i += 8)
             {
-                var t = Vector256.ShiftRightArithmetic(Vector256.Create(acc.Slice(i, 8)), shift - 1);
-                var r = (t >> 1) + (t & one);
-                r = Vector256.Min(Vector256.Max(r, low), high);
+                var r = Rounded(acc.Slice(i, 8));
                 for (int k = 0; k < 8; k++) output[i + k] = (sbyte)r[k];
             }
         }
@@ -134,13 +132,9 @@ public static class Int8Arithmetic
     /// <summary><see cref="Add(sbyte, int, sbyte, int)"/> over spans, 32 at a time in int16 lanes (the same shifts and clamps).</summary>
     public static void Add(ReadOnlySpan<sbyte> x, int shiftX, ReadOnlySpan<sbyte> y, int shiftY, Span<sbyte> z)
     {
-        if ((uint)shiftX > 15 || (uint)shiftY > 15)
-        {
-            for (int k = 0; k < z.Length; k++) z[k] = Add(x[k], shiftX, y[k], shiftY);
-            return;
-        }
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        // Shifts past 15 do not fit int16 lanes: those (never seen in a valid package) go one at a time.
+        if (Vector256.IsHardwareAccelerated && (uint)shiftX <= 15 && (uint)shiftY <= 15)
         {
             var low = Vector256.Create((short)-128);
             var high = Vector256.Create((short)127);

@@ -220,7 +220,7 @@ public sealed class DeployGraph
         {
             var bn = graph.FoldedBatchNorm(c);
             Node tail = (Node?)bn ?? c;
-            if (graph.Consumers(tail.Name) is [ReluNode relu] && !graph.Outputs.Contains(tail.Name)) tail = relu;
+            if (graph.FusedRelu(tail.Name) is { } relu) tail = relu;
             // The folded BN and the fused ReLU have no op of their own: their names resolve to the conv's output.
             var fused = new List<string> { c.Name };
             if (bn is not null) fused.Add(bn.Name);
