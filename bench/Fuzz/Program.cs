@@ -1,0 +1,42 @@
+using Csk6Tools.Fuzz;
+
+// bench/fuzz.ps1 runs this: every parser (or those named) through mutated inputs; prints cases/s and what it found,
+// saves each unexpected input under out/fuzz/, and exits 1 when anything unexpected happened.
+var options = new FuzzOptions();
+var names = new List<string>();
+string output = "out/fuzz";
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--cases": options = options with { Cases = int.Parse(args[++i]) }; break;
+        case "--seed": options = options with { Seed = int.Parse(args[++i]) }; break;
+        case "--first-case": options = options with { FirstCase = int.Parse(args[++i]) }; break;
+        case "--time-limit": options = options with { TimeLimit = TimeSpan.FromSeconds(double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture)) }; break;
+        case "--target": names.AddRange(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries)); break;
+        case "--out": output = args[++i]; break;
+        default: Console.Error.WriteLine($"unknown argument {args[i]}; use --cases N --seed S --first-case K --time-limit SECONDS --target a,b --out DIR"); return 2;
+    }
+}
+string? repository = null;
+for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    if (File.Exists(Path.Combine(dir.FullName, "Csk6Tools.sln"))) { repository = dir.FullName; break; }
+
+var targets = FuzzTarget.All(repository).Where(t => names.Count == 0 || names.Contains(t.Name)).ToList();
+Console.WriteLine($"Csk6Tools fuzzing: {options.Cases:N0} cases per parser from seed {options.Seed}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+int unexpected = 0;
+foreach (var target in targets)
+{
+    var report = FuzzRunner.Run(target, options, line => Console.WriteLine("  " + line));
+    Console.WriteLine(report);
+    foreach (var f in report.Findings)
+    {
+        Directory.CreateDirectory(output);
+        string file = Path.Combine(output, $"{f.Target}-{f.Case}-{f.Kind}{Path.GetExtension(target.Seeds[0].FileName)}");
+        File.WriteAllBytes(file, f.Input);
+        File.WriteAllText(file + ".txt", f.Detail);
+    }
+    unexpected += report.Findings.Count;
+}
+Console.WriteLine($"{unexpected} unexpected outcome(s)");
+return unexpected == 0 ? 0 : 1;
