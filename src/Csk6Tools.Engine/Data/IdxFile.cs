@@ -38,23 +38,25 @@ internal static class IdxFile
         }
         long itemBytes = dims.Skip(1).Aggregate(1L, (a, b) => a * b);
         int count = Math.Min(dims[0], limit ?? int.MaxValue);
-        if (count * itemBytes > Array.MaxLength)
+        if (itemBytes > Array.MaxLength || count > Array.MaxLength / itemBytes)   // also where count × itemBytes overflows
             throw new DatasetException(DatasetErrorIds.InvalidDatasetHeader,
                 $"'{path}' promises {dims[0]:N0} items of {itemBytes:N0} bytes, more than one array holds; read fewer with a count limit.", path, 4);
 
-        var data = new byte[count * itemBytes];
-        for (int done = 0; done < data.Length; )
+        long expected = count * itemBytes;
+        string items = dims.Length == 1 ? "labels" : $"items of {string.Join("×", dims.Skip(1))} bytes";
+        string promise = $"the {dims[0]:N0} {items} its header promises ({dims[0] * itemBytes:N0} bytes after the header)";
+        // A raw file must hold what its header promises before anything is allocated; a .gz file's buffer grows with the
+        // data that actually decompresses. Either way a few corrupt header bytes cannot make us allocate gigabytes.
+        if (stream.CanSeek && stream.Length - header.Length < expected) throw Truncated(path, stream.Length, promise);
+        var data = new byte[stream.CanSeek ? expected : Math.Min(expected, ChunkBytes)];
+        for (int done = 0; done < expected; )
         {
             cancel.ThrowIfCancellationRequested();
+            if (done == data.Length) Array.Resize(ref data, (int)Math.Min(expected, 2L * data.Length));
             int want = Math.Min(ChunkBytes, data.Length - done);
             int read = DataFiles.ReadAtMost(stream, path, data.AsSpan(done, want));
             done += read;
-            if (read < want)
-            {
-                string items = dims.Length == 1 ? "labels" : $"items of {string.Join("×", dims.Skip(1))} bytes";
-                throw Truncated(path, header.Length + done,
-                    $"the {dims[0]:N0} {items} its header promises ({dims[0] * itemBytes:N0} bytes after the header)");
-            }
+            if (read < want) throw Truncated(path, header.Length + done, promise);
             progress?.Report(new DatasetProgress(activity, done / itemBytes, count));
         }
         return (dims, data);

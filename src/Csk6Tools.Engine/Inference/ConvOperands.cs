@@ -18,11 +18,22 @@ internal sealed record ConvOperands(Conv2dAttributes Attributes, PackageTensor X
             throw KernelChecks.Invalid(op, $"group {a.Group} does not divide {cin} input and {cout} output channels");
         if (a.KernelH == 0 || a.KernelW == 0 || a.StrideH == 0 || a.StrideW == 0 || a.DilationH == 0 || a.DilationW == 0)
             throw KernelChecks.Invalid(op, "zero kernel, stride or dilation");
+        long oh = Extent(x.Shape[2], a.PadTop + a.PadBottom, a.KernelH, a.StrideH, a.DilationH);
+        long ow = Extent(x.Shape[3], a.PadLeft + a.PadRight, a.KernelW, a.StrideW, a.DilationW);
+        if (y.Shape[2] != oh || y.Shape[3] != ow)
+            throw KernelChecks.Invalid(op, $"the output is {y.Shape[2]}×{y.Shape[3]}, but this convolution of a {x.Shape[2]}×{x.Shape[3]} input gives {oh}×{ow}");
         if (bias is not null && (bias.DType != ThinkerDType.Int32 || bias.Elements != cout))
             throw KernelChecks.Invalid(op, $"the bias must be {cout} int32 values");
         if (a.Activation == FusedActivation.Prelu)
             throw new InferenceException(InferenceException.UnsupportedOperator, $"Operator {op.Index} (Conv2dInt) fuses a PReLU, which the engine does not run.");
         // act_type 3 (Clip) is ignored on venus (quant-arithmetic.md §5).
         return new ConvOperands(a, x, y, weight, bias, KernelChecks.Shift(op, x, weight, y), a.Activation == FusedActivation.Relu);
+    }
+
+    /// <summary>Output size along one axis: floor((n + pads − dilation·(k − 1) − 1) / stride) + 1, or 0 when the window does not fit.</summary>
+    private static long Extent(int n, int pads, int k, int stride, int dilation)
+    {
+        long span = (long)n + pads - (long)dilation * (k - 1) - 1;
+        return span < 0 ? 0 : span / stride + 1;
     }
 }

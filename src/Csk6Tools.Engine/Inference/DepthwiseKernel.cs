@@ -21,7 +21,7 @@ internal sealed class DepthwiseKernel : IKernel
     private readonly int[] _phases, _acc;
 
     public static bool Handles(Conv2dAttributes a, PackageTensor x, PackageTensor y) =>
-        a.Group > 1 && a.Group == x.Shape[1] && a.Group == y.Shape[1] && a.StrideH == a.StrideW && a.DilationH == 1 && a.DilationW == 1;
+        x.Shape.Length == 4 && y.Shape.Length == 4 && a.Group > 1 && a.Group == x.Shape[1] && a.Group == y.Shape[1] && a.StrideH == a.StrideW && a.DilationH == 1 && a.DilationW == 1;
 
     public DepthwiseKernel(PackageOperator op, ThinkerPackage package, TensorMemory memory)
     {

@@ -49,6 +49,10 @@ public sealed class Int8Engine
     private IKernel Prepare(PackageOperator op)
     {
         var t = _package.Tensors;
+        int inputs = op.Type is "Conv2dInt" or "LinearInt" or "iqAdd" ? 2 : 1;
+        if (op.Inputs.Length < inputs || op.Outputs.Length < 1)
+            throw KernelChecks.Invalid(op, $"it has {op.Inputs.Length} input(s) and {op.Outputs.Length} output(s), it needs at least {inputs} and 1");
+        if (op.Type is "Quant" or "Dequant" or "Relu") KernelChecks.SameElements(t[op.Inputs[0]], t[op.Outputs[0]], op);
         return op.Type switch
         {
             "Conv2dInt" => DepthwiseKernel.Handles(Conv2dAttributes.Parse(op.Attributes), t[op.Inputs[0]], t[op.Outputs[0]])
@@ -60,8 +64,8 @@ public sealed class Int8Engine
             "MaxPool" => new PoolKernel(op, _package, average: false),
             "Relu" => new ReluKernel(KernelChecks.Int8(_package, op.Inputs[0], op), KernelChecks.Int8(_package, op.Outputs[0], op)),
             "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" => Copy(op),
-            "Quant" => new QuantKernel(t[op.Inputs[0]], KernelChecks.Int8(_package, op.Outputs[0], op), KernelChecks.Exponent(t[op.Outputs[0]], op)),
-            "Dequant" => new DequantKernel(KernelChecks.Int8(_package, op.Inputs[0], op), t[op.Outputs[0]], KernelChecks.Exponent(t[op.Inputs[0]], op)),
+            "Quant" => new QuantKernel(KernelChecks.Float32(_package, op.Inputs[0], op), KernelChecks.Int8(_package, op.Outputs[0], op), KernelChecks.Exponent(t[op.Outputs[0]], op)),
+            "Dequant" => new DequantKernel(KernelChecks.Int8(_package, op.Inputs[0], op), KernelChecks.Float32(_package, op.Outputs[0], op), KernelChecks.Exponent(t[op.Inputs[0]], op)),
             _ => throw new InferenceException(InferenceException.UnsupportedOperator, $"Operator {op.Index} is {op.Type}, which the int8 engine does not run."),
         };
     }

@@ -12,7 +12,7 @@ internal static class KernelChecks
     public static PackageTensor Activation(ThinkerPackage package, int id, PackageOperator op)
     {
         var t = Int8(package, id, op);
-        if (t.Shape.Length != 4) throw Invalid(op, $"tensor '{t.Name}' must be 4-D (N, C, H, W), it has shape ({string.Join(", ", t.Shape)})");
+        if (t.Shape.Length != 4 || t.Shape[0] != 1) throw Invalid(op, $"tensor '{t.Name}' must be 4-D (1, C, H, W), it has shape ({string.Join(", ", t.Shape)})");
         if (t.Layout != TensorLayout.Nchw) throw new InferenceException(InferenceException.UnsupportedOperator, $"Operator {op.Index} ({op.Type}): tensor '{t.Name}' has layout {t.Layout}; the engine runs NCHW activations.");
         return t;
     }
@@ -21,6 +21,13 @@ internal static class KernelChecks
     {
         var t = package.Tensors[id];
         if (t.DType != ThinkerDType.Int8) throw Invalid(op, $"tensor '{t.Name}' must be int8, it is {t.DType}");
+        return t;
+    }
+
+    public static PackageTensor Float32(ThinkerPackage package, int id, PackageOperator op)
+    {
+        var t = package.Tensors[id];
+        if (t.DType != ThinkerDType.Float32) throw Invalid(op, $"tensor '{t.Name}' must be float32, it is {t.DType}");
         return t;
     }
 

@@ -18,6 +18,7 @@ internal sealed class LinearKernel : IKernel
         _bias = op.Inputs.Length > 2 ? package.Tensors[op.Inputs[2]] : null;
         if (_w.Shape.Length != 2) throw KernelChecks.Invalid(op, "the weight must be 2-D [in, out]");
         (_in, _out) = (_w.Shape[0], _w.Shape[1]);
+        if (_in == 0 || _out == 0) throw KernelChecks.Invalid(op, "the weight has no rows or no columns");
         if (_x.Elements % _in != 0) throw KernelChecks.Invalid(op, $"the input's {_x.Elements} elements are not rows of {_in}");
         _rows = (int)(_x.Elements / _in);
         if (_y.Elements != (long)_rows * _out) throw KernelChecks.Invalid(op, $"the output must have {_rows}×{_out} elements");

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Csk6Tools.Engine.Package;
+using Csk6Tools.Engine.Target;
 
 namespace Csk6Tools.Engine.Inference;
 
@@ -22,9 +23,20 @@ internal sealed class TensorMemory
         foreach (var blob in package.ParameterBlobs)
             if (!_blobs.TryAdd(blob.Memory, ((int)blob.FileOffset, (int)blob.Size)))
                 throw new InferenceException(InferenceException.InvalidPackage, $"The package has two {blob.Memory} parameter blobs; thinker packs one per memory type.");
-        foreach (var kind in package.Memories.Where(m => !m.IsParameterBlob).Select(m => m.Kind).Distinct())
-            _arenas[kind] = new byte[package.Memories.Where(m => !m.IsParameterBlob && m.Kind == kind).Sum(m => m.Size)];
+        var arenas = package.Memories.Where(m => !m.IsParameterBlob).GroupBy(m => m.Kind).ToDictionary(g => g.Key, g => g.Sum(m => m.Size));
+        long total = arenas.Values.Sum();
+        if (total > MaxRuntimeBytes)
+            throw new InferenceException(InferenceException.InvalidPackage,
+                $"The package asks for {total:N0} bytes of runtime memory; the CSK6 has {Csk6.PsramCapacity + Csk6.ShareMemCapacity:N0} " +
+                $"(PSRAM and SHARE_MEM) and the engine allocates at most {MaxRuntimeBytes:N0}.");
+        foreach (var (kind, size) in arenas) _arenas[kind] = new byte[size];
     }
+
+    /// <summary>
+    /// Four times the chip's memory: room for packages planned with raised limits, while a corrupt memory record
+    /// (a few bytes of a small file) cannot make the engine allocate gigabytes.
+    /// </summary>
+    public const long MaxRuntimeBytes = 4 * (Csk6.PsramCapacity + Csk6.ShareMemCapacity);
 
     public Span<byte> Bytes(PackageTensor t)
     {
@@ -52,7 +64,7 @@ internal sealed class TensorMemory
     private Span<byte> SpanAt(PackageTensor t, long bytes)
     {
         var whole = t.InArena ? _arenas[t.Memory].AsSpan() : _file.AsSpan(_blobs[t.Memory].Start, _blobs[t.Memory].Size);
-        if (t.Offset + bytes > whole.Length)
+        if (bytes < 0 || t.Offset > whole.Length - bytes)
             throw new InferenceException(InferenceException.InvalidPackage, $"A DMA transfer of {bytes:N0} bytes at '{t.Name}' runs past its memory.");
         return whole.Slice((int)t.Offset, (int)bytes);
     }

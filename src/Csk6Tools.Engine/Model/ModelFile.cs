@@ -70,8 +70,9 @@ public static class ModelFile
             otherMetadata = metadata.Where(m => m.Key.StartsWith(Prefix, StringComparison.Ordinal) && !KnownKeys.Contains(m.Key[Prefix.Length..])).ToDictionary();
             return model;
         }
-        catch (Exception e) when (e is JsonException or GraphException or ArgumentException or KeyNotFoundException)
+        catch (Exception e) when (e is JsonException or GraphException or ArgumentException or KeyNotFoundException or NotSupportedException)
         {
+            // NotSupportedException: System.Text.Json's answer to a node without its type discriminator.
             throw new ModelFileException($"'{path}' has Csk6Tools metadata that cannot be read: {e.Message}", path);
         }
     }

@@ -79,15 +79,23 @@ public static class SafeTensors
         long dataStart = 8 + (long)headerLength;
         var tensors = new Dictionary<string, WeightTensor>();
         var metadata = new Dictionary<string, string>();
-        foreach (var (name, node) in header)
+        try
         {
-            if (name == "__metadata__")
+            foreach (var (name, node) in header)
             {
-                foreach (var (key, value) in node?.AsObject() ?? [])
-                    metadata[key] = value?.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : throw Corrupt(path, $"has a non-string metadata value '{key}'");
-                continue;
+                if (name == "__metadata__")
+                {
+                    if (node is not JsonObject entries) throw Corrupt(path, "has a __metadata__ entry that is not a JSON object");
+                    foreach (var (key, value) in entries)
+                        metadata[key] = value?.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : throw Corrupt(path, $"has a non-string metadata value '{key}'");
+                    continue;
+                }
+                tensors[name] = ReadTensor(stream, path, name, node, dataStart, size);
             }
-            tensors[name] = ReadTensor(stream, path, name, node, dataStart, size);
+        }
+        catch (InvalidOperationException e)   // a name or string that is not valid UTF-8 is found only when it is read
+        {
+            throw Corrupt(path, $"has a JSON header that is not valid UTF-8 text ({e.Message})");
         }
         return (tensors, metadata);
     }

@@ -180,7 +180,7 @@ internal static class PackageReader
             long capacity = t.InArena
                 ? memories.Where(m => !m.IsParameterBlob && m.Kind == t.Memory).Sum(m => m.Size)
                 : blobs.Where(b => b.Memory == t.Memory).Sum(b => b.Size);
-            if (t.Offset < 0 || t.Offset + t.Bytes > capacity)
+            if (t.Offset < 0 || t.Offset > capacity - t.Bytes)   // not Offset + Bytes: a u64 offset near 2^63 would wrap
                 throw new PackageFormatException(PackageFormatException.Corrupt,
                     $"Tensor {t.Index} '{t.Name}' ({t.Bytes:N0} bytes at offset {t.Offset:N0}) lies outside its {t.Memory} {(t.InArena ? "arena" : "parameter blob")} of {capacity:N0} bytes.");
         }
