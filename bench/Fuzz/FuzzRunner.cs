@@ -20,7 +20,7 @@ public sealed record FuzzOptions
 }
 
 /// <summary>A case whose outcome is not success or a documented error: the input is kept to reproduce it.</summary>
-public sealed record Finding(string Target, int Case, string Kind, string Detail, byte[] Input);
+public sealed record Finding(string Target, int Case, string Kind, string Detail, FuzzInput Input);
 
 public sealed record FuzzReport(string Target, int Cases, TimeSpan Elapsed, IReadOnlyDictionary<string, int> Outcomes, IReadOnlyList<Finding> Findings, long MaxAllocated)
 {
@@ -61,20 +61,20 @@ public static class FuzzRunner
                 string outcome;
                 if (!((IAsyncResult)run).AsyncWaitHandle.WaitOne(options.TimeLimit))
                 {
-                    findings.Add(new Finding(target.Name, k, "hang", $"still running after {options.TimeLimit.TotalSeconds} s", input.Bytes));
+                    findings.Add(new Finding(target.Name, k, "hang", $"still running after {options.TimeLimit.TotalSeconds} s", input));
                     log?.Invoke($"{target.Name} case {k}: hang");
                     outcome = "hang";
                 }
                 else if (run.Exception?.InnerException is UnexpectedException { InnerException: { } e })
                 {
-                    findings.Add(new Finding(target.Name, k, "exception", e.ToString(), input.Bytes));
+                    findings.Add(new Finding(target.Name, k, "exception", e.ToString(), input));
                     log?.Invoke($"{target.Name} case {k}: {e.GetType().Name}: {e.Message}");
                     outcome = e.GetType().Name;
                 }
                 else outcome = run.Result!;
                 long cap = options.AllocationBase + options.AllocationPerInputByte * input.Bytes.Length;
                 if (allocated > cap)
-                    findings.Add(new Finding(target.Name, k, "memory", $"{allocated:N0} bytes allocated for a {input.Bytes.Length:N0}-byte input (cap {cap:N0})", input.Bytes));
+                    findings.Add(new Finding(target.Name, k, "memory", $"{allocated:N0} bytes allocated for a {input.Bytes.Length:N0}-byte input (cap {cap:N0})", input));
                 maxAllocated = Math.Max(maxAllocated, allocated);
                 outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
             }

@@ -32,8 +32,8 @@ foreach (var target in targets)
     foreach (var f in report.Findings)
     {
         Directory.CreateDirectory(output);
-        string file = Path.Combine(output, $"{f.Target}-{f.Case}-{f.Kind}{Path.GetExtension(target.Seeds[0].FileName)}");
-        File.WriteAllBytes(file, f.Input);
+        string file = Path.Combine(output, $"{f.Target}-{f.Case}-{f.Kind}{Path.GetExtension(f.Input.Seed.FileName)}");
+        File.WriteAllBytes(file, f.Input.Bytes);
         File.WriteAllText(file + ".txt", f.Detail);
     }
     unexpected += report.Findings.Count;

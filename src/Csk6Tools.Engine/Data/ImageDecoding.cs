@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Tiff;
@@ -19,6 +20,7 @@ internal static class ImageDecoding
     /// <summary>Width and height from the file's header.</summary>
     public static (int Width, int Height) Identify(string path, long maxPixels)
     {
+        CheckBmpPixelOffset(path);
         var info = Guard(path, () => Image.Identify(FirstFrameOnly, path, out _))
                    ?? throw Invalid(path, "its format is not one ImageSharp reads (PNG, JPEG, BMP, GIF, TGA, TIFF, WebP, PBM)");
         if ((long)info.Width * info.Height > maxPixels)
@@ -56,6 +58,24 @@ internal static class ImageDecoding
 
     /// <summary>ITU-R 601-2 luma in PIL's integer form (convert('L')); exact for grey pixels (the weights sum to 2^16).</summary>
     public static byte Luma(byte r, byte g, byte b) => (byte)((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+
+    /// <summary>
+    /// ImageSharp 2.1's BMP decoder skips to the header's pixel-data offset by reading into a buffer that size: a
+    /// 200-byte file claiming offset 2^31 made it allocate a gigabyte (found by bench/fuzz.ps1). The offset must lie in the file.
+    /// </summary>
+    private static void CheckBmpPixelOffset(string path)
+    {
+        Span<byte> header = stackalloc byte[14];
+        long length;
+        using (var file = Guard(path, () => File.OpenRead(path)))
+        {
+            length = file.Length;
+            if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length || header[0] != 'B' || header[1] != 'M') return;
+        }
+        uint offset = BinaryPrimitives.ReadUInt32LittleEndian(header[10..]);
+        if (offset > length)
+            throw Invalid(path, $"it is a BMP file whose pixel data starts at byte {offset:N0}, beyond its {length:N0} bytes");
+    }
 
     private static T Guard<T>(string path, Func<T> decode)
     {

@@ -167,6 +167,23 @@ public sealed class FoundByFuzzingTests : IDisposable
         Assert.False(Assert.Throws<ModelFileException>(() => ModelImporter.Import(path)).Foreign);
     }
 
+    // ---- images ----
+
+    [Fact]
+    public void ABmpWhosePixelDataLiesBeyondTheFileIsInvalid()   // ImageSharp 2.1 allocated 1 GB for this 200-byte file
+    {
+        string path = Path.Combine(_folder, "far.bmp");
+        using (var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(12, 10))
+            SixLabors.ImageSharp.ImageExtensions.SaveAsBmp(image, path);
+        var bytes = File.ReadAllBytes(path);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(10), int.MaxValue);
+        File.WriteAllBytes(path, bytes);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<DatasetException>(() => Imaging.InputPreprocessor.FromFile(path, Imaging.InputSpec.Create(3, 8, 8, 5, null, null)));
+        Assert.Equal(DatasetErrorIds.InvalidImage, e.ErrorId);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 8 << 20);
+    }
+
     // ---- IDX ----
 
     private string IdxFolder(byte[] trainImages)
