@@ -48,7 +48,7 @@ public static class FuzzRunner
             var clock = Stopwatch.StartNew();
             for (int k = options.FirstCase; k < options.FirstCase + options.Cases; k++)
             {
-                var random = new Random(HashCode.Combine(options.Seed, k, target.Name.Length));
+                var random = new Random(CaseSeed(options.Seed, target.Name, k));
                 var input = target.NextInput(random);
                 long allocated = 0;
                 var run = Task.Run(() =>
@@ -84,6 +84,14 @@ public static class FuzzRunner
         {
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>The seed of case <paramref name="k"/>: the same in every process (HashCode is randomized per process), so a case reruns alone.</summary>
+    public static int CaseSeed(int seed, string target, int k)
+    {
+        uint h = (uint)seed * 2654435761u ^ (uint)k * 2246822519u;
+        foreach (char c in target) h = (h ^ c) * 16777619u;
+        return (int)(h & int.MaxValue);
     }
 
     private sealed class UnexpectedException(Exception inner) : Exception(inner.Message, inner);

@@ -5,6 +5,7 @@ using Csk6Tools.Fuzz;
 var options = new FuzzOptions();
 var names = new List<string>();
 string output = "out/fuzz";
+string? replay = null;   // a saved finding: run it once through its target (the --target named) and print what happens
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -15,6 +16,7 @@ for (int i = 0; i < args.Length; i++)
         case "--time-limit": options = options with { TimeLimit = TimeSpan.FromSeconds(double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture)) }; break;
         case "--target": names.AddRange(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries)); break;
         case "--out": output = args[++i]; break;
+        case "--replay": replay = args[++i]; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}; use --cases N --seed S --first-case K --time-limit SECONDS --target a,b --out DIR"); return 2;
     }
 }
@@ -23,6 +25,18 @@ for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir
     if (File.Exists(Path.Combine(dir.FullName, "Csk6Tools.sln"))) { repository = dir.FullName; break; }
 
 var targets = FuzzTarget.All(repository).Where(t => names.Count == 0 || names.Contains(t.Name)).ToList();
+if (replay is not null)
+{
+    var target = targets.Single();
+    var seed = target.Seeds.First(s => Path.GetExtension(s.FileName) == Path.GetExtension(replay));
+    string folder = Directory.CreateTempSubdirectory("csk6-replay-").FullName;
+    target.Prepare(folder);
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    try { target.Execute(new FuzzInput(seed, File.ReadAllBytes(replay)), folder); Console.WriteLine($"ok in {clock.ElapsedMilliseconds} ms"); }
+    catch (Exception e) { Console.WriteLine($"{DocumentedErrors.IdOf(e) ?? "UNEXPECTED"} in {clock.ElapsedMilliseconds} ms: {e}"); }
+    finally { Directory.Delete(folder, recursive: true); }
+    return 0;
+}
 Console.WriteLine($"Csk6Tools fuzzing: {options.Cases:N0} cases per parser from seed {options.Seed}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 int unexpected = 0;
 foreach (var target in targets)

@@ -3,7 +3,7 @@ using Csk6Tools.Engine.Zoo;
 
 namespace Csk6Tools.Training.Tests;
 
-public class TrainingTests
+public class TrainingTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     private static TrainingOptions Options(Engine.Data.Dataset data, int epochs, double? rate = null) => new()
     {
@@ -27,16 +27,29 @@ public class TrainingTests
         Assert.All(results, r => Assert.True(r.Top1 > 0.6, $"{r.Arithmetic} top-1 {r.Top1:P1} on four separable classes"));
     }
 
+    /// <summary>
+    /// Enough data and steps to learn with a wide margin on any CPU: 1,024 images without augmentation, 96 float steps at
+    /// rate 0.05 reach 72–75 % (float and fake-quant) on this machine, against a 40 % bar. Three epochs on 384 augmented
+    /// images reached 30–32 % on an Intel Xeon: other kernels sum in another order, and a run that short lands anywhere.
+    /// The training loss and training accuracy are asserted too: they move the least between machines.
+    /// </summary>
     [SkippableFact]
     public void ResNetLearnsRealFashionMnist()
     {
-        var data = TestData.FashionMnist(train: 384, test: 192);
+        var data = TestData.FashionMnist(train: 1024, test: 256);
         Skip.If(data is null, $"Fashion-MNIST is not installed at {TestData.FashionMnistFolder} (apt-get install dataset-fashion-mnist).");
         var model = Csk6Model.FromGraph(ResNet.Create(new ResNetOptions { Width = 0.125, Classes = 10, InputChannels = 1, InputSize = 28 }));
-        model = Trainer.Train(model, ModelStage.Float, Options(data, 3, 0.1), null, default);
-        model = Trainer.Train(model, ModelStage.Constrained, Options(data, 1, 0.01), null, default);
-        model = Trainer.Train(model, ModelStage.Quantized, Options(data, 1, 0.005), null, default);
-        var results = Evaluator.Measure(model, data, 192, null, "cpu", 2, default).ToList();
+        var plain = Options(data, 3, 0.05) with { Augmentation = Augmentations.None };
+        model = Trainer.Train(model, ModelStage.Float, plain, null, default);
+        model = Trainer.Train(model, ModelStage.Constrained, plain with { Epochs = 1, LearningRate = 0.01 }, null, default);
+        model = Trainer.Train(model, ModelStage.Quantized, plain with { Epochs = 1, LearningRate = 0.005 }, null, default);
+        foreach (var h in model.History) log.WriteLine($"{h.Stage} epoch {h.Epoch}: loss {h.Loss:F4}, train {h.Accuracy:P1}, test {h.TestAccuracy:P1}");
+        var lastFloat = model.History.Last(h => h.Stage == ModelStage.Float);
+        // Chance is a loss of ln 10 = 2.30 and 10 % accuracy; this run ends near 0.76 and 72 %.
+        Assert.True(lastFloat.Loss < 0.6 * Math.Log(10), $"float training loss {lastFloat.Loss:F3} after 96 steps");
+        Assert.True(lastFloat.Accuracy > 0.5, $"float training accuracy {lastFloat.Accuracy:P1}");
+        var results = Evaluator.Measure(model, data, 256, null, "cpu", 2, default).ToList();
+        foreach (var r in results) log.WriteLine($"{r.Arithmetic}: top-1 {r.Top1:P1}");
         Assert.All(results, r => Assert.True(r.Top1 > 0.4, $"{r.Arithmetic} top-1 {r.Top1:P1} on ten classes (chance 10 %)"));
     }
 
