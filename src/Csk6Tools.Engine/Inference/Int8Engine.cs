@@ -1,4 +1,5 @@
 using Csk6Tools.Engine.Package;
+using Csk6Tools.Engine.Target;
 
 namespace Csk6Tools.Engine.Inference;
 
@@ -49,10 +50,10 @@ public sealed class Int8Engine
     private IKernel Prepare(PackageOperator op)
     {
         var t = _package.Tensors;
-        int inputs = op.Type is "Conv2dInt" or "LinearInt" or "iqAdd" ? 2 : 1;
+        int inputs = op.Type is ThinkerOp.Conv2dInt or ThinkerOp.LinearInt or ThinkerOp.iqAdd ? 2 : 1;
         if (op.Inputs.Length < inputs || op.Outputs.Length < 1)
             throw KernelChecks.Invalid(op, $"it has {op.Inputs.Length} input(s) and {op.Outputs.Length} output(s), it needs at least {inputs} and 1");
-        if (op.Type is "Quant" or "Dequant" or "Relu") KernelChecks.SameElements(t[op.Inputs[0]], t[op.Outputs[0]], op);
+        if (op.Type is ThinkerOp.Quant or ThinkerOp.Dequant or ThinkerOp.Relu) KernelChecks.SameElements(t[op.Inputs[0]], t[op.Outputs[0]], op);
         return op.Type switch
         {
             "Conv2dInt" => DepthwiseKernel.Handles(Conv2dAttributes.Parse(op.Attributes), t[op.Inputs[0]], t[op.Outputs[0]])

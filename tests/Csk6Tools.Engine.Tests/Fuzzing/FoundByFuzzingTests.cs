@@ -3,6 +3,7 @@ using System.Text;
 using Csk6Tools.Engine.Data;
 using Csk6Tools.Engine.Inference;
 using Csk6Tools.Engine.Model;
+using Csk6Tools.Engine.Onnx;
 using Csk6Tools.Engine.Package;
 using Csk6Tools.Fuzz;
 
