@@ -13,7 +13,7 @@ BeforeAll {
     # The child writes the same target over and over, alternating two different contents (A, B), until it is killed.
     $script:child = Join-Path $TestDrive 'writer.ps1'
     Set-Content $child @'
-param($ModulePath, $Source, $Folder, $Cmdlet)
+param($ModulePath, $Source, $Folder, $Cmdlet, [int] $Round)
 $ErrorActionPreference = 'Stop'
 trap { Set-Content (Join-Path $Folder 'error.txt') "$_"; exit 1 }
 Import-Module $ModulePath
@@ -31,7 +31,7 @@ $write = switch ($Cmdlet) {
 & $write (Join-Path $Folder 'ref-b') $true
 Set-Content (Join-Path $Folder 'ready') 'ready'
 $target = Join-Path $Folder 'target'
-for ($i = 0; ; $i++) { & $write $target ($i % 2 -eq 1) }
+for ($i = $Round; ; $i++) { & $write $target ($i % 2 -eq 1) }   # odd rounds begin with B
 '@
     $script:pwsh = (Get-Process -Id $PID).Path
     $script:pwshArgs = @(if ((Split-Path $pwsh -Leaf) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
@@ -51,7 +51,7 @@ Describe 'Nothing half-written: writers killed with SIGKILL' {
         for ($round = 0; $round -lt $rounds; $round++) {
             Remove-Item (Join-Path $folder 'ready') -ErrorAction Ignore
             $info = [Diagnostics.ProcessStartInfo]::new($pwsh)
-            foreach ($a in $pwshArgs + @('-NoProfile', '-NonInteractive', '-File', $child, $modulePath, $source, $folder, $Cmdlet)) { $info.ArgumentList.Add($a) }
+            foreach ($a in $pwshArgs + @('-NoProfile', '-NonInteractive', '-File', $child, $modulePath, $source, $folder, $Cmdlet, $round)) { $info.ArgumentList.Add($a) }
             $process = [Diagnostics.Process]::Start($info)
             $deadline = [DateTime]::UtcNow.AddSeconds(120)
             while (-not (Test-Path (Join-Path $folder 'ready')) -and -not $process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
