@@ -98,13 +98,14 @@ Describe 'Get-ModelBudget' {
         $text | Should -Match 'resnet18\s+11,220,132\s+11,235,712'
     }
 
-    It 'imports the module quickly and without libtorch' {
+    It 'imports the module and budgets ResNet-152 without loading libtorch' {
+        # No time limit here: a timed test fails on a loaded machine (7.9 s seen with six sessions building); the
+        # import and budget times are measured in bench/ (build.ps1 -Task Bench) against a peer in the same run.
         $modulePath = (Get-Module Csk6Tools).Path -replace '\.dll$', '.psd1'
-        $elapsed = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command "
-            `$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$modulePath'; `$null = New-Csk6ResNet 152 | Get-ModelBudget
-            `$sw.Elapsed.TotalSeconds; [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'TorchSharp'"
-        [double]$elapsed[0] | Should -BeLessThan 5   # generous: shared machines; bench/ has the real timing
-        $elapsed[1] | Should -Be 'False'
+        $loaded = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command "
+            Import-Module '$modulePath'; `$null = New-Csk6ResNet 152 | Get-ModelBudget
+            [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'TorchSharp'"
+        $loaded | Should -Be 'False'
     }
 }
 
