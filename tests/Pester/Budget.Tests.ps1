@@ -99,8 +99,8 @@ Describe 'Get-ModelBudget' {
     }
 
     It 'imports the module and budgets ResNet-152 without loading libtorch' {
-        # No time limit here: a timed test fails on a loaded machine (7.9 s seen with six sessions building); the
-        # import and budget times are measured in bench/ (build.ps1 -Task Bench) against a peer in the same run.
+        # No time limit here: a timed test fails on a loaded machine (7.9 s seen with six sessions building). Speed
+        # belongs in bench/ (build.ps1 -Task Bench times the budget against a peer in the same run).
         $modulePath = (Get-Module Csk6Tools).Path -replace '\.dll$', '.psd1'
         $loaded = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command "
             Import-Module '$modulePath'; `$null = New-Csk6ResNet 152 | Get-ModelBudget
