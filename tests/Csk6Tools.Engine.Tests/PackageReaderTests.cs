@@ -9,7 +9,7 @@ public class PackageReaderTests
     [Fact]
     public void Crc24CheckValue() => Assert.Equal(0xB30D04u, Crc24.Compute(Encoding.ASCII.GetBytes("123456789")));
 
-    [SkippableFact]
+    [Fact]
     public void ReadsTheV2Demo()
     {
         var p = ThinkerPackage.Read(Fixtures.Path("resnet18_v2_model.bin"));
@@ -40,7 +40,7 @@ public class PackageReaderTests
         Assert.Equal(p.Operators[0].Attributes.AsSpan(0, Conv2dAttributes.Size).ToArray(), stem.ToBytes());
     }
 
-    [SkippableFact]
+    [Fact]
     public void ReadsTheV3DemoAndTellsTheLayoutsApart()
     {
         var p = ThinkerPackage.Read(Fixtures.Path("resnet18_v3_model.bin"));
@@ -53,7 +53,7 @@ public class PackageReaderTests
         Assert.Contains("3.x", p.Runtime);
     }
 
-    [SkippableFact]
+    [Fact]
     public void DamagedFilesGiveStableErrors()
     {
         var good = File.ReadAllBytes(Fixtures.Path("resnet18_v2_model.bin"));
@@ -70,7 +70,7 @@ public class PackageReaderTests
         Assert.Equal(PackageFormatException.Corrupt, Fail([.. good, 0]).ErrorId);
     }
 
-    [SkippableFact]
+    [Fact]
     public void FuzzedPackagesNeverCrash()
     {
         var good = File.ReadAllBytes(Fixtures.Path("resnet18_v2_model.bin"));
@@ -91,7 +91,7 @@ public class PackageReaderTests
 
 public class PackageWriterTests
 {
-    [SkippableFact]
+    [Fact]
     public void RewritesLISTENAIsPackageByteForByte()
     {
         var original = File.ReadAllBytes(Fixtures.Path("resnet18_v2_model.bin"));
