@@ -6,7 +6,10 @@ namespace Csk6Tools.Engine.Tests;
 /// </summary>
 internal static class Fixtures
 {
-    private static readonly string Root = System.IO.Path.Combine(FindRepository(), "tests", "fixtures");
+    /// <summary>The repository's root folder (where Csk6Tools.sln is).</summary>
+    public static string Repository { get; } = FindRepository();
+
+    private static readonly string Root = System.IO.Path.Combine(Repository, "tests", "fixtures");
 
     /// <summary>A file of tests/fixtures/thinker-demo.</summary>
     public static string Path(string file) => In("thinker-demo", file);
