@@ -57,17 +57,17 @@ public class PackageReaderTests
     public void DamagedFilesGiveStableErrors()
     {
         var good = File.ReadAllBytes(Fixtures.Path("resnet18_v2_model.bin"));
-        Assert.Equal(PackageFormatException.Truncated, Fail(good[..1000]).ErrorId);
-        Assert.Equal(PackageFormatException.Truncated, Fail(good[..40]).ErrorId);
+        Assert.Equal(ErrorIds.PackageTruncated, Fail(good[..1000]).ErrorId);
+        Assert.Equal(ErrorIds.PackageTruncated, Fail(good[..40]).ErrorId);
         var flipped = (byte[])good.Clone();
         flipped[100_000] ^= 1;
         var crc = Fail(flipped);
-        Assert.Equal(PackageFormatException.CrcMismatch, crc.ErrorId);
+        Assert.Equal(ErrorIds.PackageCrcMismatch, crc.ErrorId);
         Assert.Contains("0x1EDE9E", crc.Message);
         var label = (byte[])good.Clone();
         label[0] = (byte)'T';
-        Assert.Equal(PackageFormatException.NotAPackage, Fail(label).ErrorId);
-        Assert.Equal(PackageFormatException.Corrupt, Fail([.. good, 0]).ErrorId);
+        Assert.Equal(ErrorIds.PackageNotThinker, Fail(label).ErrorId);
+        Assert.Equal(ErrorIds.PackageCorrupt, Fail([.. good, 0]).ErrorId);
     }
 
     [SkippableFact]

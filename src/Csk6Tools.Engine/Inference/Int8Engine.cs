@@ -18,7 +18,7 @@ public sealed class Int8Engine
     {
         _package = package;
         if (package.Inputs.Count != 1 || package.Outputs.Count != 1)
-            throw new InferenceException(InferenceException.UnsupportedOperator, $"The engine runs packages with one input and one output; this one has {package.Inputs.Count} and {package.Outputs.Count}.");
+            throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"The engine runs packages with one input and one output; this one has {package.Inputs.Count} and {package.Outputs.Count}.");
         _memory = new TensorMemory(package);
         var transfers = package.Dma.ToLookup(d => d.SourceTensor);
         _steps = package.Operators
@@ -35,7 +35,7 @@ public sealed class Int8Engine
     {
         var target = _memory.Bytes(InputTensor);
         if (input.Length != target.Length)
-            throw new InferenceException(InferenceException.InputSize,
+            throw new InferenceException(ErrorIds.EngineInputSize,
                 $"The input has {input.Length:N0} bytes; the package expects {target.Length:N0} ({InputTensor.DType} {string.Join("×", InputTensor.Shape)}).");
         input.CopyTo(target);
         foreach (var (kernel, dma) in _steps)
@@ -62,7 +62,7 @@ public sealed class Int8Engine
             "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" => Copy(op),
             "Quant" => new QuantKernel(t[op.Inputs[0]], KernelChecks.Int8(_package, op.Outputs[0], op), KernelChecks.Exponent(t[op.Outputs[0]], op)),
             "Dequant" => new DequantKernel(KernelChecks.Int8(_package, op.Inputs[0], op), t[op.Outputs[0]], KernelChecks.Exponent(t[op.Inputs[0]], op)),
-            _ => throw new InferenceException(InferenceException.UnsupportedOperator, $"Operator {op.Index} is {op.Type}, which the int8 engine does not run."),
+            _ => throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"Operator {op.Index} is {op.Type}, which the int8 engine does not run."),
         };
     }
 

@@ -85,7 +85,7 @@ internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
                 _w.Node("Reshape", name, [In(n, 0), target], [output]);
                 break;
             default:
-                throw new OnnxExportException(OnnxExportException.UnsupportedLayer, $"Layer '{n.Name}' ({n.Op}) has no form in linger's dialect.");
+                throw new OnnxExportException(ErrorIds.OnnxExportUnsupportedLayer, $"Layer '{n.Name}' ({n.Op}) has no form in linger's dialect.");
         }
         TensorOf[n.Name] = output;
     }

@@ -71,7 +71,7 @@ internal sealed class StandardExport(Model.Csk6Model model, bool qdq) : ExportBa
                     .Float("alpha", 1).Float("beta", 1).Int("transB", 1);
                 break;
             default:
-                throw new OnnxExportException(OnnxExportException.UnsupportedLayer, $"Layer '{n.Name}' ({n.Op}) has no ONNX form.");
+                throw new OnnxExportException(ErrorIds.OnnxExportUnsupportedLayer, $"Layer '{n.Name}' ({n.Op}) has no ONNX form.");
         }
         TensorOf[n.Name] = qdq ? QuantDequant(raw, T(n.Name), Exponent(n.Name)) : raw;
     }

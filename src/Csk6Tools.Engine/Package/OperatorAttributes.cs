@@ -14,7 +14,7 @@ public sealed record Conv2dAttributes(
 
     public static Conv2dAttributes Parse(ReadOnlySpan<byte> a)
     {
-        if (a.Length < Size) throw new PackageFormatException(PackageFormatException.Corrupt, $"Conv2dInt attributes need {Size} bytes, the record has {a.Length}.");
+        if (a.Length < Size) throw new PackageFormatException(ErrorIds.PackageCorrupt, $"Conv2dInt attributes need {Size} bytes, the record has {a.Length}.");
         return new(BinaryPrimitives.ReadUInt16LittleEndian(a[4..]), BinaryPrimitives.ReadUInt16LittleEndian(a[6..]),
             a[16], a[17], a[0], a[1], a[10], a[11], a[12], a[13],
             BinaryPrimitives.ReadInt16LittleEndian(a[20..]), a[24], (FusedActivation)a[25]);
@@ -43,7 +43,7 @@ public sealed record PoolAttributes(
 
     public static PoolAttributes Parse(ReadOnlySpan<byte> a)
     {
-        if (a.Length < Size) throw new PackageFormatException(PackageFormatException.Corrupt, $"pool attributes need {Size} bytes, the record has {a.Length}.");
+        if (a.Length < Size) throw new PackageFormatException(ErrorIds.PackageCorrupt, $"pool attributes need {Size} bytes, the record has {a.Length}.");
         return new(a[0] != 0, a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[12]);
     }
 

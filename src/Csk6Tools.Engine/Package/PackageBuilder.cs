@@ -33,11 +33,11 @@ public static class PackageBuilder
         options ??= new PackOptions();
         var q = model.Quantization;
         if (model.Stage != ModelStage.Quantized || q is null)
-            throw new PackException(PackException.NotQuantized, $"Model '{model.Name}' is {model.Stage}: only a model after quantization-aware training (Invoke-QuantTraining) has the int8 weights and exponents a package needs.");
+            throw new PackException(ErrorIds.ModelNotQuantized, $"Model '{model.Name}' is {model.Stage}: only a model after quantization-aware training (Invoke-QuantTraining) has the int8 weights and exponents a package needs.");
         var graph = model.Graph;
         var unsupported = graph.Nodes.Where(n => n is BatchNorm2dNode or Relu6Node or ConcatNode or OtherNode || n is Conv2dNode { IsDepthwise: false, Groups: > 1 }).ToList();
         if (unsupported.Count > 0)
-            throw new PackException(PackException.UnsupportedOperator, "The packer does not pack " +
+            throw new PackException(ErrorIds.PackUnsupportedOperator, "The packer does not pack " +
                 string.Join(", ", unsupported.Select(n => $"{n.Name} ({n.Op}{(n is Conv2dNode c ? $", {c.Groups} groups" : "")})")) + ".");
 
         var deploy = DeployGraph.Lower(graph, add => add.Inputs.Count(i => q.OutputOf(i, graph.Input.Name) != q[add.Name].Output), options.KeepQuantDequant);
@@ -72,7 +72,7 @@ public static class PackageBuilder
     private static PackException OverCapacity(RegionUsage r, IEnumerable<(string Name, long Bytes)> users)
     {
         var top = users.OrderByDescending(u => u.Bytes).Take(5).Select(u => $"{u.Name} {u.Bytes:N0} B");
-        return new PackException(PackException.OverCapacity,
+        return new PackException(ErrorIds.PackageOverCapacity,
             $"{r.Region} needs {r.Bytes:N0} B, {r.Bytes - r.Capacity:N0} B over its {r.Capacity:N0} B; the largest: {string.Join(", ", top)}.");
     }
 
