@@ -1,3 +1,4 @@
+using Csk6Tools.Engine.Target;
 using System.Text;
 using Csk6Tools.Engine.Package;
 using Xunit;
@@ -26,8 +27,8 @@ public class PackageReaderTests
         Assert.Equal(6, p.InputTensor.Exponent);
         Assert.Equal([1, 3, 32, 32], p.InputTensor.Shape);
         Assert.Equal(139, p.Operators.Count);
-        Assert.Equal(110, p.Operators.Count(o => o.Type == "Conv2dInt"));
-        Assert.Equal(10, p.Operators.Count(o => o.Type == "iqCat"));
+        Assert.Equal(110, p.Operators.Count(o => o.Type == ThinkerOp.Conv2dInt));
+        Assert.Equal(10, p.Operators.Count(o => o.Type == ThinkerOp.iqCat));
         Assert.Equal([0, 1, 2, 40, 348], p.Operators[0].Inputs.Concat(p.Operators[0].Outputs).Concat(p.Operators[0].Temps));
         Assert.Equal(new PackageIO(0, "input"), p.Inputs[0]);
         Assert.Equal(new PackageIO(94, "Dequant_output_386"), p.Outputs[0]);
@@ -38,6 +39,10 @@ public class PackageReaderTests
         var stem = Conv2dAttributes.Parse(p.Operators[0].Attributes);
         Assert.Equal((3, 3, 1, 1, 1, FusedActivation.Relu), (stem.KernelH, stem.KernelW, stem.StrideH, stem.PadTop, stem.Group, stem.Activation));
         Assert.Equal(p.Operators[0].Attributes.AsSpan(0, Conv2dAttributes.Size).ToArray(), stem.ToBytes());
+        var fc = p.Operators.Single(o => o.Type == ThinkerOp.LinearInt);
+        var linear = LinearAttributes.Parse(fc.Attributes);
+        Assert.Equal((0f, 0f, false, true, (byte)4), (linear.Alpha, linear.Beta, linear.TransA, linear.TransB, linear.QuantType));
+        Assert.Equal(fc.Attributes.AsSpan(0, LinearAttributes.Size).ToArray(), linear.ToBytes());
     }
 
     [SkippableFact]

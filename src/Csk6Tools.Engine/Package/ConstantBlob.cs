@@ -32,7 +32,7 @@ internal sealed class ConstantBlob
             {
                 Conv2dNode c => Conv(model, q, deploy, op, c),
                 LinearNode l => Linear(model, q, l),
-                _ when op.Kind == "Reshape" => [Shape(node)],
+                _ when op.Kind == ThinkerOp.Reshape => [Shape(node)],
                 _ => throw new PackException(ErrorIds.PackUnsupportedOperator, $"The packer does not pack the constants of {node.Name} ({node.Op})."),
             };
             for (int i = 0; i < op.Constants.Count; i++) _byId[op.Constants[i]] = packed[i];

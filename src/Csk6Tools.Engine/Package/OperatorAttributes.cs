@@ -55,3 +55,30 @@ public sealed record PoolAttributes(
         return a;
     }
 }
+
+/// <summary>
+/// LinearIntAttrs (20 bytes): alpha and beta (f32, which tpacker leaves at 0), transA, transB (i32), quant type. tpacker
+/// writes transA 0 and transB 1, and stores the weight transposed ([in, out]) whatever transB says.
+/// </summary>
+public sealed record LinearAttributes(float Alpha, float Beta, bool TransA, bool TransB, byte QuantType)
+{
+    public const int Size = 20;
+
+    public static LinearAttributes Parse(ReadOnlySpan<byte> a)
+    {
+        if (a.Length < Size) throw new PackageFormatException(ErrorIds.PackageCorrupt, $"LinearInt attributes need {Size} bytes, the record has {a.Length}.");
+        return new(BinaryPrimitives.ReadSingleLittleEndian(a), BinaryPrimitives.ReadSingleLittleEndian(a[4..]),
+            BinaryPrimitives.ReadInt32LittleEndian(a[8..]) != 0, BinaryPrimitives.ReadInt32LittleEndian(a[12..]) != 0, a[16]);
+    }
+
+    public byte[] ToBytes()
+    {
+        var a = new byte[Size];
+        BinaryPrimitives.WriteSingleLittleEndian(a, Alpha);
+        BinaryPrimitives.WriteSingleLittleEndian(a.AsSpan(4), Beta);
+        BinaryPrimitives.WriteInt32LittleEndian(a.AsSpan(8), TransA ? 1 : 0);
+        BinaryPrimitives.WriteInt32LittleEndian(a.AsSpan(12), TransB ? 1 : 0);
+        a[16] = QuantType;
+        return a;
+    }
+}
