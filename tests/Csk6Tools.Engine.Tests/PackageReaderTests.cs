@@ -85,9 +85,9 @@ public class PackageReaderTests
             var bytes = (byte[])good.Clone();
             for (int k = 0; k < 4; k++) bytes[random.Next(16, 33_056)] = (byte)random.Next(256);
             bytes[16] = bytes[17] = bytes[18] = bytes[19] = 0; // CRC off, so the damage reaches the parser
-            try { new Inference.Int8Engine(ThinkerPackage.Read(bytes)).Run(new byte[3072]); }
+            try { new Csk6Tools.Engine.Inference.Int8Engine(ThinkerPackage.Read(bytes)).Run(new byte[3072]); }
             catch (PackageFormatException) { }
-            catch (Inference.InferenceException) { }
+            catch (Csk6Tools.Engine.Inference.InferenceException) { }
         }
     }
 
