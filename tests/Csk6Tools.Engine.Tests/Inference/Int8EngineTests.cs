@@ -2,7 +2,7 @@ using Csk6Tools.Engine.Inference;
 using Csk6Tools.Engine.Package;
 using Xunit;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Inference;
 
 /// <summary>The engine against what LISTENAI's test_thinker wrote for the demo package.</summary>
 public class Int8EngineTests

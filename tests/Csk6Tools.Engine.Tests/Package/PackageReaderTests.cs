@@ -3,7 +3,7 @@ using System.Text;
 using Csk6Tools.Engine.Package;
 using Xunit;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Package;
 
 public class PackageReaderTests
 {
