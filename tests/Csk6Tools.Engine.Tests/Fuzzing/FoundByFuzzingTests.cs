@@ -53,8 +53,7 @@ public sealed class FoundByFuzzingTests : IDisposable
             engine.Run(new byte[engine.InputTensor.Bytes]);
             return "ok";
         }
-        catch (PackageFormatException e) { return e.ErrorId; }
-        catch (InferenceException e) { return e.ErrorId; }
+        catch (Csk6Exception e) { return e.ErrorId; }
     }
 
     private static int TensorOf(string layer) => ThinkerPackage.Read(Seed).Tensors.First(t => t.Name.StartsWith(layer, StringComparison.Ordinal)).Index;
@@ -64,11 +63,11 @@ public sealed class FoundByFuzzingTests : IDisposable
 
     [Fact]
     public void ATensorOffsetNear2To63DoesNotWrapTheMemoryCheck()   // was ArgumentOutOfRangeException in TensorMemory.Bytes
-        => Assert.Equal(PackageFormatException.Corrupt, Run(Edit(b => BinaryPrimitives.WriteInt64LittleEndian(b.AsSpan(TensorField(b, 0, 48)), long.MaxValue - 8))));
+        => Assert.Equal(ErrorIds.PackageCorrupt, Run(Edit(b => BinaryPrimitives.WriteInt64LittleEndian(b.AsSpan(TensorField(b, 0, 48)), long.MaxValue - 8))));
 
     [Fact]
     public void ADmaTransferOfMoreThan2To63BytesIsRefused()   // was ArgumentOutOfRangeException in TensorMemory.SpanAt
-        => Assert.Equal(InferenceException.InvalidPackage, Run(Edit(b =>
+        => Assert.Equal(ErrorIds.EngineInvalidPackage, Run(Edit(b =>
         {
             uint dma = U32(b, 56);
             BinaryPrimitives.WriteUInt64LittleEndian(b.AsSpan((int)(dma + U32(b, dma + 12) + 8)), ulong.MaxValue);
@@ -84,13 +83,13 @@ public sealed class FoundByFuzzingTests : IDisposable
             BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan((int)arena), 0xF000_0000);
         });
         long before = GC.GetAllocatedBytesForCurrentThread();
-        Assert.Equal(InferenceException.InvalidPackage, Run(package));
+        Assert.Equal(ErrorIds.EngineInvalidPackage, Run(package));
         Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 1 << 20);
     }
 
     [Fact]
     public void AnOperatorWithoutInputsIsRefused()   // was IndexOutOfRangeException in PoolKernel
-        => Assert.Equal(InferenceException.InvalidPackage, Run(Edit(b =>
+        => Assert.Equal(ErrorIds.EngineInvalidPackage, Run(Edit(b =>
         {
             var pool = ThinkerPackage.Read(Seed).Operators.First(o => o.Type == "MaxPool");
             BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(OperatorRecord(b, pool.Index) + 10), 0);   // no inputs
@@ -100,14 +99,14 @@ public sealed class FoundByFuzzingTests : IDisposable
     public void AnActivationWithBatchZeroIsRefused()   // was IndexOutOfRangeException in PoolKernel.Run
     {
         var pool = ThinkerPackage.Read(Seed).Operators.First(o => o.Type == "MaxPool");
-        Assert.Equal(InferenceException.InvalidPackage, Run(Edit(b => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(TensorField(b, pool.Outputs[0], 20)), 0))));
+        Assert.Equal(ErrorIds.EngineInvalidPackage, Run(Edit(b => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(TensorField(b, pool.Outputs[0], 20)), 0))));
     }
 
     [Fact]
     public void AConvolutionOfARank1TensorIsRefused()   // was IndexOutOfRangeException in DepthwiseKernel.Handles
     {
         var dw = ThinkerPackage.Read(Seed).Operators.First(o => o.Type == "Conv2dInt" && Conv2dAttributes.Parse(o.Attributes).Group > 1);
-        Assert.Equal(InferenceException.InvalidPackage, Run(Edit(b => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(TensorField(b, dw.Outputs[0], 16)), 1))));
+        Assert.Equal(ErrorIds.EngineInvalidPackage, Run(Edit(b => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(TensorField(b, dw.Outputs[0], 16)), 1))));
     }
 
     [Fact]
@@ -116,14 +115,14 @@ public sealed class FoundByFuzzingTests : IDisposable
         var dw = ThinkerPackage.Read(Seed).Operators.First(o => o.Type == "Conv2dInt" && Conv2dAttributes.Parse(o.Attributes).Group > 1);
         // It pads 200 columns on the left (attribute byte 11): its output is no longer what the window gives.
         var package = Edit(b => b[OperatorRecord(b, dw.Index) + BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(OperatorRecord(b, dw.Index) + 2)) + 11] = 200);
-        Assert.Equal(InferenceException.InvalidPackage, Run(package));
+        Assert.Equal(ErrorIds.EngineInvalidPackage, Run(package));
     }
 
     [Fact]
     public void ALinearWeightWithoutRowsIsRefused()   // was DivideByZeroException in LinearKernel
     {
         var fc = ThinkerPackage.Read(Seed).Operators.First(o => o.Type == "LinearInt");
-        Assert.Equal(InferenceException.InvalidPackage, Run(Edit(b => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(TensorField(b, fc.Inputs[1], 20)), 0))));
+        Assert.Equal(ErrorIds.EngineInvalidPackage, Run(Edit(b => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(TensorField(b, fc.Inputs[1], 20)), 0))));
     }
 
     [Fact]
@@ -135,7 +134,7 @@ public sealed class FoundByFuzzingTests : IDisposable
         int dim = (int)(table + U32(bytes, table + 12) + (long)U32(bytes, table + 4) * quant.Inputs[0] + 28);   // H of the float input
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(dim), 2);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16), 0);   // CRC 0: not checked
-        Assert.Equal(InferenceException.InvalidPackage, Run(bytes));
+        Assert.Equal(ErrorIds.EngineInvalidPackage, Run(bytes));
     }
 
     // ---- safetensors model files ----
@@ -180,8 +179,8 @@ public sealed class FoundByFuzzingTests : IDisposable
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(10), int.MaxValue);
         File.WriteAllBytes(path, bytes);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var e = Assert.Throws<DatasetException>(() => Imaging.InputPreprocessor.FromFile(path, Imaging.InputSpec.Create(3, 8, 8, 5, null, null)));
-        Assert.Equal(DatasetErrorIds.InvalidImage, e.ErrorId);
+        var e = Assert.Throws<DatasetException>(() => Engine.Imaging.InputPreprocessor.FromFile(path, Engine.Imaging.InputSpec.Create(3, 8, 8, 5, null, null)));
+        Assert.Equal(ErrorIds.InvalidImage, e.ErrorId);
         Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 8 << 20);
     }
 
@@ -224,7 +223,7 @@ public sealed class FoundByFuzzingTests : IDisposable
             }
             long before = GC.GetAllocatedBytesForCurrentThread();
             var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(folder, new DatasetLoadOptions()));
-            Assert.Equal(DatasetErrorIds.TruncatedDatasetFile, e.ErrorId);
+            Assert.Equal(ErrorIds.TruncatedDatasetFile, e.ErrorId);
             Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 8 << 20);
             Directory.Delete(folder, recursive: true);
         }
@@ -234,6 +233,6 @@ public sealed class FoundByFuzzingTests : IDisposable
     public void AHeaderWhoseSizeOverflowsALongIsInvalid()   // was OverflowException: 3 × (2^31 − 1)² bytes wrap to a negative long
     {
         var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(IdxFolder(IdxHeader(3, int.MaxValue, int.MaxValue)), new DatasetLoadOptions()));
-        Assert.Equal(DatasetErrorIds.InvalidDatasetHeader, e.ErrorId);
+        Assert.Equal(ErrorIds.InvalidDatasetHeader, e.ErrorId);
     }
 }
