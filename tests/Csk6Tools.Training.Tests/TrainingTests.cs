@@ -29,7 +29,8 @@ public class TrainingTests(Xunit.Abstractions.ITestOutputHelper log)
 
     /// <summary>
     /// Enough data and steps to learn with a wide margin on any CPU: 1,024 images without augmentation, 96 float steps at
-    /// rate 0.05 reach 72–75 % (float and fake-quant) on this machine, against a 40 % bar. Three epochs on 384 augmented
+    /// rate 0.05 reach 74.6 % float and 75.0 % fake-quant with libtorch forced onto its AVX2/default kernels (AMD EPYC),
+    /// against a 40 % bar. Three epochs on 384 augmented
     /// images reached 30–32 % on an Intel Xeon: other kernels sum in another order, and a run that short lands anywhere.
     /// The training loss and training accuracy are asserted too: they move the least between machines.
     /// </summary>
@@ -45,7 +46,7 @@ public class TrainingTests(Xunit.Abstractions.ITestOutputHelper log)
         model = Trainer.Train(model, ModelStage.Quantized, plain with { Epochs = 1, LearningRate = 0.005 }, null, default);
         foreach (var h in model.History) log.WriteLine($"{h.Stage} epoch {h.Epoch}: loss {h.Loss:F4}, train {h.Accuracy:P1}, test {h.TestAccuracy:P1}");
         var lastFloat = model.History.Last(h => h.Stage == ModelStage.Float);
-        // Chance is a loss of ln 10 = 2.30 and 10 % accuracy; this run ends near 0.76 and 72 %.
+        // Chance is a loss of ln 10 = 2.30 and 10 % accuracy; this run ends near 0.82 and 68 %.
         Assert.True(lastFloat.Loss < 0.6 * Math.Log(10), $"float training loss {lastFloat.Loss:F3} after 96 steps");
         Assert.True(lastFloat.Accuracy > 0.5, $"float training accuracy {lastFloat.Accuracy:P1}");
         var results = Evaluator.Measure(model, data, 256, null, "cpu", 2, default).ToList();
