@@ -25,4 +25,15 @@ public abstract class DatasetCommand : Csk6ModelCommand
     public string Device { get; set; } = "cpu";
 
     protected int? BatchLimit => MaxBatches > 0 ? MaxBatches : null;
+
+    /// <summary>Stops before any libtorch call when the Csk6Tools.Torch module is missing.</summary>
+    protected override void BeginProcessing()
+    {
+        if (TorchModule.Folder is not null) return;
+        ThrowTerminatingError(new ErrorRecord(
+            new InvalidOperationException($"{MyInvocation.MyCommand.Name} runs on libtorch, which comes in the {TorchModule.Name} module " +
+                $"{TorchModule.Version} (about 130 MB to download), kept apart so that Csk6Tools stays small; it is not installed. " +
+                $"Install it with: {TorchModule.InstallHint}"),
+            ErrorIds.TorchModuleNotInstalled, ErrorCategory.NotInstalled, TorchModule.Name));
+    }
 }

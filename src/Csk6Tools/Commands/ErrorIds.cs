@@ -17,6 +17,8 @@ internal static class ErrorIds
     public const string TrainingFailed = nameof(TrainingFailed);
     public const string UnsupportedOperator = nameof(UnsupportedOperator);
     public const string NativeRuntimeLoadFailed = nameof(NativeRuntimeLoadFailed);
+    /// <summary>Training needs the Csk6Tools.Torch module (TorchSharp and libtorch) of the same version.</summary>
+    public const string TorchModuleNotInstalled = nameof(TorchModuleNotInstalled);
     public const string ModelFileCorrupt = nameof(ModelFileCorrupt);
     public const string ModelFileForeign = nameof(ModelFileForeign);
     public const string ModelFileNotFound = nameof(ModelFileNotFound);
