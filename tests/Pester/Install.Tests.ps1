@@ -65,3 +65,23 @@ Describe 'The Csk6Tools package' -Tag 'Install' {
         $r.Loaded | Should -Not -Contain 'TorchSharp'
     }
 }
+
+# Packing libtorch takes about a minute and installing it 120 MB: run with -Tag Slow (build.ps1 -Task Test skips it).
+Describe 'The Csk6Tools.Torch package' -Tag 'Install', 'Slow' {
+    BeforeAll {
+        $script:Repository = Join-Path $TestDrive 'repository'
+        foreach ($name in 'Csk6Tools', 'Csk6Tools.Torch') {
+            Invoke-IsolatedPwsh (Join-Path $PSScriptRoot '../../tools/Pack.ps1') @('-ModulePath', (Join-Path (Split-Path $Staged) $name), '-OutputPath', $Repository) | Out-Null
+        }
+    }
+
+    It 'installs beside Csk6Tools and trains from the installed copies' {
+        $installed = Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Install-Package.ps1') @('-Repository', $Repository, '-Name', 'Csk6Tools,Csk6Tools.Torch')
+        @($installed).Count | Should -Be 2
+        $work = New-Item -ItemType Directory (Join-Path $TestDrive 'train')
+        $r = (Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Train-Installed.ps1') @('-Work', $work.FullName) | Select-Object -Last 1) | ConvertFrom-Json
+        $r.Stage | Should -Be 'Float'
+        $r.Epochs | Should -Be 1
+        $r.Torch | Should -BeLike "$UserModules/Csk6Tools.Torch/*/TorchSharp.dll"
+    }
+}

@@ -32,7 +32,7 @@ public abstract class DatasetCommand : Csk6ModelCommand
         if (TorchModule.Folder is not null) return;
         ThrowTerminatingError(new ErrorRecord(
             new InvalidOperationException($"{MyInvocation.MyCommand.Name} runs on libtorch, which comes in the {TorchModule.Name} module " +
-                $"{TorchModule.Version} (about 130 MB to download), kept apart so that Csk6Tools stays small; it is not installed. " +
+                $"{TorchModule.Version} (a 120 MB download), kept apart so that Csk6Tools stays small; it is not installed. " +
                 $"Install it with: {TorchModule.InstallHint}"),
             ErrorIds.TorchModuleNotInstalled, ErrorCategory.NotInstalled, TorchModule.Name));
     }
