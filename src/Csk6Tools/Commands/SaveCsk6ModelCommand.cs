@@ -39,6 +39,6 @@ public sealed class SaveCsk6ModelCommand : Csk6ModelCommand
             WriteError(new ErrorRecord(e, ErrorIds.ModelFileWriteFailed, ErrorCategory.WriteError, path));
             return;
         }
-        if (PassThru) WriteObject(new FileInfo(path));
+        if (PassThru) WriteObject(FilePaths.Item(this, path));
     }
 }
