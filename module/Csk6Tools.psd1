@@ -9,6 +9,7 @@
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('Csk6Tools.Format.ps1xml')
+    TypesToProcess       = @('Csk6Tools.Types.ps1xml')
     CmdletsToExport      = @(
         'New-Csk6ResNet'
         'Convert-ToDepthwise'

@@ -1,6 +1,7 @@
 # The default view of every object the cmdlets emit, and of the objects one property away from them, is short and
 # plain. Line limits: one object is a table row (3 lines with its header) or a list a screen can show at once
-# (at most 12 lines); a collection is one table row per item plus its header, never wrapped.
+# (at most 12 lines); a collection is one table row per item plus its header, never wrapped. A graph, for example,
+# shows 3 lines where it used to show 30.
 BeforeDiscovery {
     $script:DemoPresent = @((Join-Path $PSScriptRoot '../fixtures/thinker-demo'), (Join-Path $PSScriptRoot '../../../shared/fixtures/thinker-demo')) |
         Where-Object { Test-Path (Join-Path $_ 'resnet18-12-regular.onnx') } | Select-Object -First 1
@@ -13,6 +14,9 @@ BeforeDiscovery {
         @{ Name = 'budget violations'; Lines = 4 * 7 + 3; Make = { (New-Csk6ResNet 18 | Get-ModelBudget).Violations } }
         @{ Name = 'budget SHARE_MEM plan'; Lines = 6; Make = { (New-Csk6ResNet 18 | Get-ModelBudget).ShareMemPlan } }
         @{ Name = 'planned tensors'; Lines = 7; Make = { (New-Csk6ResNet 18 | Get-ModelBudget).ShareMemPlan.Tensors | Select-Object -First 5 } }
+        # A script that outputs several kinds: after the first table, PowerShell lists the others by their default properties.
+        @{ Name = 'a conversion, a graph and a budget in one stream'; Lines = 20
+           Make = { New-Csk6ResNet 18 | Convert-ToDepthwise; New-Csk6ResNet 18; New-Csk6ResNet 18 | Get-ModelBudget } }
         @{ Name = 'Import-Csk6Dataset (data set)'; Lines = 3; Make = { Import-Csk6Dataset $cifar } }
         @{ Name = 'data set split'; Lines = 3; Make = { (Import-Csk6Dataset $cifar).Train } }
         @{ Name = 'Import-Csk6Model (float ONNX model)'; Lines = 3; Make = { Import-Csk6Model $tinyOnnx } }
