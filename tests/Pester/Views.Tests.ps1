@@ -81,3 +81,15 @@ Describe 'Default view of <Name>' -ForEach $DemoCases -Skip:(-not $DemoPresent) 
         $view -join "`n" | Should -Not -Match $NotInView
     }
 }
+
+Describe 'The format and types files' {
+    It 'name only types the module has (a renamed namespace would silently drop a view)' {
+        $names = foreach ($file in 'Csk6Tools.Format.ps1xml', 'Csk6Tools.Types.ps1xml') {
+            ([xml](Get-Content -Raw (Join-Path (Get-Module Csk6Tools).ModuleBase $file))).SelectNodes('//ViewSelectedBy/TypeName | //Type/Name').InnerText
+        }
+        $known = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -like 'Csk6Tools*' } |
+            ForEach-Object { $_.GetExportedTypes().FullName }
+        # Csk6Tools.DepthwiseConversion is a type name Convert-ToDepthwise gives its output, not a .NET type.
+        $names | Where-Object { $_ -ne 'Csk6Tools.DepthwiseConversion' -and $_ -notin $known } | Should -BeNullOrEmpty
+    }
+}
