@@ -61,6 +61,7 @@ Describe 'The Csk6Tools package' -Tag 'Install' {
         $r.Logit | Should -Be 91
         $r.PhotoLabel | Should -Be 'apple'
         $r.OnnxBytes | Should -BeGreaterThan 1MB
+        if (Get-Command Export-Csk6Chart -ErrorAction Ignore) { $r.ChartBytes | Should -BeGreaterThan 10KB }
         $r.TrainingError | Should -Be 'TorchModuleNotInstalled,Csk6Tools.Commands.InvokeModelTrainingCommand'
         $r.Loaded | Should -Not -Contain 'TorchSharp'
     }

@@ -11,6 +11,11 @@ $prediction = Invoke-Csk6Inference -Package $package -InputPath (Join-Path $Fixt
 $photo = Get-Item (Join-Path $Fixtures 'apple.jpg') | Invoke-Csk6Inference -Package $package
 $onnx = $model | Export-Csk6Onnx -Path (Join-Path $Work 'model.onnx') -Format Qdq -PassThru
 $help = Get-Help New-Csk6Package -Full
+# Charts, where the module has them (their SkiaSharp must ship with Csk6Tools, not with Csk6Tools.Torch).
+$chart = if (Get-Command Export-Csk6Chart -ErrorAction Ignore) {
+    $budget | Export-Csk6Chart -Path (Join-Path $Work 'budget.png')
+    (Get-Item (Join-Path $Work 'budget.png')).Length
+}
 # Training needs Csk6Tools.Torch: without it, one clear error before anything loads libtorch.
 $dataset = [Activator]::CreateInstance((Get-Command Invoke-ModelTraining).Parameters['Dataset'].ParameterType)
 $trainingError = try { New-Csk6ResNet 18 | Invoke-ModelTraining -Dataset $dataset -ErrorAction Stop; 'none' } catch { $_.FullyQualifiedErrorId }
@@ -27,6 +32,7 @@ $trainingError = try { New-Csk6ResNet 18 | Invoke-ModelTraining -Dataset $datase
     Logit           = $prediction.Logit
     PhotoLabel      = $photo.Label
     OnnxBytes       = $onnx.Length
+    ChartBytes      = $chart
     TrainingError   = $trainingError
     Loaded          = @([AppDomain]::CurrentDomain.GetAssemblies().GetName().Name)
 } | ConvertTo-Json -Compress
