@@ -1,8 +1,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
     $script:Staged = Split-Path -Parent (Get-Module Csk6Tools).Path
-    $script:Demo = @((Join-Path $PSScriptRoot '../fixtures/thinker-demo'), $Fixtures) |
-        Where-Object { Test-Path (Join-Path $_ 'resnet18-12-regular.onnx') } | Select-Object -First 1
 
     # A pwsh whose home (user modules, PSResourceGet's repository list) is in the test drive and whose PSModulePath
     # is its default: nothing of the real user's is read or changed.
@@ -44,11 +42,10 @@ Describe 'The Csk6Tools package' -Tag 'Install' {
     }
 
     It 'installs from a local repository and works by name in a fresh session: budget, pack, inference, ONNX, help' {
-        if (-not $Demo) { Set-ItResult -Skipped -Because "LISTENAI's demo files (shared/fixtures/thinker-demo) are absent"; return }
         $installed = Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Install-Package.ps1') @('-Repository', $Repository, '-Name', 'Csk6Tools')
         "$installed" | Should -Be "Csk6Tools $Version $UserModules"
         $work = New-Item -ItemType Directory (Join-Path $TestDrive 'work')
-        $json = Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Use-Installed.ps1') @('-Fixtures', $Demo, '-Work', $work.FullName)
+        $json = Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Use-Installed.ps1') @('-Fixtures', $Fixtures, '-Work', $work.FullName)
         $r = ($json | Select-Object -Last 1) | ConvertFrom-Json
         $r.ModuleBase | Should -BeLike "$UserModules/Csk6Tools/*"
         $r.HelpSynopsis | Should -Match 'thinker'
@@ -56,7 +53,7 @@ Describe 'The Csk6Tools package' -Tag 'Install' {
         $r.HelpExamples | Should -BeGreaterThan 0
         $r.Fits | Should -BeTrue
         $r.PsramBytes | Should -Be 1502624
-        $r.PackageHash | Should -Be (Get-FileHash (Join-Path $Demo 'resnet18_v2_model.bin')).Hash
+        $r.PackageHash | Should -Be (Get-FileHash (Join-Path $Fixtures 'resnet18_v2_model.bin')).Hash
         $r.Label | Should -Be 'apple'
         $r.Logit | Should -Be 91
         $r.PhotoLabel | Should -Be 'apple'

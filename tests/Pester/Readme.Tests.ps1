@@ -12,18 +12,14 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    $script:Demo = @((Join-Path $PSScriptRoot '../fixtures/thinker-demo'), $Fixtures) | Where-Object { Test-Path $_ } | Select-Object -First 1
     $script:Scratch = New-Item -ItemType Directory (Join-Path $TestDrive 'demo')
-    if ($Demo) {
-        Copy-Item (Join-Path $Demo 'resnet18_v2_model.bin') (Join-Path $Scratch 'model.bin')
-        Copy-Item (Join-Path $Demo 'apple_input_q6.bin') (Join-Path $Scratch 'input.bin')
-        Copy-Item (Join-Path $Demo 'apple.jpg') (Join-Path $Scratch 'apple.jpg')
-    }
+    Copy-Item (Join-Path $Fixtures 'resnet18_v2_model.bin') (Join-Path $Scratch 'model.bin')
+    Copy-Item (Join-Path $Fixtures 'apple_input_q6.bin') (Join-Path $Scratch 'input.bin')
+    Copy-Item (Join-Path $Fixtures 'apple.jpg') (Join-Path $Scratch 'apple.jpg')
 }
 
 Describe 'README output of <Command>' -ForEach $Examples {
     It 'is what the command prints' {
-        if (-not $Demo -and $Command -match 'model\.bin') { Set-ItResult -Skipped -Because "LISTENAI's demo files are absent"; return }
         Push-Location $Scratch
         try { $actual = Get-DefaultView (Invoke-Expression $Command) }
         finally { Pop-Location }

@@ -3,8 +3,6 @@
 # (at most 12 lines); a collection is one table row per item plus its header, never wrapped. A graph, for example,
 # shows 3 lines where it used to show 30.
 BeforeDiscovery {
-    $script:DemoPresent = @((Join-Path $PSScriptRoot '../fixtures/thinker-demo'), (Join-Path $PSScriptRoot '../../../shared/fixtures/thinker-demo')) |
-        Where-Object { Test-Path (Join-Path $_ 'resnet18-12-regular.onnx') } | Select-Object -First 1
     $script:Cases = @(
         @{ Name = 'New-Csk6ResNet (graph)'; Lines = 3; Make = { New-Csk6ResNet 18 } }
         @{ Name = 'graph nodes'; Lines = 7; Make = { (New-Csk6ResNet 18).Nodes | Select-Object -First 5 } }
@@ -37,11 +35,11 @@ BeforeDiscovery {
         @{ Name = 'package inputs'; Lines = 3; Make = { $package.Inputs } }
         @{ Name = 'package parameter blobs'; Lines = 3; Make = { $package.ParameterBlobs } }
         @{ Name = 'package DMA records'; Lines = 5; Make = { $package.Dma | Select-Object -First 3 } }
-        @{ Name = 'Get-Csk6Package (LISTENAI package)'; Lines = 11; Make = { Get-Csk6Package (Join-Path $Demo 'resnet18_v2_model.bin') } }
-        @{ Name = 'Invoke-Csk6Inference (prediction)'; Lines = 3; Make = { Invoke-Csk6Inference -Package $package -InputPath (Join-Path $Demo 'apple_input_q6.bin') } }
-        @{ Name = 'prediction top-k'; Lines = 7; Make = { (Invoke-Csk6Inference -Package $package -InputPath (Join-Path $Demo 'apple_input_q6.bin')).Top } }
-        @{ Name = 'ConvertTo-Csk6Input (input)'; Lines = 3; Make = { ConvertTo-Csk6Input -Path (Join-Path $Demo 'apple.jpg') -Package $package } }
-        @{ Name = 'input spec'; Lines = 3; Make = { (ConvertTo-Csk6Input -Path (Join-Path $Demo 'apple.jpg') -Package $package).Spec } }
+        @{ Name = 'Get-Csk6Package (LISTENAI package)'; Lines = 11; Make = { Get-Csk6Package (Join-Path $Fixtures 'resnet18_v2_model.bin') } }
+        @{ Name = 'Invoke-Csk6Inference (prediction)'; Lines = 3; Make = { Invoke-Csk6Inference -Package $package -InputPath (Join-Path $Fixtures 'apple_input_q6.bin') } }
+        @{ Name = 'prediction top-k'; Lines = 7; Make = { (Invoke-Csk6Inference -Package $package -InputPath (Join-Path $Fixtures 'apple_input_q6.bin')).Top } }
+        @{ Name = 'ConvertTo-Csk6Input (input)'; Lines = 3; Make = { ConvertTo-Csk6Input -Path (Join-Path $Fixtures 'apple.jpg') -Package $package } }
+        @{ Name = 'input spec'; Lines = 3; Make = { (ConvertTo-Csk6Input -Path (Join-Path $Fixtures 'apple.jpg') -Package $package).Spec } }
     )
 }
 
@@ -66,10 +64,9 @@ Describe 'Default view of <Name>' -ForEach $Cases {
     }
 }
 
-Describe 'Default view of <Name>' -ForEach $DemoCases -Skip:(-not $DemoPresent) {
+Describe 'Default view of <Name>' -ForEach $FixturesCases {
     BeforeAll {
-        $script:Demo = @((Join-Path $PSScriptRoot '../fixtures/thinker-demo'), $Fixtures) | Where-Object { Test-Path $_ } | Select-Object -First 1
-        $script:quantized = Import-Csk6Model (Join-Path $Demo 'resnet18-12-regular.onnx')
+        $script:quantized = Import-Csk6Model (Join-Path $Fixtures 'resnet18-12-regular.onnx')
         $script:package = $quantized | New-Csk6Package -Path (Join-Path $TestDrive 'model.bin') -Force
     }
 

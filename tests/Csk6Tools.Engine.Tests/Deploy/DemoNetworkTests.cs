@@ -4,7 +4,7 @@ using Csk6Tools.Engine.Target;
 using Csk6Tools.Engine.Transforms;
 using Csk6Tools.Engine.Zoo;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Deploy;
 
 /// <summary>LISTENAI's demo network rebuilt from the zoo (Dense3x3 shortcuts), against what tpacker printed for it.</summary>
 public class DemoNetworkTests
@@ -61,7 +61,7 @@ public class DemoNetworkTests
                     Assert.True(a.Offset + a.Bytes <= b.Offset || b.Offset + b.Bytes <= a.Offset, $"{a.Name} overlaps {b.Name}");
     }
 
-    [SkippableFact]
+    [Fact]
     public void LifetimesEqualTpackersMemoryReport()
     {
         // Every planned tensor of tpacker's report (life begin, life end, size), in its order, against ours.

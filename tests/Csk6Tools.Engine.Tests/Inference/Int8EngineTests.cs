@@ -2,12 +2,12 @@ using Csk6Tools.Engine.Inference;
 using Csk6Tools.Engine.Package;
 using Xunit;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Inference;
 
 /// <summary>The engine against what LISTENAI's test_thinker wrote for the demo package.</summary>
 public class Int8EngineTests
 {
-    [SkippableTheory]
+    [Theory]
     [InlineData("resnet18_v2_model.bin")]
     [InlineData("resnet18_v3_model.bin")]
     public void AppleGivesTheReferenceLogits(string package)
@@ -18,7 +18,7 @@ public class Int8EngineTests
         Assert.Equal(91, (sbyte)output[0]);
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("resnet18_v2_model.bin")]
     [InlineData("resnet18_v3_model.bin")]
     public void ZerosGiveTheReferenceLogits(string package)
@@ -30,10 +30,10 @@ public class Int8EngineTests
         Assert.Equal((23, 58), (logits.IndexOf(logits.Max()), (int)logits.Max()));
     }
 
-    [SkippableFact]
+    [Fact]
     public void WrongInputSizeIsRefused()
     {
         var engine = new Int8Engine(ThinkerPackage.Read(Fixtures.Path("resnet18_v2_model.bin")));
-        Assert.Equal(InferenceException.InputSize, Assert.Throws<InferenceException>(() => engine.Run(new byte[3071])).ErrorId);
+        Assert.Equal(ErrorIds.EngineInputSize, Assert.Throws<InferenceException>(() => engine.Run(new byte[3071])).ErrorId);
     }
 }
