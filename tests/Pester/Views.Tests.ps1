@@ -22,7 +22,7 @@ BeforeDiscovery {
         @{ Name = 'Export-Csk6Onnx -PassThru (file)'; Lines = 5; Make = { Import-Csk6Model $tinyOnnx | Export-Csk6Onnx -Path (Join-Path $TestDrive 'v.onnx') -Force -PassThru } }
         @{ Name = 'Save-Csk6Model -PassThru (file)'; Lines = 5; Make = { Import-Csk6Model $tinyOnnx | Save-Csk6Model -Path (Join-Path $TestDrive 'v.safetensors') -Force -PassThru } }
     )
-    $script:DemoCases = @(
+    $script:PackageCases = @(
         @{ Name = 'Import-Csk6Model (quantized model)'; Lines = 3; Make = { $quantized } }
         @{ Name = 'quantization state'; Lines = 2; Make = { $quantized.Quantization } }
         @{ Name = 'layer exponents'; Lines = 5; Make = { $quantized.Quantization.Layers.Values | Select-Object -First 3 } }
@@ -64,8 +64,9 @@ Describe 'Default view of <Name>' -ForEach $Cases {
     }
 }
 
-Describe 'Default view of <Name>' -ForEach $FixturesCases {
+Describe 'Default view of <Name>' -ForEach $PackageCases {
     BeforeAll {
+        # LISTENAI's demo network, quantized by linger, packed once for all the cases below.
         $script:quantized = Import-Csk6Model (Join-Path $Fixtures 'resnet18-12-regular.onnx')
         $script:package = $quantized | New-Csk6Package -Path (Join-Path $TestDrive 'model.bin') -Force
     }
