@@ -95,16 +95,19 @@ def idx_file(folder, prefix, kind, dimensions):
 
 
 def read_idx(path, dimensions, limit):
-    """An IDX file: big-endian magic 0x0000080N, N big-endian sizes, then unsigned bytes."""
-    data = read_bytes(path)
-    magic, = struct.unpack(">I", data[:4])
-    if magic != 0x800 + dimensions:
-        raise SystemExit(f"{path} is not an IDX file of {dimensions} dimension(s): it starts with 0x{magic:08X}")
-    sizes = struct.unpack(f">{dimensions}I", data[4:4 + 4 * dimensions])
-    values = torch.frombuffer(bytearray(data[4 + 4 * dimensions:]), dtype=torch.uint8)
-    if values.numel() < math.prod(sizes):
-        raise SystemExit(f"{path} is truncated: its header promises {math.prod(sizes)} bytes, it holds {values.numel()}")
-    return values[:math.prod(sizes)].view(*sizes)[:limit].clone()
+    """An IDX file: big-endian magic 0x0000080N, N big-endian sizes, then unsigned bytes; only the first LIMIT items are read."""
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    with opener(path, "rb") as f:
+        magic, = struct.unpack(">I", f.read(4))
+        if magic != 0x800 + dimensions:
+            raise SystemExit(f"{path} is not an IDX file of {dimensions} dimension(s): it starts with 0x{magic:08X}")
+        sizes = struct.unpack(f">{dimensions}I", f.read(4 * dimensions))
+        count = sizes[0] if limit is None else min(limit, sizes[0])
+        wanted = count * math.prod(sizes[1:])
+        data = f.read(wanted)
+    if len(data) < wanted:
+        raise SystemExit(f"{path} is truncated: its header promises {sizes[0]} items of {math.prod(sizes[1:])} bytes")
+    return torch.frombuffer(bytearray(data), dtype=torch.uint8).view(count, *sizes[1:]) if count else torch.zeros(0, *sizes[1:], dtype=torch.uint8)
 
 
 def load_idx(folder, args):
