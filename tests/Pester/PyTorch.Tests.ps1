@@ -84,6 +84,57 @@ Describe 'Import-Csk6Model -Graph' {
     }
 }
 
+Describe 'train.py reads data sets as Import-Csk6Dataset does' {
+    BeforeAll {
+        $script:export = Join-Path $TestDrive 'reader'
+        $graph | Export-Csk6PyTorch -Path $export
+        function New-Records([string] $Path, [int] $Count, [int[]] $Classes, [int] $Seed) {
+            $r = [Random]::new($Seed); $size = $Classes.Count + 3072; $bytes = [byte[]]::new($Count * $size); $r.NextBytes($bytes)
+            for ($i = 0; $i -lt $Count; $i++) { for ($k = 0; $k -lt $Classes.Count; $k++) { $bytes[$i * $size + $k] = $r.Next($Classes[$k]) } }
+            [IO.File]::WriteAllBytes($Path, $bytes)
+        }
+        function Compare-Reader([string] $Folder, [object] $Data, [string[]] $Counts) {
+            $json = & $python (Join-Path $PSScriptRoot '../pytorch/dataset.py') $export $Folder @Counts 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because ($json -join "`n")
+            $read = $json | ConvertFrom-Json
+            $read.name | Should -Be $Data.Name
+            $read.classes | Should -Be $Data.Classes
+            $read.shape | Should -Be @($Data.Channels, $Data.Height, $Data.Width)
+            [float[]]$read.mean | Should -Be $Data.Mean
+            [float[]]$read.std | Should -Be $Data.Std
+            foreach ($split in 'train', 'test') {
+                $ours = $Data.$split
+                $read.$split.count | Should -Be $ours.Count
+                $read.$split.labelSum | Should -Be ($ours.Labels | Measure-Object -Sum).Sum
+                $b = $ours.ImageBytes
+                $read.$split.first | Should -Be ($ours.Images[0..($b - 1)] | Measure-Object -Sum).Sum
+                $read.$split.last | Should -Be ($ours.Images[(($ours.Count - 1) * $b)..($ours.Count * $b - 1)] | Measure-Object -Sum).Sum
+            }
+        }
+    }
+
+    It 'reads CIFAR-10 and CIFAR-100 binary' {
+        if (-not $python) { Set-ItResult -Skipped -Because 'python3-torch is not installed (apt-get install python3-torch; .ci/run installs it)'; return }
+        $ten = New-Item -ItemType Directory (Join-Path $TestDrive 'cifar10')
+        1..5 | ForEach-Object { New-Records (Join-Path $ten "data_batch_$_.bin") 6 @(10) $_ }
+        New-Records (Join-Path $ten 'test_batch.bin') 5 @(10) 9
+        Set-Content (Join-Path $ten 'batches.meta.txt') ((0..9 | ForEach-Object { "class$_" }) + '' + '')
+        Compare-Reader $ten (Import-Csk6Dataset $ten) @()
+        $hundred = New-Item -ItemType Directory (Join-Path $TestDrive 'cifar100')
+        New-Records (Join-Path $hundred 'train.bin') 30 @(20, 100) 1
+        New-Records (Join-Path $hundred 'test.bin') 8 @(20, 100) 2
+        Set-Content (Join-Path $hundred 'fine_label_names.txt') (0..99 | ForEach-Object { "fine$_" })
+        Set-Content (Join-Path $hundred 'coarse_label_names.txt') (0..19 | ForEach-Object { "coarse$_" })
+        Compare-Reader $hundred (Import-Csk6Dataset $hundred -TrainCount 25) @('25', '8')
+    }
+
+    It 'reads Debian''s Fashion-MNIST (IDX, .gz)' {
+        if (-not $python) { Set-ItResult -Skipped -Because 'python3-torch is not installed (apt-get install python3-torch; .ci/run installs it)'; return }
+        if (-not (Test-Path $fashion)) { Set-ItResult -Skipped -Because 'Debian''s dataset-fashion-mnist package is not installed (CI installs it)'; return }
+        Compare-Reader $fashion (Import-Csk6Dataset $fashion -TrainCount 300 -TestCount 40) @('300', '40')
+    }
+}
+
 Describe 'Scale-out round trip' {
     It 'trains under torchrun on two processes, comes back with PyTorch''s logits, quantizes, packs and runs' {
         if (-not $python) { Set-ItResult -Skipped -Because 'python3-torch is not installed (apt-get install python3-torch; .ci/run installs it)'; return }
