@@ -330,7 +330,11 @@ def main():
     torch.manual_seed(args.seed)
     model = Csk6Network().to(device)
     if args.initial:
-        model.load_state_dict(load_safetensors(args.initial), strict=False)
+        # Csk6Tools files carry no num_batches_tracked; every other tensor must be there.
+        result = model.load_state_dict(load_safetensors(args.initial), strict=False)
+        missing = [k for k in result.missing_keys if not k.endswith(".num_batches_tracked")]
+        if missing or result.unexpected_keys:
+            raise SystemExit(f"{args.initial} does not fit {GRAPH}: missing {missing}, not in the model {result.unexpected_keys}")
     net = DistributedDataParallel(model, device_ids=[device.index] if cuda else None) if distributed else model
     optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay)
     checkpoint, history, first = f"{args.out}.checkpoint.pt", [], 0
