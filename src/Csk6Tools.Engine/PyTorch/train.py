@@ -306,7 +306,9 @@ def main():
     p.add_argument("--out", default="weights", help="writes OUT.pt, OUT.safetensors and OUT.checkpoint.pt")
     p.add_argument("--resume", action="store_true", help="continue from OUT.checkpoint.pt")
     args = p.parse_args()
-    kinds = set() if args.augmentation == "none" else set(args.augmentation.replace(" ", "").split(","))
+    kinds = set() if args.augmentation == "none" else set(args.augmentation.replace(" ", "").lower().split(","))
+    if kinds - {"crop", "flip", "rotate"}:
+        raise SystemExit(f"--augmentation takes crop, flip, rotate (any of them, comma-separated) or none, not {args.augmentation}")
 
     cuda = torch.cuda.is_available() and args.device != "cpu"
     distributed = "WORLD_SIZE" in os.environ
