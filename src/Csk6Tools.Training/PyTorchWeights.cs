@@ -1,4 +1,5 @@
 using System.Collections;
+using Csk6Tools.Engine;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
 using TorchSharp.PyBridge;
@@ -26,15 +27,15 @@ public static class PyTorchWeights
         }
         catch (Exception e) when (e is not (OutOfMemoryException or TypeInitializationException))
         {
-            throw new StateDictException($"'{path}' is not a PyTorch state_dict that torch.save wrote ({e.Message}). Save model.state_dict(), not the model, " +
-                                         "in PyTorch's default (zip) format, or as safetensors.", path, []) { ErrorId = StateDictException.Unreadable };
+            throw new StateDictException(ErrorIds.StateDictUnreadable, $"'{path}' is not a PyTorch state_dict that torch.save wrote ({e.Message}). " +
+                                         "Save model.state_dict(), not the model, in PyTorch's default (zip) format, or as safetensors.", path, [], e);
         }
         var tensors = new Dictionary<string, WeightTensor>();
         foreach (DictionaryEntry entry in table)
         {
             if (entry.Key is not string name || entry.Value is not Tensor t)
-                throw new StateDictException($"'{path}' holds '{entry.Key}' = {entry.Value?.GetType().Name ?? "null"}; a state_dict maps names to tensors.",
-                    path, [$"{entry.Key}"]) { ErrorId = StateDictException.Unreadable };
+                throw new StateDictException(ErrorIds.StateDictUnreadable, $"'{path}' holds '{entry.Key}' = {entry.Value?.GetType().Name ?? "null"}; a state_dict maps names to tensors.",
+                    path, [$"{entry.Key}"]);
             using (t)
             using (var scope = NewDisposeScope())
                 tensors[name] = GraphNetwork.ToWeight(t.to(ScalarType.Float32));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Xunit.Abstractions;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
+using Csk6Tools.Engine.Onnx;
 using Csk6Tools.Engine.PyTorch;
 using Csk6Tools.Engine.Transforms;
 using Csk6Tools.Engine.Zoo;

@@ -1,4 +1,5 @@
 using System.Collections;
+using Csk6Tools.Engine;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
 using TorchSharp.PyBridge;
@@ -49,7 +50,7 @@ public class PyTorchImportTests
         {
             File.WriteAllBytes(path, [0x50, 0x4B, 3, 4, 1, 2, 3, 4, 5, 6, 7, 8]);
             var e = Assert.Throws<StateDictException>(() => PyTorchWeights.Import(path, TestData.SmallResidual()));
-            Assert.Equal(StateDictException.Unreadable, e.ErrorId);
+            Assert.Equal(ErrorIds.StateDictUnreadable, e.ErrorId);
             Assert.Contains("is not a PyTorch state_dict that torch.save wrote", e.Message);
         }
         finally

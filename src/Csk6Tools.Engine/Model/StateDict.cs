@@ -5,18 +5,16 @@ namespace Csk6Tools.Engine.Model;
 /// <summary>One tensor of a graph's state_dict: its name, shape, and whether it is a buffer (BN running statistics).</summary>
 public sealed record StateDictEntry(string Name, int[] Shape, bool Buffer);
 
-/// <summary>A state_dict that does not fit the graph; <see cref="Problems"/> names every missing, extra and mis-shaped tensor.</summary>
-public sealed class StateDictException(string message, string path, IReadOnlyList<string> problems) : Exception(message)
+/// <summary>
+/// A state_dict that does not fit the graph (<see cref="ErrorIds.StateDictMismatch"/>; <see cref="Problems"/> names every
+/// missing, extra and mis-shaped tensor) or is no state_dict (<see cref="ErrorIds.StateDictUnreadable"/>).
+/// </summary>
+public sealed class StateDictException(string errorId, string message, string path, IReadOnlyList<string> problems, Exception? inner = null)
+    : Csk6Exception(errorId, message, inner)
 {
-    /// <summary>Tensors missing, unexpected or of the wrong shape (all of them, in one error).</summary>
-    public const string Mismatch = "StateDictMismatch";
-
-    /// <summary>Not a state_dict at all: a whole pickled model, an unreadable archive.</summary>
-    public const string Unreadable = "StateDictUnreadable";
-
-    public string ErrorId { get; init; } = Mismatch;
     public string Path { get; } = path;
     public IReadOnlyList<string> Problems { get; } = problems;
+    public override object? Target => Path;
 }
 
 /// <summary>
@@ -77,7 +75,7 @@ public static class StateDict
             if (missing.Count > 0) parts.Add($"missing {missing.Count}: {string.Join(", ", missing)}");
             if (extra.Count > 0) parts.Add($"not in the graph {extra.Count}: {string.Join(", ", extra)}");
             if (wrong.Count > 0) parts.Add($"mis-shaped {wrong.Count}: {string.Join("; ", wrong)}");
-            throw new StateDictException(
+            throw new StateDictException(ErrorIds.StateDictMismatch,
                 $"The state_dict in '{source}' does not fit graph '{graph.Name}' ({entries.Count} tensors expected, {named.Count} found): " +
                 $"{string.Join("; ", parts)}. Export the graph again with Export-Csk6PyTorch and train that model.py, or pass the graph the weights were trained for.",
                 source, [.. missing, .. extra, .. wrong]);

@@ -19,7 +19,7 @@ public static partial class ModelPy
     {
         var unsupported = graph.Nodes.OfType<OtherNode>().Select(n => $"{n.Name} ({n.Op})").ToList();
         if (unsupported.Count > 0)
-            throw new PyTorchExportException(PyTorchExportException.UnsupportedOperator,
+            throw new PyTorchExportException(ErrorIds.PyTorchExportUnsupportedLayer,
                 $"Graph '{graph.Name}' has {unsupported.Count} layer(s) PyTorch export does not know: {string.Join(", ", unsupported)}.");
         var names = VariableNames(graph);
         var input = graph.InputShape;
@@ -109,7 +109,7 @@ public static partial class ModelPy
             FlattenNode => $"{first}.flatten(1)",
             ReshapeNode r => $"{first}.reshape({first}.shape[0], {string.Join(", ", r.OutputShape!.Dims)})",
             ConcatNode cat => $"torch.cat([{string.Join(", ", x)}], {cat.Axis + 1})",
-            _ => throw new PyTorchExportException(PyTorchExportException.UnsupportedOperator, $"Layer '{node.Name}' ({node.Op}) has no PyTorch form."),
+            _ => throw new PyTorchExportException(ErrorIds.PyTorchExportUnsupportedLayer, $"Layer '{node.Name}' ({node.Op}) has no PyTorch form."),
         };
     }
 
@@ -155,14 +155,5 @@ public static partial class ModelPy
     private static partial Regex NotIdentifier();
 }
 
-/// <summary>A graph that cannot be written as PyTorch; <see cref="ErrorId"/> is stable.</summary>
-public sealed class PyTorchExportException(string errorId, string message) : Exception(message)
-{
-    /// <summary>A layer of an operator the generated module cannot compute (an ONNX operator kept as Other).</summary>
-    public const string UnsupportedOperator = "PyTorchUnsupportedOperator";
-
-    /// <summary>A constrained or quantized model: PyTorch trains the float stage only.</summary>
-    public const string NotFloat = "PyTorchExportNotFloat";
-
-    public string ErrorId { get; } = errorId;
-}
+/// <summary>A model that cannot be written as PyTorch (ids PyTorchExport*).</summary>
+public sealed class PyTorchExportException(string errorId, string message) : Csk6Exception(errorId, message);

@@ -20,7 +20,7 @@ public static class PyTorchExport
     public static IReadOnlyList<string> Write(Csk6Model model, string folder)
     {
         if (model.Stage != ModelStage.Float)
-            throw new PyTorchExportException(PyTorchExportException.NotFloat,
+            throw new PyTorchExportException(ErrorIds.PyTorchExportNotFloat,
                 $"Model '{model.Name}' is {model.Stage}; PyTorch trains the float network. Export the float model (or its graph) before constrained training and QAT.");
         string modelPy = ModelPy.Generate(model.Graph, Version);
         Directory.CreateDirectory(folder);

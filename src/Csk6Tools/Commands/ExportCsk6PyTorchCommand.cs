@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using Csk6Tools.Engine.Graph;
+using Csk6Tools.Engine;
 using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.PyTorch;
 
@@ -12,7 +12,7 @@ namespace Csk6Tools.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "Csk6PyTorch", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportCsk6PyTorchCommand : ModelCommand
+public sealed class ExportCsk6PyTorchCommand : WeightedModelCommand
 {
     /// <summary>The folder to write into; created when it does not exist (its parent must).</summary>
     [Parameter(Mandatory = true, Position = 1)]
@@ -26,8 +26,6 @@ public sealed class ExportCsk6PyTorchCommand : ModelCommand
     /// <summary>Writes the FileInfo of each file written to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
-
-    protected override void ProcessModel(ModelGraph model) => ProcessModel(Csk6Model.FromGraph(model));
 
     protected override void ProcessModel(Csk6Model model)
     {
@@ -47,7 +45,7 @@ public sealed class ExportCsk6PyTorchCommand : ModelCommand
         }
         catch (PyTorchExportException e)
         {
-            WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, model));
+            WriteError(EngineErrors.Record(e, model));
             return;
         }
         WriteVerbose($"'{model.Name}' written to {folder}: {string.Join(", ", names)}. Train it with: torchrun --nproc_per_node 2 {System.IO.Path.Combine(folder, PyTorchExport.TrainFileName)} DATA_FOLDER");

@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using System.Management.Automation;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
@@ -47,22 +48,13 @@ public sealed class ImportCsk6ModelCommand : PSCmdlet
         {
             WriteObject(ParameterSetName == StateDictSet ? ImportStateDict(path) : ModelImporter.Import(path));
         }
-        catch (StateDictException e)
-        {
-            WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, path));
-        }
         catch (TorchUnavailableException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.NativeRuntimeLoadFailed, ErrorCategory.ResourceUnavailable, path));
+            ThrowTerminatingError(EngineErrors.Record(e, path));
         }
-        catch (ModelFileException e)
+        catch (Csk6Exception e)
         {
-            WriteError(new ErrorRecord(e, e.Foreign ? ErrorIds.ModelFileForeign : ErrorIds.ModelFileCorrupt, ErrorCategory.InvalidData, path));
-        }
-        catch (OnnxImportException e)
-        {
-            var category = e.ErrorId == OnnxImportException.UnsupportedOperator ? ErrorCategory.NotImplemented : ErrorCategory.InvalidData;
-            WriteError(new ErrorRecord(e, e.ErrorId, category, path));
+            WriteError(EngineErrors.Record(e, path));
         }
     }
 

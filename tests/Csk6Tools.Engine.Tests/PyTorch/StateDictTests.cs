@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.PyTorch;
@@ -49,7 +50,7 @@ public class StateDictTests
         saved["fc.weight"] = new WeightTensor([10, 4], new float[40]);
         saved["head.weight"] = new WeightTensor([2], new float[2]);
         var e = Assert.Throws<StateDictException>(() => StateDict.Match(graph, saved, "w.pt"));
-        Assert.Equal(StateDictException.Mismatch, e.ErrorId);
+        Assert.Equal(ErrorIds.StateDictMismatch, e.ErrorId);
         Assert.Equal(["conv1.1.running_var [8]", "fc.bias [10]", "head.weight [2]", "fc.weight is [10×4], the graph needs [10×64]"], e.Problems);
         Assert.Contains("missing 2: conv1.1.running_var [8], fc.bias [10]; not in the graph 1: head.weight [2]; mis-shaped 1: fc.weight is [10×4], the graph needs [10×64]", e.Message);
     }
@@ -89,7 +90,7 @@ public class StateDictTests
         string x = b.Add(new OtherNode { Name = "leaky", OpType = "LeakyRelu", Shape = new TensorShape(2, 8, 8) }, b.Input);
         b.Add(new OtherNode { Name = "up", OpType = "Upsample", Shape = new TensorShape(2, 16, 16) }, x);
         var e = Assert.Throws<PyTorchExportException>(() => ModelPy.Generate(b.Build(), "0"));
-        Assert.Equal(PyTorchExportException.UnsupportedOperator, e.ErrorId);
+        Assert.Equal(ErrorIds.PyTorchExportUnsupportedLayer, e.ErrorId);
         Assert.Contains("2 layer(s) PyTorch export does not know: leaky (LeakyRelu), up (Upsample)", e.Message);
     }
 
@@ -105,7 +106,7 @@ public class StateDictTests
             Assert.StartsWith("\"\"\"Trains model.py's network with PyTorch", File.ReadAllText(Path.Combine(folder, "train.py")));
             Assert.DoesNotContain("{{VERSION}}", PyTorchExport.TrainPy());
             var e = Assert.Throws<PyTorchExportException>(() => PyTorchExport.Write(model with { Stage = ModelStage.Quantized }, folder + "-q"));
-            Assert.Equal(PyTorchExportException.NotFloat, e.ErrorId);
+            Assert.Equal(ErrorIds.PyTorchExportNotFloat, e.ErrorId);
             Assert.False(Directory.Exists(folder + "-q"));
         }
         finally

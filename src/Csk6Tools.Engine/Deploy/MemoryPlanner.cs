@@ -1,0 +1,260 @@
+using Csk6Tools.Engine.Target;
+
+namespace Csk6Tools.Engine.Deploy;
+
+/// <summary>Where one tensor lives in the SHARE_MEM arena and for which ops (inclusive op indices).</summary>
+public sealed record PlannedTensor(string Name, TensorKind Kind, long Bytes, int Begin, int End, long Offset)
+{
+    /// <summary>The tensor's id in the <see cref="DeployGraph"/>.</summary>
+    public int Id { get; init; }
+}
+
+/// <summary>The SHARE_MEM arena: the winning plan, the other planners' totals and the lower bound no plan can beat.</summary>
+public sealed record MemoryPlan(string Planner, long Bytes, long LowerBound, IReadOnlyDictionary<string, long> Candidates,
+    IReadOnlyList<PlannedTensor> Tensors, int PeakOp)
+{
+    /// <summary>How far the plan is above the bound (0 = optimal).</summary>
+    public double Overhead => LowerBound == 0 ? 0 : (double)Bytes / LowerBound - 1;
+}
+
+/// <summary>
+/// Plans activations, the workspace and the DMA buffers of a <see cref="DeployGraph"/> in one arena. Runs
+/// tpacker's three greedy block planners exactly as it does (GreedyBySize, GreedyByBreadth, GreedyByOrder; the
+/// same ties) and an offset-based best-fit planner of our own, and keeps the smallest (ties: tpacker's first).
+/// </summary>
+public static class MemoryPlanner
+{
+    private sealed class Item(int index, DeployTensor tensor)
+    {
+        public int Index { get; } = index;
+        public DeployTensor Tensor { get; } = tensor;
+        public long Size => Tensor.Bytes;
+        public int Begin { get; set; }
+        public int End { get; set; }
+        public int Root { get; set; } = index;
+        public bool IsRoot => Root == Index;
+        public bool Overlaps(Item o) => Begin <= o.End && o.Begin <= End;
+    }
+
+    /// <summary>The planners, by the name a plan reports.</summary>
+    public static IReadOnlyList<string> Planners { get; } = ["GreedyBySize", "GreedyByBreadth", "GreedyByOrder", "OffsetBestFit"];
+
+    /// <param name="g">The lowered graph.</param>
+    /// <param name="planner">One of <see cref="Planners"/> to force it (GreedyByBreadth reproduces tpacker v2.1.1's plans); the smallest plan by default.</param>
+    public static MemoryPlan Plan(DeployGraph g, string? planner = null)
+    {
+        var items = Lifetimes(g);
+        int ops = Math.Max(1, g.Ops.Count);
+        var live = Enumerable.Range(0, ops).Select(_ => new List<Item>()).ToList();
+        foreach (var t in items.Where(i => i.IsRoot))
+            for (int j = Math.Max(0, t.Begin); j <= Math.Min(ops - 1, t.End); j++) live[j].Add(t);
+        long[] liveBytes = live.Select(l => l.Sum(t => t.Size)).ToArray();
+        int peak = Array.IndexOf(liveBytes, liveBytes.DefaultIfEmpty().Max());
+
+        var candidates = new (string Name, long[] Offsets, long Total)[]
+        {
+            Blocks("GreedyBySize", items, BestFit(items.OrderByDescending(t => t.Size).ToList())),
+            Blocks("GreedyByBreadth", items, BestFit(BreadthOrder(live))),
+            Blocks("GreedyByOrder", items, ByOrder(live)),
+            OffsetBestFit(items, ops),
+        };
+        var best = planner is null ? candidates.OrderBy(c => c.Total).First()
+            : candidates.FirstOrDefault(c => c.Name == planner) is { Name: not null } chosen ? chosen
+            : throw new ArgumentException($"Unknown planner '{planner}'; the planners are {string.Join(", ", Planners)}.", nameof(planner));
+        var tensors = items.Select(t => new PlannedTensor(t.Tensor.Name, t.Tensor.Kind, t.Size, t.Begin, t.End, best.Offsets[t.Index]) { Id = t.Tensor.Id }).ToList();
+        return new MemoryPlan(best.Name, best.Total, liveBytes.DefaultIfEmpty().Max(),
+            candidates.ToDictionary(c => c.Name, c => c.Total), tensors, Math.Max(peak, 0));
+    }
+
+    /// <summary>tpacker memory.py: inclusive [begin, end] op intervals; an in-place alias shares its root's union.</summary>
+    private static List<Item> Lifetimes(DeployGraph g)
+    {
+        int last = g.Ops.Count - 1;
+        var planned = g.Tensors.Where(t => t.Kind != TensorKind.Constant).ToList();
+        var items = planned.Select((t, i) => new Item(i, t)).ToList();
+        var byId = items.ToDictionary(i => i.Tensor.Id);
+        var consumers = new Dictionary<int, List<int>>();
+        foreach (var op in g.Ops)
+            foreach (var input in op.Inputs)
+                (consumers.TryGetValue(input, out var l) ? l : consumers[input] = []).Add(op.Index);
+        var ws = g.Ops.Where(o => o.Workspace.HasValue).Select(o => o.Index).ToList();
+
+        foreach (var it in items)
+        {
+            var t = it.Tensor;
+            int lastUse = consumers.TryGetValue(t.Id, out var c) ? c.Max() : -1;
+            (it.Begin, it.End) = t.Kind switch
+            {
+                TensorKind.Input => (0, Math.Max(0, lastUse)),
+                TensorKind.Output => (t.Producer, last),
+                TensorKind.Workspace => (ws.Min(), ws.Max()),
+                TensorKind.DmaBuffer => (0, last),
+                _ => (t.Producer, Math.Max(t.Producer, lastUse)),
+            };
+        }
+        foreach (var it in items.Where(i => i.Tensor.AliasOf is not null))
+        {
+            var root = it;
+            var chain = new List<Item> { it };
+            while (root.Tensor.AliasOf is int a && byId.TryGetValue(a, out var next)) { root = next; chain.Add(root); }
+            int begin = chain.Min(x => x.Begin), end = chain.Max(x => x.End);
+            foreach (var x in chain) { x.Begin = begin; x.End = end; }
+            it.Root = root.Index;
+        }
+        return items;
+    }
+
+    /// <summary>A block plan: block sizes and the block of each planned item.</summary>
+    private sealed record BlockPlan(List<long> Sizes, Dictionary<int, int> BlockOf);
+
+    /// <summary>Best fit over blocks that never grow: the block with least waste whose intervals avoid the tensor's; ties keep the lower block.</summary>
+    private static BlockPlan BestFit(List<Item> order)
+    {
+        var plan = new BlockPlan([], []);
+        var users = new List<BlockIntervals>();
+        foreach (var t in order)
+        {
+            int chosen = -1;
+            long waste = long.MaxValue;
+            for (int k = 0; k < plan.Sizes.Count; k++)
+            {
+                long size = plan.Sizes[k];
+                if (t.Size <= size && size - t.Size < waste && users[k].IsFree(t.Begin, t.End)) { waste = size - t.Size; chosen = k; }
+            }
+            if (chosen < 0) { chosen = plan.Sizes.Count; plan.Sizes.Add(t.Size); users.Add(new BlockIntervals()); }
+            users[chosen].Add(t.Begin, t.End);
+            plan.BlockOf[t.Index] = chosen;
+        }
+        return plan;
+    }
+
+    /// <summary>The intervals recorded in one block, sorted by begin, for a logarithmic overlap test.</summary>
+    private sealed class BlockIntervals
+    {
+        private readonly List<(int Begin, int End)> _intervals = [];
+
+        public bool IsFree(int begin, int end)
+        {
+            // Intervals of a block may overlap each other only through aliases (GreedyBySize), so scan back while ends can reach.
+            int i = UpperBound(end);
+            for (int k = i - 1; k >= 0; k--)
+            {
+                if (_intervals[k].End >= begin) return false;
+                if (k < i - 1 && _maxEndBefore[k] < begin) break;
+            }
+            return true;
+        }
+
+        public void Add(int begin, int end)
+        {
+            int i = UpperBound(begin);
+            _intervals.Insert(i, (begin, end));
+            _maxEndBefore.Insert(i, 0);
+            for (int k = i; k < _intervals.Count; k++)
+                _maxEndBefore[k] = Math.Max(k > 0 ? _maxEndBefore[k - 1] : int.MinValue, _intervals[k].End);
+        }
+
+        // _maxEndBefore[k] = max End over intervals 0..k: lets IsFree stop as soon as nothing earlier can reach.
+        private readonly List<int> _maxEndBefore = [];
+
+        private int UpperBound(int begin)
+        {
+            int lo = 0, hi = _intervals.Count;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) / 2;
+                if (_intervals[mid].Begin <= begin) lo = mid + 1; else hi = mid;
+            }
+            return lo;
+        }
+    }
+
+    /// <summary>Nodes by live bytes (desc, stable); each node's newly seen tensors largest first.</summary>
+    private static List<Item> BreadthOrder(List<List<Item>> live)
+    {
+        var seen = new HashSet<Item>();
+        var order = new List<Item>();
+        foreach (var node in live.Select((l, j) => (l, j)).OrderByDescending(x => x.l.Sum(t => t.Size)).ThenBy(x => x.j))
+            foreach (var t in node.l.Where(seen.Add).OrderByDescending(t => t.Size).ToList())
+                order.Add(t);
+        return order;
+    }
+
+    /// <summary>Walk the ops; released blocks go idle; newly live tensors take the smallest idle block that fits (ties: lower id).</summary>
+    private static BlockPlan ByOrder(List<List<Item>> live)
+    {
+        var plan = new BlockPlan([], []);
+        var idle = new SortedSet<(long Size, int Block)>();
+        var previous = new HashSet<Item>();
+        foreach (var current in live)
+        {
+            var now = current.ToHashSet();
+            foreach (var t in previous)
+                if (!now.Contains(t)) idle.Add((plan.Sizes[plan.BlockOf[t.Index]], plan.BlockOf[t.Index]));
+            foreach (var t in current)
+            {
+                if (previous.Contains(t)) continue;
+                using var fits = idle.GetViewBetween((t.Size, int.MinValue), (long.MaxValue, int.MaxValue)).GetEnumerator();
+                if (fits.MoveNext())
+                {
+                    var slot = fits.Current;
+                    plan.BlockOf[t.Index] = slot.Block;
+                    idle.Remove(slot);
+                }
+                else
+                {
+                    plan.BlockOf[t.Index] = plan.Sizes.Count;
+                    plan.Sizes.Add(t.Size);
+                }
+            }
+            previous = now;
+        }
+        return plan;
+    }
+
+    /// <summary>Turns a block plan into offsets: a block starts after all blocks of lower id; aliases take their root's block.</summary>
+    private static (string, long[], long) Blocks(string name, List<Item> items, BlockPlan plan)
+    {
+        var (sizes, assignment) = (plan.Sizes, plan.BlockOf);
+        var starts = new long[sizes.Count];
+        for (int k = 1; k < sizes.Count; k++) starts[k] = starts[k - 1] + sizes[k - 1];
+        var offsets = items.Select(t => assignment.TryGetValue(t.Root, out var b) ? starts[b] : 0).ToArray();
+        return (name, offsets, Csk6.Align16(sizes.Sum()));
+    }
+
+    /// <summary>Ours: largest first, each into the tightest gap among the tensors it overlaps in time, else on top.</summary>
+    private static (string, long[], long) OffsetBestFit(List<Item> items, int ops)
+    {
+        var offsets = new long[items.Count];
+        var placedAt = Enumerable.Range(0, ops).Select(_ => new List<Item>()).ToArray();
+        var stamp = new int[items.Count];
+        var neighbours = new List<Item>();
+        long total = 0;
+        int round = 0;
+        foreach (var t in items.Where(i => i.IsRoot).OrderByDescending(i => i.Size).ThenBy(i => i.Begin).ThenBy(i => i.Index))
+        {
+            // The placed tensors that overlap t in time are those placed at some op of t's lifetime.
+            round++;
+            neighbours.Clear();
+            int begin = Math.Max(0, t.Begin), end = Math.Min(ops - 1, t.End);
+            for (int j = begin; j <= end; j++)
+                foreach (var p in placedAt[j])
+                    if (stamp[p.Index] != round) { stamp[p.Index] = round; neighbours.Add(p); }
+            neighbours.Sort((a, b) => offsets[a.Index].CompareTo(offsets[b.Index]));
+
+            long cursor = 0, best = -1, bestGap = long.MaxValue;
+            foreach (var n in neighbours)
+            {
+                long gap = offsets[n.Index] - cursor;
+                if (gap >= t.Size && gap < bestGap) { best = cursor; bestGap = gap; }
+                cursor = Math.Max(cursor, offsets[n.Index] + n.Size);
+            }
+            long at = best >= 0 ? best : cursor;
+            offsets[t.Index] = at;
+            for (int j = begin; j <= end; j++) placedAt[j].Add(t);
+            total = Math.Max(total, at + t.Size);
+        }
+        foreach (var t in items) offsets[t.Index] = offsets[t.Root];
+        return ("OffsetBestFit", offsets, Csk6.Align16(total));
+    }
+}
