@@ -76,6 +76,16 @@ public static class ErrorIds
     public const string OnnxExportUnsupportedLayer = nameof(OnnxExportUnsupportedLayer);
     public const string OnnxExportNoWeights = nameof(OnnxExportNoWeights);
 
+    // PyTorch (Export-Csk6PyTorch, Import-Csk6Model -Graph).
+    /// <summary>A constrained or quantized model: PyTorch trains the float stage only.</summary>
+    public const string PyTorchExportNotFloat = nameof(PyTorchExportNotFloat);
+    /// <summary>Layers of an operator the generated module cannot compute (an imported ONNX operator kept as Other).</summary>
+    public const string PyTorchExportUnsupportedLayer = nameof(PyTorchExportUnsupportedLayer);
+    /// <summary>A state_dict whose tensors do not fit the graph; the message names every missing, extra and mis-shaped one.</summary>
+    public const string StateDictMismatch = nameof(StateDictMismatch);
+    /// <summary>Not a state_dict: a whole pickled model, a torch.save file in the old format, another kind of file.</summary>
+    public const string StateDictUnreadable = nameof(StateDictUnreadable);
+
     // Packing (New-Csk6Package).
     /// <summary>Only a model after quantization-aware training can be packed.</summary>
     public const string ModelNotQuantized = nameof(ModelNotQuantized);
