@@ -9,20 +9,25 @@ public sealed record InputSpec(int Channels, int Height, int Width, int Exponent
     /// <summary>CIFAR-100's 3×32×32 at Q6 with its training-set normalization: the tutorial's input.bin.</summary>
     public static InputSpec Cifar100 { get; } = new(3, 32, 32, 6, [.. Data.Cifar100.Mean], [.. Data.Cifar100.Std]);
 
-    /// <summary>The input of a package (shape and exponent); normalization from the caller, CIFAR-100's for RGB by default.</summary>
-    public static InputSpec For(ThinkerPackage package, float[]? mean = null, float[]? std = null)
+    /// <summary>
+    /// The input of a package (shape and exponent). Normalization, per part: the caller's <paramref name="mean"/> and
+    /// <paramref name="std"/>, else the package's description (model.json), else <paramref name="fallback"/> (a data
+    /// set's or a model's), else CIFAR-100's for RGB.
+    /// </summary>
+    public static InputSpec For(ThinkerPackage package, float[]? mean = null, float[]? std = null, Model.Normalization? fallback = null)
     {
         var t = package.InputTensor;
         if (t.Shape.Length != 4 || t.Shape[0] != 1 || t.DType != ThinkerDType.Int8)
             throw new ArgumentException($"The package's input '{t.Name}' is {t.DType} ({string.Join("×", t.Shape)}), not an int8 1×C×H×W image tensor.");
-        return Create(t.Shape[1], t.Shape[2], t.Shape[3], t.Exponent ?? 0, mean, std);
+        var known = package.Description?.Normalization ?? fallback;
+        return Create(t.Shape[1], t.Shape[2], t.Shape[3], t.Exponent ?? 0, mean ?? known?.Mean, std ?? known?.Std);
     }
 
     public static InputSpec Create(int channels, int height, int width, int exponent, float[]? mean, float[]? std)
     {
         if (channels is not (1 or 3)) throw new ArgumentException($"An image input has 1 or 3 channels, not {channels}.");
         if (mean is null && std is null && channels != 3)
-            throw new ArgumentException("CIFAR-100's normalization is for RGB: give the mean and standard deviation of this 1-channel input.");
+            throw new ArgumentException("CIFAR-100's normalization is for RGB: give the mean and standard deviation of this 1-channel input (packages New-Csk6Package writes carry theirs in the model.json beside the bin).");
         mean ??= [.. Data.Cifar100.Mean];
         std ??= [.. Data.Cifar100.Std];
         if (mean.Length != channels || std.Length != channels)

@@ -5,7 +5,8 @@ namespace Csk6Tools.Engine.Model;
 /// <summary>Reads a model file by its kind: Csk6Tools' safetensors, or ONNX (float, or linger's quantized dialect).</summary>
 public static class ModelImporter
 {
-    public static Csk6Model Import(string path) => IsOnnx(path) ? OnnxImporter.Import(path) : ModelFile.Load(path);
+    public static Csk6Model Import(string path)
+        => (IsOnnx(path) ? OnnxImporter.Import(path) : ModelFile.Load(path)) with { Source = Path.GetFullPath(path) };
 
     /// <summary>By extension, else by content: a safetensors file has its JSON header's '{' at byte 8, an ONNX protobuf starts with 0x08.</summary>
     private static bool IsOnnx(string path)
