@@ -21,7 +21,12 @@ public static class BudgetCalculator
         var deploy = DeployGraph.Lower(graph, options.RescaledAddInputs);
         var plan = MemoryPlanner.Plan(deploy);
         long psram = Csk6.Align16(deploy.ConstantBytes);
-        var layers = graph.Nodes.Skip(1).Select(n => Row(graph, deploy, n)).ToList();
+        var tops = ArenaTops(plan, deploy.Ops.Count);
+        var opsOf = deploy.Ops.ToLookup(o => o.Layer, o => o.Index);
+        var layers = graph.Nodes.Skip(1).Select(n => Row(graph, deploy, n) with
+        {
+            ShareMemBytes = opsOf[n.Name].Select(i => tops[i]).DefaultIfEmpty(0).Max(),
+        }).ToList();
 
         var violations = graph.Nodes.Skip(1).SelectMany(n => OperatorRules.Check(graph, n)).ToList();
         if (psram > options.Limits.PsramBytes) violations.Add(Psram(graph, deploy, layers, psram, options.Limits.PsramBytes));
@@ -57,6 +62,16 @@ public static class BudgetCalculator
         Macs = n.Macs,
         Packing = Packing(graph, deploy, n),
     };
+
+    /// <summary>Per op: the top of the arena while it runs (the highest offset + size of a live tensor).</summary>
+    private static long[] ArenaTops(MemoryPlan plan, int ops)
+    {
+        var tops = new long[ops];
+        foreach (var t in plan.Tensors)
+            for (int i = Math.Max(0, t.Begin); i <= Math.Min(t.End, ops - 1); i++)
+                tops[i] = Math.Max(tops[i], t.Offset + t.Bytes);
+        return tops;
+    }
 
     private static string Packing(ModelGraph graph, DeployGraph deploy, Node n)
     {

@@ -24,6 +24,9 @@ public sealed record LayerBudget
 
     public long Macs { get; init; }
 
+    /// <summary>The top of the SHARE_MEM arena while the layer's ops run (0 for a layer fused into another); the largest is the arena.</summary>
+    public long ShareMemBytes { get; init; }
+
     /// <summary>What the packer or the engine does with the layer: split, folded, fused, or nothing.</summary>
     public string Packing { get; init; } = "";
 
