@@ -21,11 +21,11 @@ public static class BudgetCalculator
         var deploy = DeployGraph.Lower(graph, options.RescaledAddInputs);
         var plan = MemoryPlanner.Plan(deploy);
         long psram = Csk6.Align16(deploy.ConstantBytes);
-        var tops = ArenaTops(plan, deploy.Ops.Count);
+        var live = LiveBytes(plan, deploy.Ops.Count);
         var opsOf = deploy.Ops.ToLookup(o => o.Layer, o => o.Index);
         var layers = graph.Nodes.Skip(1).Select(n => Row(graph, deploy, n) with
         {
-            ShareMemBytes = opsOf[n.Name].Select(i => tops[i]).DefaultIfEmpty(0).Max(),
+            ShareMemBytes = opsOf[n.Name].Select(i => live[i]).DefaultIfEmpty(0).Max(),
         }).ToList();
 
         var violations = graph.Nodes.Skip(1).SelectMany(n => OperatorRules.Check(graph, n)).ToList();
@@ -63,14 +63,14 @@ public static class BudgetCalculator
         Packing = Packing(graph, deploy, n),
     };
 
-    /// <summary>Per op: the top of the arena while it runs (the highest offset + size of a live tensor).</summary>
-    private static long[] ArenaTops(MemoryPlan plan, int ops)
+    /// <summary>Per op: the bytes of the tensors live while it runs (an in-place alias counted once).</summary>
+    private static long[] LiveBytes(MemoryPlan plan, int ops)
     {
-        var tops = new long[ops];
-        foreach (var t in plan.Tensors)
+        var live = new long[ops];
+        foreach (var t in plan.Tensors.GroupBy(t => (t.Offset, t.Begin, t.End)).Select(g => g.MaxBy(t => t.Bytes)!))
             for (int i = Math.Max(0, t.Begin); i <= Math.Min(t.End, ops - 1); i++)
-                tops[i] = Math.Max(tops[i], t.Offset + t.Bytes);
-        return tops;
+                live[i] += t.Bytes;
+        return live;
     }
 
     private static string Packing(ModelGraph graph, DeployGraph deploy, Node n)
