@@ -26,11 +26,13 @@ public static class DatasetErrorIds
     public const string DatasetNotInstalled = nameof(DatasetNotInstalled);
     /// <summary>The folder holds no data set in a format this module reads.</summary>
     public const string UnknownDatasetFormat = nameof(UnknownDatasetFormat);
-    /// <summary>A file ends inside a record or before the data its header promises.</summary>
+    /// <summary>A file (or an archive) ends inside a record, an entry, or before the data its header promises.</summary>
     public const string TruncatedDatasetFile = nameof(TruncatedDatasetFile);
+    /// <summary>A folder or archive that holds several data sets one level down: the path must name one.</summary>
+    public const string AmbiguousDataset = nameof(AmbiguousDataset);
     /// <summary>A header that is not what the format requires (IDX magic, dimensions).</summary>
     public const string InvalidDatasetHeader = nameof(InvalidDatasetHeader);
-    /// <summary>A compressed file that does not decompress.</summary>
+    /// <summary>A compressed file or an archive that does not decompress or whose structure is broken; the message names the entry.</summary>
     public const string CorruptDatasetFile = nameof(CorruptDatasetFile);
     /// <summary>A label is not below the number of classes.</summary>
     public const string LabelOutOfRange = nameof(LabelOutOfRange);

@@ -19,7 +19,14 @@ internal static class ImageDecoding
     /// <summary>Width and height from the file's header.</summary>
     public static (int Width, int Height) Identify(string path, long maxPixels)
     {
-        var info = Guard(path, () => Image.Identify(FirstFrameOnly, path, out _))
+        using var stream = Open(path);
+        return Identify(stream, path, maxPixels);
+    }
+
+    /// <summary>Width and height from the header of an image read from <paramref name="stream"/>; <paramref name="path"/> names it.</summary>
+    public static (int Width, int Height) Identify(Stream stream, string path, long maxPixels)
+    {
+        var info = Guard(path, () => Image.Identify(FirstFrameOnly, stream, out _))
                    ?? throw Invalid(path, "its format is not one ImageSharp reads (PNG, JPEG, BMP, GIF, TGA, TIFF, WebP, PBM)");
         if ((long)info.Width * info.Height > maxPixels)
             throw new DatasetException(DatasetErrorIds.ImageTooLarge,
@@ -31,7 +38,13 @@ internal static class ImageDecoding
     /// <summary>The image resized to width×height as planar R, G, B bytes, and whether every pixel is grey (R = G = B).</summary>
     public static (byte[] Rgb, bool IsGray) DecodeRgb(string path, int width, int height)
     {
-        using var image = Guard(path, () => Image.Load<Rgb24>(FirstFrameOnly, path));
+        using var stream = Open(path);
+        return DecodeRgb(stream, path, width, height);
+    }
+
+    public static (byte[] Rgb, bool IsGray) DecodeRgb(Stream stream, string path, int width, int height)
+    {
+        using var image = Guard(path, () => Image.Load<Rgb24>(FirstFrameOnly, stream));
         if (image.Width != width || image.Height != height)
             image.Mutate(x => x.Resize(width, height, KnownResamplers.Triangle)); // bilinear with antialiasing, as PIL and torchvision resize
         int plane = width * height;
@@ -56,6 +69,18 @@ internal static class ImageDecoding
 
     /// <summary>ITU-R 601-2 luma in PIL's integer form (convert('L')); exact for grey pixels (the weights sum to 2^16).</summary>
     public static byte Luma(byte r, byte g, byte b) => (byte)((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+
+    private static FileStream Open(string path)
+    {
+        try
+        {
+            return File.OpenRead(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new DatasetException(DatasetErrorIds.DatasetFileNotFound, $"The image '{path}' does not exist.", path);
+        }
+    }
 
     private static T Guard<T>(string path, Func<T> decode)
     {
