@@ -21,9 +21,9 @@ public sealed class ExportCsk6ChartCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
 
-    /// <summary>Budget (a budget's default), ShareMemPlan (a budget's or a package's), History (a model's).</summary>
+    /// <summary>Budget (a budget's default), ShareMemPlan (a budget's or a package's), History (a model's); without it, the object's first.</summary>
     [Parameter]
-    public ChartKind? Kind { get; set; }
+    public ChartKind Kind { get; set; }
 
     [Parameter]
     [ValidateRange(100, 10_000)]
@@ -62,7 +62,7 @@ public sealed class ExportCsk6ChartCommand : PSCmdlet
         Chart chart;
         try
         {
-            chart = Chart.For(input, Kind);
+            chart = Chart.For(input, MyInvocation.BoundParameters.ContainsKey(nameof(Kind)) ? Kind : null);
         }
         catch (ChartException e)
         {
