@@ -44,11 +44,11 @@ public sealed class Chart : IDisposable
     {
         var kinds = KindsOf(input);
         if (kinds.Count == 0)
-            throw new ChartException(ChartException.InputNotSupported,
+            throw new ChartException(ErrorIds.ChartInputNotSupported,
                 $"There is no chart of a {input.GetType().Name}: give a budget (Get-ModelBudget), a package (New-Csk6Package, Get-Csk6Package) or a trained model.");
         var chosen = kind ?? kinds[0];
         if (!kinds.Contains(chosen))
-            throw new ChartException(ChartException.KindNotSupported,
+            throw new ChartException(ErrorIds.ChartKindNotSupported,
                 $"A {input.GetType().Name} has no {chosen} chart; it has: {string.Join(", ", kinds)}.");
         return new Chart(chosen, (input, chosen) switch
         {
@@ -66,7 +66,7 @@ public sealed class Chart : IDisposable
     {
         ".png" => ChartFormat.Png,
         ".svg" => ChartFormat.Svg,
-        var other => throw new ChartException(ChartException.FormatNotSupported,
+        var other => throw new ChartException(ErrorIds.ChartFormatNotSupported,
             $"'{path}': charts are written as .png or .svg, not '{other}'."),
     };
 

@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using Csk6Tools.Engine.Model;
 using ScottPlot;
 
@@ -13,7 +14,7 @@ internal static class HistoryChart
     {
         var history = model.History;
         if (history.Count == 0)
-            throw new ChartException(ChartException.NoData, $"Model '{model.Name}' has no training history: train it (Invoke-ModelTraining …) first.");
+            throw new ChartException(ErrorIds.ChartNoData, $"Model '{model.Name}' has no training history: train it (Invoke-ModelTraining …) first.");
         var x = Enumerable.Range(1, history.Count).Select(i => (double)i).ToArray();
         var stages = history.Select((e, i) => (e.Stage, i)).GroupBy(p => p.Stage).Select(g => (Stage: g.Key, Index: g.Select(p => p.i).ToArray())).ToList();
 

@@ -1,5 +1,6 @@
+using Csk6Tools.Engine;
 using Csk6Tools.Engine.Budget;
-using Csk6Tools.Engine.Target;
+using Csk6Tools.Engine.Deploy;
 using ScottPlot;
 
 namespace Csk6Tools.Charts;
@@ -22,7 +23,7 @@ internal static class ShareMemPlanChart
 
     public static IReadOnlyList<Plot> Panels(MemoryPlan plan, string title, long? capacity)
     {
-        if (plan.Tensors.Count == 0) throw new ChartException(ChartException.NoData, "The SHARE_MEM plan has no tensors to draw.");
+        if (plan.Tensors.Count == 0) throw new ChartException(ErrorIds.ChartNoData, "The SHARE_MEM plan has no tensors to draw.");
         var plot = ChartStyle.NewPlot();
         double top = Math.Max(plan.Bytes, capacity ?? 0);
         var (unit, scale) = ChartStyle.UnitFor(top);

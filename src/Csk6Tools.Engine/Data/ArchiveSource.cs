@@ -36,7 +36,7 @@ internal abstract class ArchiveSource : DatasetSource
     {
         bool truncated = e is EndOfStreamException || e.Message.Contains("end of", StringComparison.OrdinalIgnoreCase);
         string where = entry is null ? "before its first entry" : $"in entry '{entry}'";
-        return new DatasetException(truncated ? DatasetErrorIds.TruncatedDatasetFile : DatasetErrorIds.CorruptDatasetFile,
+        return new DatasetException(truncated ? ErrorIds.TruncatedDatasetFile : ErrorIds.CorruptDatasetFile,
             $"The archive '{Location}' is {(truncated ? "truncated" : "damaged")} {where}: {e.Message}", entry is null ? Location : Describe(entry));
     }
 }

@@ -18,7 +18,7 @@ internal static class DataFiles
         }
         catch (InvalidDataException e)
         {
-            throw new DatasetException(DatasetErrorIds.CorruptDatasetFile, $"'{path}' does not decompress: {e.Message}", path);
+            throw new DatasetException(ErrorIds.CorruptDatasetFile, $"'{path}' does not decompress: {e.Message}", path);
         }
         return total;
     }

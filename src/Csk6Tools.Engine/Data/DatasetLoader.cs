@@ -38,11 +38,11 @@ public static class DatasetLoader
             .Where(x => x.Format is { } f && Wanted(f)).Select(x => (x.Root, Format: x.Format!.Value)).ToList();
         if (below.Count == 1) return below[0];
         if (below.Count > 1)
-            throw new DatasetException(DatasetErrorIds.AmbiguousDataset,
+            throw new DatasetException(ErrorIds.AmbiguousDataset,
                 $"'{source.Location}' holds several data sets one level down: {string.Join(", ", below.Select(b => $"{DatasetSource.LastPart(b.Root)} ({b.Format})"))}; give the path of one.",
                 source.Location);
         if (options.Format != DatasetFormat.Auto) return ("", options.Format); // its reader names the file it misses
-        throw new DatasetException(DatasetErrorIds.UnknownDatasetFormat,
+        throw new DatasetException(ErrorIds.UnknownDatasetFormat,
             $"'{source.Location}' holds no data set this module reads, neither at its top nor one folder down: expected CIFAR-100 binary " +
             $"({Cifar100Reader.TrainFile}, {Cifar100Reader.TestFile}), CIFAR-10 binary ({Cifar10Reader.FirstTrainFile} … {Cifar10Reader.TestFile}), " +
             "IDX files (train-images-idx3-ubyte[.gz] …) or one subfolder of images per class; as a folder, a .tar.gz/.tgz/.tar or a .zip.",
@@ -56,7 +56,7 @@ public static class DatasetLoader
     internal static Dataset LoadFashionMnist(string folder, DatasetLoadOptions options, CancellationToken cancel)
     {
         if (!Directory.Exists(folder))
-            throw new DatasetException(DatasetErrorIds.DatasetNotInstalled,
+            throw new DatasetException(ErrorIds.DatasetNotInstalled,
                 $"Fashion-MNIST is not installed: {folder} does not exist. Install Debian's package with 'apt-get install {FashionMnist.DebianPackage}' " +
                 "(as root), or pass the folder that holds the four IDX files as -Path.", folder);
         using var source = new FolderSource { Location = Path.GetFullPath(folder) };

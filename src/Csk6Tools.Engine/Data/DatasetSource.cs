@@ -35,7 +35,7 @@ internal abstract class DatasetSource : IDisposable
     public string Require(string path)
     {
         if (!FileExists(path))
-            throw new DatasetException(DatasetErrorIds.DatasetFileNotFound, $"The data set file '{Describe(path)}' does not exist.", Describe(path));
+            throw new DatasetException(ErrorIds.DatasetFileNotFound, $"The data set file '{Describe(path)}' does not exist.", Describe(path));
         return path;
     }
 
@@ -75,7 +75,7 @@ internal abstract class DatasetSource : IDisposable
             return full.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? ZipSource.Index(full) : TarSource.Index(full, cancel);
         if (File.Exists(full)) full = System.IO.Path.GetDirectoryName(full)!;
         if (!Directory.Exists(full))
-            throw new DatasetException(DatasetErrorIds.DatasetFileNotFound, $"The data set folder '{full}' does not exist.", full);
+            throw new DatasetException(ErrorIds.DatasetFileNotFound, $"The data set folder '{full}' does not exist.", full);
         return new FolderSource { Location = full };
     }
 

@@ -23,7 +23,7 @@ internal static class IdxReader
         var test = options.Splits.HasFlag(DatasetSplits.Test) ? ReadSplit(source, folder, TestPrefix, options, classes, cancel) : null;
         var shape = train ?? test!;
         if (train is not null && test is not null && (train.Height, train.Width) != (test.Height, test.Width))
-            throw new DatasetException(DatasetErrorIds.DatasetCountMismatch,
+            throw new DatasetException(ErrorIds.DatasetCountMismatch,
                 $"The training images in '{source.Describe(folder)}' are {train.Height}×{train.Width} but the test images {test.Height}×{test.Width}.", source.Describe(folder));
         return new DatasetParts(name, classes,
             train ?? DatasetSplit.Empty(1, shape.Height, shape.Width), test ?? DatasetSplit.Empty(1, shape.Height, shape.Width));
@@ -45,14 +45,14 @@ internal static class IdxReader
         var (labelDims, labelBytes) = Read(labels, IdxFile.LabelsMagic);
         string imagesPath = source.Describe(images), labelsPath = source.Describe(labels);
         if (labelDims[0] != dims[0])
-            throw new DatasetException(DatasetErrorIds.DatasetCountMismatch,
+            throw new DatasetException(ErrorIds.DatasetCountMismatch,
                 $"'{imagesPath}' holds {dims[0]:N0} images but '{labelsPath}' {labelDims[0]:N0} labels (the count at byte offset 4 of each).", labelsPath, 4);
 
         var labelValues = new int[labelBytes.Length];
         for (int i = 0; i < labelValues.Length; i++)
         {
             if (labelBytes[i] >= classes.Length)
-                throw new DatasetException(DatasetErrorIds.LabelOutOfRange,
+                throw new DatasetException(ErrorIds.LabelOutOfRange,
                     $"'{labelsPath}' has label {labelBytes[i]} at byte offset {8 + i:N0}, but there are only {classes.Length} classes (0–{classes.Length - 1}).",
                     labelsPath, 8 + i);
             labelValues[i] = labelBytes[i];
@@ -67,7 +67,7 @@ internal static class IdxReader
     }
 
     private static string Missing(DatasetSource source, string folder, string prefix, string kind, int dimensions)
-        => throw new DatasetException(DatasetErrorIds.DatasetFileNotFound,
+        => throw new DatasetException(ErrorIds.DatasetFileNotFound,
             $"'{source.Describe(folder)}' has no {prefix}-{kind}-idx{dimensions}-ubyte (or .gz) file.",
             source.Describe(DatasetSource.Join(folder, $"{prefix}-{kind}-idx{dimensions}-ubyte")));
 }

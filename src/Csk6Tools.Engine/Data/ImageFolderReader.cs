@@ -13,7 +13,7 @@ internal static class ImageFolderReader
         var test = Select(layout.Test, options, DatasetSplits.Test);
         var files = train.Concat(test).ToArray();
         if (files.Length == 0)
-            throw new DatasetException(DatasetErrorIds.UnknownDatasetFormat, $"'{source.Describe(root)}' has no image files in the splits asked for.", source.Describe(root));
+            throw new DatasetException(ErrorIds.UnknownDatasetFormat, $"'{source.Describe(root)}' has no image files in the splits asked for.", source.Describe(root));
         options.Log?.Invoke(layout.HasSplitFolders
             ? $"{layout.Classes.Length} classes from the train and test folders of '{source.Describe(root)}'."
             : $"{layout.Classes.Length} classes in '{source.Describe(root)}' and no train/test folders: {options.TestFraction:P0} of each class held out for testing ({layout.Test.Count} of {layout.Train.Count + layout.Test.Count} images).");

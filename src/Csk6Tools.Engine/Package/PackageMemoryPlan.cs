@@ -1,4 +1,4 @@
-using Csk6Tools.Engine.Budget;
+using Csk6Tools.Engine.Deploy;
 using Csk6Tools.Engine.Target;
 
 namespace Csk6Tools.Engine.Package;

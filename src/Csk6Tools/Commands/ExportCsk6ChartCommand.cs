@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using System.Management.Automation;
 using Csk6Tools.Charts;
 
@@ -66,7 +67,7 @@ public sealed class ExportCsk6ChartCommand : PSCmdlet
         }
         catch (ChartException e)
         {
-            var category = e.ErrorId == ChartException.NoData ? ErrorCategory.InvalidData : ErrorCategory.InvalidArgument;
+            var category = e.ErrorId == ErrorIds.ChartNoData ? ErrorCategory.InvalidData : ErrorCategory.InvalidArgument;
             WriteError(new ErrorRecord(e, e.ErrorId, category, input));
             return;
         }

@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using System.Management.Automation;
 using Csk6Tools.Engine.Data;
 using Csk6Tools.Engine.Imaging;
@@ -79,7 +80,7 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         }
         catch (InferenceException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.NotImplemented, package));
+            ThrowTerminatingError(EngineErrors.Record(e, package));
         }
         _labels = Label ?? package.Description?.Classes ?? Dataset?.Classes ?? package.Classes;
         if (package.Description is { } d) WriteVerbose($"Described by {PackageDescription.PathFor(package.Path!)}: {d}.");
@@ -118,7 +119,7 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         }
         catch (DatasetException e)
         {
-            WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, file));
+            WriteError(EngineErrors.Record(e, file));
         }
     }
 
@@ -145,7 +146,7 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
     {
         try
         {
-            return _imageSpec ??= InputSpec.For(_engine.Package, Mean, Std, fallback);
+            return _imageSpec ??= PackageInput.ImageSpec(_engine.Package, Mean, Std, fallback);
         }
         catch (ArgumentException e)
         {
@@ -163,7 +164,7 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         }
         catch (InferenceException e)
         {
-            WriteError(new ErrorRecord(new InvalidDataException($"{source}: {e.Message}", e), e.ErrorId, ErrorCategory.InvalidData, source));
+            WriteError(EngineErrors.Record(e, source, source));
             return;
         }
         if (_outFile is not null && ShouldProcess(_outFile, $"Append {output.Length} output bytes"))

@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using Csk6Tools.Charts;
 using Csk6Tools.Engine.Budget;
 using Csk6Tools.Engine.Model;
@@ -108,12 +109,12 @@ public class ChartTests
     [Fact]
     public void WhatCannotBeDrawnSaysWhy()
     {
-        Assert.Equal(ChartException.InputNotSupported, Assert.Throws<ChartException>(() => Chart.For("model.bin")).ErrorId);
+        Assert.Equal(ErrorIds.ChartInputNotSupported, Assert.Throws<ChartException>(() => Chart.For("model.bin")).ErrorId);
         var kind = Assert.Throws<ChartException>(() => Chart.For(Trained(), ChartKind.Budget));
-        Assert.Equal(ChartException.KindNotSupported, kind.ErrorId);
+        Assert.Equal(ErrorIds.ChartKindNotSupported, kind.ErrorId);
         Assert.Contains("has: History", kind.Message);
-        Assert.Equal(ChartException.NoData, Assert.Throws<ChartException>(() => Chart.For(Trained() with { History = [] })).ErrorId);
-        Assert.Equal(ChartException.FormatNotSupported, Assert.Throws<ChartException>(() => Chart.FormatOf("x.jpg")).ErrorId);
+        Assert.Equal(ErrorIds.ChartNoData, Assert.Throws<ChartException>(() => Chart.For(Trained() with { History = [] })).ErrorId);
+        Assert.Equal(ErrorIds.ChartFormatNotSupported, Assert.Throws<ChartException>(() => Chart.FormatOf("x.jpg")).ErrorId);
         Assert.Equal(ChartFormat.Svg, Chart.FormatOf("x.SVG"));
     }
 

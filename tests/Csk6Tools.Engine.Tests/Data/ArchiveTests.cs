@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using System.Formats.Tar;
 using System.IO.Compression;
 using Csk6Tools.Engine.Data;
@@ -95,7 +96,7 @@ public sealed class ArchiveTests : IDisposable
 
         _files.WriteIdxImages("downloads/mnist/train-images-idx3-ubyte", 3, 4, 4, gzip: false);
         var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(_files.PathOf("downloads/x")[..^2], new DatasetLoadOptions()));
-        Assert.Equal(DatasetErrorIds.AmbiguousDataset, e.ErrorId);
+        Assert.Equal(ErrorIds.AmbiguousDataset, e.ErrorId);
         Assert.Contains("cifar-100-binary (Cifar100), mnist (Idx)", e.Message);
     }
 
@@ -130,7 +131,7 @@ public sealed class ArchiveTests : IDisposable
         string cut = _files.PathOf("download/cut.tar.gz");
         File.WriteAllBytes(cut, bytes[..(bytes.Length * 2 / 3)]);
         var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(cut, new DatasetLoadOptions()));
-        Assert.Equal(DatasetErrorIds.TruncatedDatasetFile, e.ErrorId);
+        Assert.Equal(ErrorIds.TruncatedDatasetFile, e.ErrorId);
         Assert.Matches("cut.tar.gz' is truncated in entry 'cifar-100-binary/[a-z_]+\\.(bin|txt)'", e.Message);
     }
 
@@ -146,12 +147,12 @@ public sealed class ArchiveTests : IDisposable
         for (int k = 0; k < 16; k++) bytes[30 + nameLength + extra + k] ^= 0x5A;
         File.WriteAllBytes(zip, bytes);
         var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(zip, new DatasetLoadOptions()));
-        Assert.Equal(DatasetErrorIds.CorruptDatasetFile, e.ErrorId);
+        Assert.Equal(ErrorIds.CorruptDatasetFile, e.ErrorId);
         Assert.Contains(first, e.Message);
 
         File.WriteAllBytes(zip, [1, 2, 3, 4, 5, 6, 7, 8]);
         var notZip = Assert.Throws<DatasetException>(() => DatasetLoader.Load(zip, new DatasetLoadOptions()));
-        Assert.Equal(DatasetErrorIds.CorruptDatasetFile, notZip.ErrorId);
+        Assert.Equal(ErrorIds.CorruptDatasetFile, notZip.ErrorId);
         Assert.Contains("before its first entry", notZip.Message);
     }
 
@@ -162,7 +163,7 @@ public sealed class ArchiveTests : IDisposable
         File.AppendAllText(_files.PathOf(dir + "/test.bin"), "xyz");
         string archive = _files.TarGz(dir, "download/cifar-100-binary.tar.gz");
         var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(archive, new DatasetLoadOptions()));
-        Assert.Equal(DatasetErrorIds.TruncatedDatasetFile, e.ErrorId);
+        Assert.Equal(ErrorIds.TruncatedDatasetFile, e.ErrorId);
         Assert.Equal(Path.Combine(archive, "cifar-100-binary/test.bin"), e.Path);
         Assert.Equal(30_740, e.Offset);
     }

@@ -1,9 +1,10 @@
+using Csk6Tools.Engine.Inference;
 using System.Text;
 using Csk6Tools.Engine.Imaging;
 using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.Package;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Package;
 
 /// <summary>model.json beside model.bin: written with the bin's CRC, read when it matches, ignored with a reason when not.</summary>
 public sealed class PackageDescriptionTests : IDisposable
@@ -17,7 +18,7 @@ public sealed class PackageDescriptionTests : IDisposable
         string bin = Path.Combine(_folder, "demo.bin");
         File.Copy(Fixtures.Path("resnet18_v2_model.bin"), bin);
         var package = ThinkerPackage.Read(bin);
-        var model = Csk6Model.FromGraph(Zoo.ResNet.Create(new Zoo.ResNetOptions())) with
+        var model = Csk6Model.FromGraph(Engine.Zoo.ResNet.Create(new Engine.Zoo.ResNetOptions())) with
         {
             Classes = Enumerable.Range(0, 100).Select(i => $"class{i}").ToArray(),
             Normalization = new Normalization([0.5f, 0.25f, 0.125f], [0.5f, 0.5f, 0.5f]),
@@ -46,11 +47,11 @@ public sealed class PackageDescriptionTests : IDisposable
         Assert.Equal(written.Classes, d.Classes);
         Assert.Equal("class7", package.Classes![7]);
 
-        var spec = InputSpec.For(package);
+        var spec = PackageInput.ImageSpec(package);
         Assert.Equal([0.5f, 0.25f, 0.125f], spec.Mean);
         // Explicit values win, part by part.
-        Assert.Equal([0.1f, 0.2f, 0.3f], InputSpec.For(package, mean: [0.1f, 0.2f, 0.3f]).Mean);
-        Assert.Equal([0.5f, 0.5f, 0.5f], InputSpec.For(package, mean: [0.1f, 0.2f, 0.3f]).Std);
+        Assert.Equal([0.1f, 0.2f, 0.3f], PackageInput.ImageSpec(package, mean: [0.1f, 0.2f, 0.3f]).Mean);
+        Assert.Equal([0.5f, 0.5f, 0.5f], PackageInput.ImageSpec(package, mean: [0.1f, 0.2f, 0.3f]).Std);
         string json = File.ReadAllText(PackageDescription.PathFor(bin));
         Assert.Contains("\"crc\": 2023070", json);
         Assert.Contains("\"format\": \"csk6tools-package-description/1\"", json);
@@ -65,7 +66,7 @@ public sealed class PackageDescriptionTests : IDisposable
         Assert.Null(package.Description);
         Assert.Null(package.DescriptionWarning);
         Assert.Equal("apple", package.Classes![0]);
-        Assert.Equal(Engine.Data.Cifar100.Mean, InputSpec.For(package).Mean);
+        Assert.Equal(Engine.Data.Cifar100.Mean, PackageInput.ImageSpec(package).Mean);
     }
 
     [SkippableFact]
@@ -77,7 +78,7 @@ public sealed class PackageDescriptionTests : IDisposable
         Assert.Null(package.Description);
         Assert.Contains("CRC-24 0x123456, but", package.DescriptionWarning);
         Assert.Equal("apple", package.Classes![0]);
-        Assert.Equal(Engine.Data.Cifar100.Mean, InputSpec.For(package).Mean);
+        Assert.Equal(Engine.Data.Cifar100.Mean, PackageInput.ImageSpec(package).Mean);
     }
 
     [SkippableTheory]
