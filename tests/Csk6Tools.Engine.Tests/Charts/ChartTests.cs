@@ -83,7 +83,7 @@ public class ChartTests
         Assert.True(png.Colours > 50);
     }
 
-    [SkippableFact]
+    [Fact]
     public void LISTENAIsPackageHasAPlanPicture()
     {
         using var chart = Chart.For(ThinkerPackage.Read(Fixtures.Path("resnet18_v2_model.bin")));

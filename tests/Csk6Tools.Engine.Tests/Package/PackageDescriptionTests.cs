@@ -29,7 +29,7 @@ public sealed class PackageDescriptionTests : IDisposable
         return (bin, description);
     }
 
-    [SkippableFact]
+    [Fact]
     public void RoundTripsBesideTheBinAndDecidesTheInputAndTheLabels()
     {
         var (bin, written) = DemoWithDescription();
@@ -57,7 +57,7 @@ public sealed class PackageDescriptionTests : IDisposable
         Assert.Contains("\"format\": \"csk6tools-package-description/1\"", json);
     }
 
-    [SkippableFact]
+    [Fact]
     public void WithoutASidecarLISTENAIsPackageKeepsCifar100()
     {
         string bin = Path.Combine(_folder, "plain.bin");
@@ -69,7 +69,7 @@ public sealed class PackageDescriptionTests : IDisposable
         Assert.Equal(Engine.Data.Cifar100.Mean, PackageInput.ImageSpec(package).Mean);
     }
 
-    [SkippableFact]
+    [Fact]
     public void ASidecarOfAnotherBinIsIgnoredWithAReason()
     {
         var (bin, written) = DemoWithDescription();
@@ -81,7 +81,7 @@ public sealed class PackageDescriptionTests : IDisposable
         Assert.Equal(Engine.Data.Cifar100.Mean, PackageInput.ImageSpec(package).Mean);
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("{ not json", "not a readable package description")]
     [InlineData("{\"format\": \"other/2\", \"crc\": 2023070, \"input\": {\"name\": \"i\", \"shape\": [1]}, \"output\": {\"name\": \"o\", \"shape\": [1]}}", "its format is 'other/2'")]
     [InlineData("{\"crc\": 2023070}", "not a readable package description")]
