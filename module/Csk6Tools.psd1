@@ -26,6 +26,7 @@
         'Save-Csk6Model'
         'Import-Csk6Model'
         'Export-Csk6Onnx'
+        'Export-Csk6Chart'
         'Export-Csk6PyTorch'
     )
     FunctionsToExport    = @()

@@ -38,11 +38,13 @@ public static class ErrorIds
     public const string DatasetNotInstalled = nameof(DatasetNotInstalled);
     /// <summary>The folder holds no data set in a format this module reads.</summary>
     public const string UnknownDatasetFormat = nameof(UnknownDatasetFormat);
-    /// <summary>A file ends inside a record or before the data its header promises.</summary>
+    /// <summary>A file (or an archive) ends inside a record, an entry, or before the data its header promises.</summary>
     public const string TruncatedDatasetFile = nameof(TruncatedDatasetFile);
+    /// <summary>A folder or archive that holds several data sets one level down: the path must name one.</summary>
+    public const string AmbiguousDataset = nameof(AmbiguousDataset);
     /// <summary>A header that is not what the format requires (IDX magic, dimensions).</summary>
     public const string InvalidDatasetHeader = nameof(InvalidDatasetHeader);
-    /// <summary>A compressed file that does not decompress.</summary>
+    /// <summary>A compressed file or an archive that does not decompress or whose structure is broken; the message names the entry.</summary>
     public const string CorruptDatasetFile = nameof(CorruptDatasetFile);
     /// <summary>A label is not below the number of classes.</summary>
     public const string LabelOutOfRange = nameof(LabelOutOfRange);
@@ -100,6 +102,16 @@ public static class ErrorIds
     public const string PackageCorrupt = nameof(PackageCorrupt);
     public const string PackageUnsupported = nameof(PackageUnsupported);
 
+    // Charts (Export-Csk6Chart).
+    /// <summary>The object is not a budget, a package or a model.</summary>
+    public const string ChartInputNotSupported = nameof(ChartInputNotSupported);
+    /// <summary>The object has no chart of the kind asked for.</summary>
+    public const string ChartKindNotSupported = nameof(ChartKindNotSupported);
+    /// <summary>The file name ends in neither .png nor .svg.</summary>
+    public const string ChartFormatNotSupported = nameof(ChartFormatNotSupported);
+    /// <summary>Nothing to draw: a model without training history.</summary>
+    public const string ChartNoData = nameof(ChartNoData);
+
     // Running a package (the int8 engine).
     public const string EngineUnsupportedOperator = nameof(EngineUnsupportedOperator);
     public const string EngineInvalidPackage = nameof(EngineInvalidPackage);
@@ -109,7 +121,8 @@ public static class ErrorIds
     public static Csk6ErrorCategory CategoryOf(string errorId) => errorId switch
     {
         DatasetFileNotFound or DatasetNotInstalled or ModelFileNotFound or PathNotFound => Csk6ErrorCategory.ObjectNotFound,
-        UnknownDatasetFormat or TrainingFailed or InvalidArgument or InvalidDepth or InvalidWidth => Csk6ErrorCategory.InvalidArgument,
+        UnknownDatasetFormat or AmbiguousDataset or TrainingFailed or InvalidArgument or InvalidDepth or InvalidWidth
+            or ChartInputNotSupported or ChartKindNotSupported or ChartFormatNotSupported => Csk6ErrorCategory.InvalidArgument,
         ImageTooLarge or PackageOverCapacity => Csk6ErrorCategory.LimitsExceeded,
         OnnxUnsupportedOperator or EngineUnsupportedOperator => Csk6ErrorCategory.NotImplemented,
         NativeRuntimeLoadFailed => Csk6ErrorCategory.ResourceUnavailable,

@@ -24,6 +24,29 @@ BeforeAll {
 }
 
 Describe 'Import-Csk6Dataset' {
+    It 'reads cifar-10-binary.tar.gz as downloaded, and the folder above the extracted set' {
+        $archive = Join-Path $TestDrive 'cifar-10-binary.tar.gz'
+        $file = [IO.File]::Create($archive)
+        try {
+            $gzip = [IO.Compression.GZipStream]::new($file, [IO.Compression.CompressionLevel]::Fastest)
+            [System.Formats.Tar.TarFile]::CreateFromDirectory($cifar, $gzip, $true)
+            $gzip.Dispose()
+        } finally { $file.Dispose() }
+        $fromArchive = Import-Csk6Dataset $archive
+        $fromFolder = Import-Csk6Dataset $cifar
+        $fromArchive.Name | Should -Be 'CIFAR-10'
+        $fromArchive.Source | Should -Be (Join-Path $archive 'cifar-10-batches-bin')
+        $fromArchive.Train.Count | Should -Be 20
+        $fromArchive.Train.Images | Should -Be $fromFolder.Train.Images
+        $fromArchive.Test.Labels | Should -Be $fromFolder.Test.Labels
+        (Import-Csk6Dataset $TestDrive -TrainCount 5).Train.Count | Should -Be 5
+
+        $bytes = [IO.File]::ReadAllBytes($archive)
+        $cut = Join-Path $TestDrive 'cut.tar.gz'
+        [IO.File]::WriteAllBytes($cut, $bytes[0..($bytes.Length / 2)])
+        { Import-Csk6Dataset $cut -ErrorAction Stop } | Should -Throw -ErrorId 'TruncatedDatasetFile,Csk6Tools.Commands.ImportCsk6DatasetCommand'
+    }
+
     It 'reads a CIFAR-10 folder with its classes, counts and computed normalization' {
         $d = Import-Csk6Dataset -Path $cifar
         $d | Should -BeOfType ([Csk6Tools.Engine.Data.Dataset])

@@ -209,6 +209,57 @@ Describe 'New-Csk6Package' {
             $engine | Should -Be $fake
         }
 
+        It 'describes itself in model.json, and predicts from PNG files with its own classes and normalization' {
+            $dir = New-Item (Join-Path $TestDrive 'described') -ItemType Directory
+            $path = Join-Path $dir 'fashion.bin'
+            $p = $model | New-Csk6Package -Path $path
+            $json = Get-Content -Raw (Join-Path $dir 'fashion.json') | ConvertFrom-Json
+            $json.crc | Should -Be $p.Crc
+            $json.classes | Should -Be $data.Classes
+            [float[]] $json.normalization.mean | Should -Be $data.Mean
+            [float[]] $json.normalization.std | Should -Be $data.Std
+            $json.input.shape | Should -Be @(1, 1, 28, 28)
+            $json.output.shape | Should -Be @(1, 10)
+            $json.input.exponent | Should -Be $p.InputTensor.Exponent
+            $json.moduleVersion | Should -Be (Get-Module Csk6Tools).Version.ToString(3)
+            (Get-Csk6Package $path).Description.Classes[0] | Should -Be 'T-shirt/top'
+            Get-Csk6Package $path | Out-String | Should -Match 'Described\s*:\s*10 classes \(T-shirt/top, Trouser, Pullover, …\); input 1×1×28×28 at Q\d+; output 1×10 at Q\d+; mean [\d.]+, std [\d.]+; from resnet18-w0.125-dw'
+            $text = (Get-Csk6Package $path).Description | Out-String
+            $text | Should -Match 'Classes\s*:\s*10: T-shirt/top, Trouser, Pullover, Dress, Coat, \.\.\.'
+            $text | Should -Match 'Crc\s*:\s*0x[0-9A-F]{6}'
+            $text | Should -Not -Match 'Csk6Tools\.Engine'
+            Add-Type -Path (Join-Path (Split-Path (Get-Module Csk6Tools).Path) 'SixLabors.ImageSharp.dll')
+            foreach ($i in 0..5) {
+                $image = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.L8]]::new(28, 28)
+                foreach ($y in 0..27) { foreach ($x in 0..27) { $image[$x, $y] = [SixLabors.ImageSharp.PixelFormats.L8]::new($data.Test.Images[$i * 784 + $y * 28 + $x]) } }
+                [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, (Join-Path $dir "test$i.png")); $image.Dispose()
+            }
+            Push-Location $dir
+            try { $fromPng = Get-ChildItem *.png | Invoke-Csk6Inference -Package fashion.bin }
+            finally { Pop-Location }
+            $fromData = Invoke-Csk6Inference $path -Dataset $data -Count 6
+            $fromPng.Count | Should -Be 6
+            $fromPng.Label | ForEach-Object { $_ | Should -BeIn $data.Classes }
+            foreach ($i in 0..5) { $fromPng[$i].Logits | Should -Be $fromData[$i].Logits }
+            (ConvertTo-Csk6Input (Join-Path $dir 'test0.png') -Package $path).Bytes | Should -Be (
+                ConvertTo-Csk6Input (Join-Path $dir 'test0.png') -Package $path -Mean $data.Mean -Std $data.Std).Bytes
+        }
+
+        It 'ignores a model.json of another bin with a warning, and -WhatIf writes neither file' {
+            $dir = New-Item (Join-Path $TestDrive 'stale') -ItemType Directory
+            $path = Join-Path $dir 'stale.bin'
+            $model | New-Csk6Package -Path $path | Out-Null
+            $sidecar = Join-Path $dir 'stale.json'
+            (Get-Content -Raw $sidecar) -replace '"crc": \d+', '"crc": 1' | Set-Content $sidecar
+            $p = Get-Csk6Package $path -WarningVariable warnings -WarningAction SilentlyContinue
+            $p.Description | Should -BeNullOrEmpty
+            $warnings[0].Message | Should -Match 'stale\.json.*ignored.*CRC-24 0x000001'
+            { ConvertTo-Csk6Input (Join-Path $dir 'x.png') -Package $path -WarningAction SilentlyContinue } |
+                Should -Throw -ErrorId 'InvalidArgument,Csk6Tools.Commands.ConvertToCsk6InputCommand'
+            $model | New-Csk6Package -Path (Join-Path $dir 'whatif.bin') -WhatIf
+            Test-Path (Join-Path $dir 'whatif.*') | Should -BeFalse
+        }
+
         It 'adds the engine''s column to Test-ModelAccuracy with -Package' {
             $path = Join-Path $TestDrive 'accuracy.bin'
             $p = $model | New-Csk6Package -Path $path

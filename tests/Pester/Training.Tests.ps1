@@ -37,6 +37,13 @@ Describe 'Training through the pipeline' {
         $rows | ForEach-Object { $_.Top1 | Should -BeGreaterThan 0.5 }
     }
 
+    It 'draws its history: loss and accuracy per epoch for each stage' {
+        $path = Join-Path $TestDrive 'history.png'
+        ($model | Export-Csk6Chart $path -Width 900 -Height 900).Length | Should -BeGreaterThan 20KB
+        Add-Type -Path (Join-Path (Split-Path (Get-Module Csk6Tools).Path) 'SixLabors.ImageSharp.dll')
+        ([SixLabors.ImageSharp.Image]::Identify($path)).Height | Should -Be 900
+    }
+
     It 'shows the trained model, its history, normalization, exponents and accuracy rows in short plain views' {
         # One object: a table row with its header (3 lines) or a short list; a collection: one row per item.
         foreach ($case in @(

@@ -22,7 +22,12 @@ public static class BudgetCalculator
         var deploy = DeployGraph.Lower(graph, options.RescaledAddInputs);
         var plan = MemoryPlanner.Plan(deploy);
         long psram = Csk6.Align16(deploy.ConstantBytes);
-        var layers = graph.Nodes.Skip(1).Select(n => Row(graph, deploy, n)).ToList();
+        var live = LiveBytes(plan, deploy.Ops.Count);
+        var opsOf = deploy.Ops.ToLookup(o => o.Layer, o => o.Index);
+        var layers = graph.Nodes.Skip(1).Select(n => Row(graph, deploy, n) with
+        {
+            ShareMemBytes = opsOf[n.Name].Select(i => live[i]).DefaultIfEmpty(0).Max(),
+        }).ToList();
 
         var violations = graph.Nodes.Skip(1).SelectMany(n => OperatorRules.Check(graph, n)).ToList();
         if (psram > options.Limits.PsramBytes) violations.Add(Psram(graph, deploy, layers, psram, options.Limits.PsramBytes));
@@ -58,6 +63,16 @@ public static class BudgetCalculator
         Macs = n.Macs,
         Packing = Packing(graph, deploy, n),
     };
+
+    /// <summary>Per op: the bytes of the tensors live while it runs (an in-place alias counted once).</summary>
+    private static long[] LiveBytes(MemoryPlan plan, int ops)
+    {
+        var live = new long[ops];
+        foreach (var t in plan.Tensors.GroupBy(t => (t.Offset, t.Begin, t.End)).Select(g => g.MaxBy(t => t.Bytes)!))
+            for (int i = Math.Max(0, t.Begin); i <= Math.Min(t.End, ops - 1); i++)
+                live[i] += t.Bytes;
+        return live;
+    }
 
     private static string Packing(ModelGraph graph, DeployGraph deploy, Node n)
     {

@@ -24,6 +24,10 @@ public sealed record LayerBudget
 
     public long Macs { get; init; }
 
+    /// <summary>SHARE_MEM live while the layer's ops run: activations, workspace, DMA buffers (0 for a layer fused into
+    /// another). The largest is the bound no plan can beat (<see cref="Deploy.MemoryPlan.LowerBound"/>).</summary>
+    public long ShareMemBytes { get; init; }
+
     /// <summary>What the packer or the engine does with the layer: split, folded, fused, or nothing.</summary>
     public string Packing { get; init; } = "";
 

@@ -9,15 +9,15 @@ internal static class Cifar100Reader
     public const string TrainFile = "train.bin", TestFile = "test.bin";
     public const string FineNamesFile = "fine_label_names.txt", CoarseNamesFile = "coarse_label_names.txt";
 
-    public static DatasetParts Read(string folder, DatasetLoadOptions options, CancellationToken cancel)
+    public static DatasetParts Read(DatasetSource source, string folder, DatasetLoadOptions options, CancellationToken cancel)
     {
-        var fine = DataFiles.ReadNames(Path.Combine(folder, FineNamesFile));
-        var coarse = DataFiles.ReadNames(Path.Combine(folder, CoarseNamesFile));
+        var fine = source.ReadNames(DatasetSource.Join(folder, FineNamesFile));
+        var coarse = source.ReadNames(DatasetSource.Join(folder, CoarseNamesFile));
         var reader = new CifarRecordReader(["coarse", "fine"], [coarse.Length, fine.Length]);
 
         DatasetSplit ReadSplit(DatasetSplits split, string file) => DatasetParts.ReadIf(options, split, () =>
         {
-            var (images, labels) = reader.Read([Path.Combine(folder, file)], options.CountFor(split), $"Reading {file}", options.Progress, cancel);
+            var (images, labels) = reader.Read(source, [DatasetSource.Join(folder, file)], options.CountFor(split), $"Reading {file}", options.Progress, cancel);
             var (coarseLabels, fineLabels) = (labels[0], labels[1]);
             var selected = options.Label == CifarLabel.Fine ? fineLabels : coarseLabels;
             return new DatasetSplit(images, selected, CifarRecordReader.Channels, CifarRecordReader.Side, CifarRecordReader.Side)

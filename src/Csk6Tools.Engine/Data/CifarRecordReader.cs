@@ -13,41 +13,47 @@ internal sealed class CifarRecordReader(string[] labelKinds, int[] classCounts)
     private int RecordBytes => LabelBytes + ImageBytes;
 
     /// <summary>Reads up to <paramref name="limit"/> records from the files in order; labels[k] holds label byte k of each record.</summary>
-    public (byte[] Images, int[][] Labels) Read(IReadOnlyList<string> files, int? limit, string activity,
+    /// <summary>Files may be read in any order (an archive's): each one's records go to their place after the files before it.</summary>
+    public (byte[] Images, int[][] Labels) Read(DatasetSource source, IReadOnlyList<string> files, int? limit, string activity,
         IProgress<DatasetProgress>? progress, CancellationToken cancel)
     {
-        long available = files.Sum(RecordsIn);
-        int count = (int)Math.Min(available, limit ?? int.MaxValue);
+        var available = files.Select(f => RecordsIn(source, f)).ToArray();
+        int count = (int)Math.Min(available.Sum(), limit ?? int.MaxValue);
         var images = new byte[(long)count * ImageBytes];
         var labels = Enumerable.Range(0, LabelBytes).Select(_ => new int[count]).ToArray();
         var chunk = new byte[RecordsPerChunk * RecordBytes];
+        var first = new int[files.Count];
+        for (int f = 1; f < files.Count; f++) first[f] = (int)Math.Min(count, first[f - 1] + available[f - 1]);
+        var needed = Enumerable.Range(0, files.Count).Where(f => first[f] < count).ToList();
         int done = 0;
-        foreach (var file in files)
+        source.Read(needed.Select(f => files[f]).ToList(), (n, stream) =>
         {
-            using var stream = DataFiles.OpenRead(file);
-            for (long recordInFile = 0; done < count; )
+            int f = needed[n], at = first[f], end = (int)Math.Min(count, at + available[f]);
+            string file = source.Describe(files[f]);
+            for (long recordInFile = 0; at < end; )
             {
                 cancel.ThrowIfCancellationRequested();
-                int records = Math.Min(RecordsPerChunk, count - done);
+                int records = Math.Min(RecordsPerChunk, end - at);
                 int read = DataFiles.ReadAtMost(stream, file, chunk.AsSpan(0, records * RecordBytes));
                 records = read / RecordBytes;
                 if (records == 0) break;
-                for (int r = 0; r < records; r++, done++, recordInFile++)
+                for (int r = 0; r < records; r++, at++, done++, recordInFile++)
                 {
                     var record = chunk.AsSpan(r * RecordBytes, RecordBytes);
                     for (int k = 0; k < LabelBytes; k++)
-                        labels[k][done] = CheckLabel(record[k], k, file, recordInFile * RecordBytes + k);
-                    record[LabelBytes..].CopyTo(images.AsSpan(done * ImageBytes, ImageBytes));
+                        labels[k][at] = CheckLabel(record[k], k, file, recordInFile * RecordBytes + k);
+                    record[LabelBytes..].CopyTo(images.AsSpan(at * ImageBytes, ImageBytes));
                 }
                 progress?.Report(new DatasetProgress(activity, done, count));
             }
-        }
+        }, cancel);
         return (images, labels);
     }
 
-    private long RecordsIn(string file)
+    private long RecordsIn(DatasetSource source, string path)
     {
-        long length = new FileInfo(DataFiles.Require(file)).Length;
+        long length = source.Length(path);
+        string file = source.Describe(path);
         if (length % RecordBytes != 0)
         {
             long lastStart = length / RecordBytes * RecordBytes;

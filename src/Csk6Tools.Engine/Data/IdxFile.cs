@@ -12,10 +12,10 @@ internal static class IdxFile
     private const int ChunkBytes = 1 << 20;
 
     /// <summary>The dimensions as the header gives them, and the bytes of the first <paramref name="limit"/> items.</summary>
-    public static (int[] Dims, byte[] Data) Read(string path, uint magic, int? limit, string activity,
+    /// <summary>Reads from <paramref name="stream"/> (already decompressed); <paramref name="path"/> names it in errors.</summary>
+    public static (int[] Dims, byte[] Data) Read(Stream stream, string path, uint magic, int? limit, string activity,
         IProgress<DatasetProgress>? progress, CancellationToken cancel)
     {
-        using var stream = DataFiles.OpenRead(path);
         var header = new byte[4 + 4 * (int)(magic & 0xFF)];
         int got = DataFiles.ReadAtMost(stream, path, header);
         uint actual = got >= 4 ? BinaryPrimitives.ReadUInt32BigEndian(header) : 0;

@@ -20,8 +20,15 @@ internal static class ImageDecoding
     /// <summary>Width and height from the file's header.</summary>
     public static (int Width, int Height) Identify(string path, long maxPixels)
     {
-        CheckBmpPixelOffset(path);
-        var info = Guard(path, () => Image.Identify(FirstFrameOnly, path, out _))
+        using var stream = Open(path);
+        return Identify(stream, path, maxPixels);
+    }
+
+    /// <summary>Width and height from the header of an image read from <paramref name="stream"/>; <paramref name="path"/> names it.</summary>
+    public static (int Width, int Height) Identify(Stream stream, string path, long maxPixels)
+    {
+        CheckBmpPixelOffset(stream, path);
+        var info = Guard(path, () => Image.Identify(FirstFrameOnly, stream, out _))
                    ?? throw Invalid(path, "its format is not one ImageSharp reads (PNG, JPEG, BMP, GIF, TGA, TIFF, WebP, PBM)");
         if ((long)info.Width * info.Height > maxPixels)
             throw new DatasetException(ErrorIds.ImageTooLarge,
@@ -33,7 +40,13 @@ internal static class ImageDecoding
     /// <summary>The image resized to width×height as planar R, G, B bytes, and whether every pixel is grey (R = G = B).</summary>
     public static (byte[] Rgb, bool IsGray) DecodeRgb(string path, int width, int height)
     {
-        using var image = Guard(path, () => Image.Load<Rgb24>(FirstFrameOnly, path));
+        using var stream = Open(path);
+        return DecodeRgb(stream, path, width, height);
+    }
+
+    public static (byte[] Rgb, bool IsGray) DecodeRgb(Stream stream, string path, int width, int height)
+    {
+        using var image = Guard(path, () => Image.Load<Rgb24>(FirstFrameOnly, stream));
         if (image.Width != width || image.Height != height)
             image.Mutate(x => x.Resize(width, height, KnownResamplers.Triangle)); // bilinear with antialiasing, as PIL and torchvision resize
         int plane = width * height;
@@ -61,20 +74,32 @@ internal static class ImageDecoding
 
     /// <summary>
     /// ImageSharp 2.1's BMP decoder skips to the header's pixel-data offset by reading into a buffer that size: a
-    /// 200-byte file claiming offset 2^31 made it allocate a gigabyte (found by bench/fuzz.ps1). The offset must lie in the file.
+    /// 200-byte file claiming offset 2^31 made it allocate a gigabyte (found by bench/fuzz.ps1). The offset must lie in
+    /// the file. The stream is left where it was.
     /// </summary>
-    private static void CheckBmpPixelOffset(string path)
+    private static void CheckBmpPixelOffset(Stream stream, string path)
     {
+        if (!stream.CanSeek) return;
         Span<byte> header = stackalloc byte[14];
-        long length;
-        using (var file = Guard(path, () => File.OpenRead(path)))
-        {
-            length = file.Length;
-            if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length || header[0] != 'B' || header[1] != 'M') return;
-        }
+        long start = stream.Position, length = stream.Length - start;
+        int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        stream.Position = start;
+        if (read < header.Length || header[0] != 'B' || header[1] != 'M') return;
         uint offset = BinaryPrimitives.ReadUInt32LittleEndian(header[10..]);
         if (offset > length)
             throw Invalid(path, $"it is a BMP file whose pixel data starts at byte {offset:N0}, beyond its {length:N0} bytes");
+    }
+
+    private static FileStream Open(string path)
+    {
+        try
+        {
+            return File.OpenRead(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new DatasetException(ErrorIds.DatasetFileNotFound, $"The image '{path}' does not exist.", path);
+        }
     }
 
     private static T Guard<T>(string path, Func<T> decode)

@@ -1,6 +1,6 @@
 namespace Csk6Tools.Engine.Data;
 
-/// <summary>An image file and the index of its class.</summary>
+/// <summary>An image file (its path in the <see cref="DatasetSource"/>) and the index of its class.</summary>
 internal readonly record struct LabelledFile(string Path, int Label);
 
 /// <summary>
@@ -13,20 +13,20 @@ internal sealed record ImageFolderLayout(string[] Classes, IReadOnlyList<Labelle
     private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
         { ".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tga", ".tif", ".tiff", ".webp", ".pbm", ".pgm", ".ppm" };
 
-    public static bool Holds(string root) => ClassFolders(SplitFolder(root, "train") ?? root).Any();
+    public static bool Holds(DatasetSource source, string root) => ClassFolders(source, SplitFolder(source, root, "train") ?? root).Any();
 
-    public static ImageFolderLayout Find(string root, double testFraction)
+    public static ImageFolderLayout Find(DatasetSource source, string root, double testFraction)
     {
-        string? train = SplitFolder(root, "train"), test = SplitFolder(root, "test");
+        string? train = SplitFolder(source, root, "train"), test = SplitFolder(source, root, "test");
         if (train is not null && test is not null)
         {
-            var classes = ClassFolders(train).Concat(ClassFolders(test)).Select(Path.GetFileName).Distinct()
+            var classes = ClassFolders(source, train).Concat(ClassFolders(source, test)).Select(DatasetSource.LastPart).Distinct()
                 .Order(StringComparer.Ordinal).ToArray();
-            return new ImageFolderLayout(classes!, Interleave(Files(train, classes!)), Interleave(Files(test, classes!)), true);
+            return new ImageFolderLayout(classes, Interleave(Files(source, train, classes)), Interleave(Files(source, test, classes)), true);
         }
 
-        var names = ClassFolders(root).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
-        var perClass = Files(root, names!);
+        var names = ClassFolders(source, root).Select(DatasetSource.LastPart).Order(StringComparer.Ordinal).ToArray();
+        var perClass = Files(source, root, names);
         var held = perClass.Select(files => files.Where((_, i) => IsHeldOut(i, testFraction)).ToList()).ToList();
         var kept = perClass.Select(files => files.Where((_, i) => !IsHeldOut(i, testFraction)).ToList()).ToList();
         return new ImageFolderLayout(names!, Interleave(kept), Interleave(held), false);
@@ -37,20 +37,15 @@ internal sealed record ImageFolderLayout(string[] Classes, IReadOnlyList<Labelle
     // Spreads the held-out files evenly over each class's sorted list: file i is held out when the running share crosses an integer.
     private static bool IsHeldOut(int index, double fraction) => Math.Floor((index + 1) * fraction) > Math.Floor(index * fraction);
 
-    private static string? SplitFolder(string root, string name)
-        => Directory.EnumerateDirectories(root).FirstOrDefault(d => string.Equals(Path.GetFileName(d), name, StringComparison.OrdinalIgnoreCase));
+    private static string? SplitFolder(DatasetSource source, string root, string name)
+        => source.Directories(root).FirstOrDefault(d => string.Equals(DatasetSource.LastPart(d), name, StringComparison.OrdinalIgnoreCase));
 
-    private static IEnumerable<string> ClassFolders(string folder)
-        => Directory.EnumerateDirectories(folder).Where(d => Directory.EnumerateFiles(d).Any(IsImage));
+    private static IEnumerable<string> ClassFolders(DatasetSource source, string folder)
+        => source.Directories(folder).Where(d => source.Files(d).Any(IsImage));
 
-    private static List<List<LabelledFile>> Files(string folder, string[] classes)
-        => classes.Select((name, label) =>
-        {
-            string dir = Path.Combine(folder, name);
-            return Directory.Exists(dir)
-                ? Directory.EnumerateFiles(dir).Where(IsImage).Order(StringComparer.Ordinal).Select(f => new LabelledFile(f, label)).ToList()
-                : [];
-        }).ToList();
+    private static List<List<LabelledFile>> Files(DatasetSource source, string folder, string[] classes)
+        => classes.Select((name, label) => source.Files(DatasetSource.Join(folder, name)).Where(IsImage).Order(StringComparer.Ordinal)
+            .Select(f => new LabelledFile(f, label)).ToList()).ToList();
 
     private static List<LabelledFile> Interleave(List<List<LabelledFile>> perClass)
     {

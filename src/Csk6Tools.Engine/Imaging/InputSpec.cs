@@ -12,7 +12,7 @@ public sealed record InputSpec(int Channels, int Height, int Width, int Exponent
     {
         if (channels is not (1 or 3)) throw new ArgumentException($"An image input has 1 or 3 channels, not {channels}.");
         if (mean is null && std is null && channels != 3)
-            throw new ArgumentException("CIFAR-100's normalization is for RGB: give the mean and standard deviation of this 1-channel input.");
+            throw new ArgumentException("CIFAR-100's normalization is for RGB: give the mean and standard deviation of this 1-channel input (packages New-Csk6Package writes carry theirs in the model.json beside the bin).");
         mean ??= [.. Data.Cifar100.Mean];
         std ??= [.. Data.Cifar100.Std];
         if (mean.Length != channels || std.Length != channels)

@@ -38,6 +38,9 @@ public sealed record Csk6Model
     public IReadOnlyList<string> Classes { get; init; } = [];
     public IReadOnlyList<EpochRecord> History { get; init; } = [];
 
+    /// <summary>The file the model was imported from (Import-Csk6Model), null for one built or trained in this session.</summary>
+    public string? Source { get; init; }
+
     public string Name => Graph.Name;
     public long Parameters => Graph.Parameters;
 

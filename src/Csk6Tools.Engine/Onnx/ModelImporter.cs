@@ -8,7 +8,8 @@ namespace Csk6Tools.Engine.Onnx;
 /// </summary>
 public static class ModelImporter
 {
-    public static Csk6Model Import(string path) => IsOnnx(path) ? OnnxImporter.Import(path) : ModelFile.Load(path);
+    public static Csk6Model Import(string path)
+        => (IsOnnx(path) ? OnnxImporter.Import(path) : ModelFile.Load(path)) with { Source = Path.GetFullPath(path) };
 
     /// <summary>By extension, else by content: a safetensors file has its JSON header's '{' at byte 8, an ONNX protobuf starts with 0x08.</summary>
     private static bool IsOnnx(string path)

@@ -64,7 +64,8 @@ public static class PackageBuilder
             ? deploy.Tensors.Where(t => t.Kind == TensorKind.Constant).GroupBy(t => t.Layer).Select(g => (g.Key, g.Sum(t => t.Bytes)))
             : plan.Tensors.Where(t => t.Begin <= plan.PeakOp && plan.PeakOp <= t.End).Select(t => (t.Name, t.Bytes)));
         var report = new PackageReport(regions, plan, deploy.Splits.Values.Select(s => $"{s.Layer}: {s.Description}").ToList());
-        return new PackResult(PackageWriter.Write(content), content, report);
+        var bytes = PackageWriter.Write(content);
+        return new PackResult(bytes, content, report, PackageDescription.For(ThinkerPackage.Read(bytes), model));
     }
 
     private static PackException OverCapacity(RegionUsage r, IEnumerable<(string Name, long Bytes)> users)

@@ -17,5 +17,13 @@ public sealed record PackageReport(IReadOnlyList<RegionUsage> Regions, MemoryPla
     public override string ToString() => $"{string.Join(", ", Regions)}; SHARE_MEM plan {ShareMemPlan}";
 }
 
-/// <summary>A packed model: the file's bytes and the report.</summary>
-public sealed record PackResult(byte[] Bytes, PackageContent Content, PackageReport Report);
+/// <summary>A packed model: the file's bytes, the report, and the description that goes beside the file.</summary>
+public sealed record PackResult(byte[] Bytes, PackageContent Content, PackageReport Report, PackageDescription Description)
+{
+    /// <summary>Writes <c>x.bin</c>, then its sidecar <c>x.json</c>, each through the atomic writer.</summary>
+    public void WriteTo(string path)
+    {
+        AtomicFile.Write(path, Bytes);
+        Description.Write(path);
+    }
+}

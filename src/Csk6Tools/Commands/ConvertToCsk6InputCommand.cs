@@ -15,15 +15,15 @@ public sealed class ConvertToCsk6InputCommand : FileInputCommand
     private string? _outFile, _outputDirectory;
     private int _written;
 
-    /// <summary>The package whose input to produce (shape and exponent); CIFAR-100's 3×32×32 at Q6 without it.</summary>
+    /// <summary>The package whose input to produce (shape, exponent, and the normalization in its model.json); CIFAR-100's 3×32×32 at Q6 without it.</summary>
     [Parameter]
     public object? Package { get; set; }
 
-    /// <summary>Per-channel mean of [0, 1] pixels; CIFAR-100's by default.</summary>
+    /// <summary>Per-channel mean of [0, 1] pixels; the package's model.json, else CIFAR-100's.</summary>
     [Parameter]
     public float[]? Mean { get; set; }
 
-    /// <summary>Per-channel standard deviation of [0, 1] pixels; CIFAR-100's by default.</summary>
+    /// <summary>Per-channel standard deviation of [0, 1] pixels; the package's model.json, else CIFAR-100's.</summary>
     [Parameter]
     public float[]? Std { get; set; }
 

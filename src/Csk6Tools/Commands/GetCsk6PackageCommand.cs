@@ -12,9 +12,9 @@ public sealed class GetCsk6PackageCommand : FileInputCommand
     {
         foreach (var file in InputFiles())
             {
-                if (PackageArgument.TryLoad(file, out var package, out var error))
+                if (PackageArgument.TryLoad(this, file, out var package, out var error))
                 {
-                    WriteVerbose($"{file}: {package!.Layout} layout, {package.Tensors.Count} tensors, {package.Operators.Count} operators, CRC-24 0x{package.Crc:X6}.");
+                    WriteVerbose($"{file}: {package!.Layout} layout, {package.Tensors.Count} tensors, {package.Operators.Count} operators, CRC-24 0x{package.Crc:X6}; {(package.Description is null ? "no description" : $"described by {PackageDescription.PathFor(file)}")}.");
                     WriteObject(package);
                 }
                 else WriteError(error!);

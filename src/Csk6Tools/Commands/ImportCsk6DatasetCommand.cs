@@ -14,9 +14,9 @@ public sealed class ImportCsk6DatasetCommand : PSCmdlet, IDisposable
 
     #region Parameters
 
-    /// <summary>The data set's folder (or one of its files).</summary>
+    /// <summary>The data set's folder (or one of its files), a folder that holds it one level down, or the archive as downloaded (.tar.gz, .tgz, .tar, .zip).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true,
-        HelpMessage = "The folder that holds the data set.")]
+        HelpMessage = "The folder or the archive (.tar.gz, .zip) that holds the data set.")]
     [Alias("PSPath", "FullName")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using Csk6Tools.Engine.Data;
 using Csk6Tools.Engine.Imaging;
 using Csk6Tools.Engine.Inference;
+using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.Package;
 
 namespace Csk6Tools.Commands;
@@ -48,15 +49,15 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int Count { get; set; } = int.MaxValue;
 
-    /// <summary>Per-channel mean for images; the data set's, else CIFAR-100's.</summary>
+    /// <summary>Per-channel mean for images; the package's model.json, else the data set's, else CIFAR-100's.</summary>
     [Parameter]
     public float[]? Mean { get; set; }
 
-    /// <summary>Per-channel standard deviation for images; the data set's, else CIFAR-100's.</summary>
+    /// <summary>Per-channel standard deviation for images; the package's model.json, else the data set's, else CIFAR-100's.</summary>
     [Parameter]
     public float[]? Std { get; set; }
 
-    /// <summary>Class names in output order; the data set's, CIFAR-100's for a 100-class output, else the index.</summary>
+    /// <summary>Class names in output order; the package's model.json, the data set's, CIFAR-100's for a 100-class output, else the index.</summary>
     [Parameter]
     public string[]? Label { get; set; }
 
@@ -81,7 +82,8 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         {
             ThrowTerminatingError(EngineErrors.Record(e, package));
         }
-        _labels = Label ?? Dataset?.Classes ?? (package.OutputTensor.Elements == 100 ? Cifar100.FineLabels : null);
+        _labels = Label ?? package.Description?.Classes ?? Dataset?.Classes ?? package.Classes;
+        if (package.Description is { } d) WriteVerbose($"Described by {PackageDescription.PathFor(package.Path!)}: {d}.");
         if (OutFile is not null) _outFile = FilePaths.ResolveOutput(this, OutFile);
         WriteVerbose($"Package {package.Path ?? "(in memory)"}: input {string.Join("×", package.InputTensor.Shape)} {package.InputTensor.DType} at Q{package.InputTensor.Exponent}, output {package.OutputTensor.Elements} values at Q{package.OutputTensor.Exponent}.");
     }
@@ -113,7 +115,7 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         }
         try
         {
-            Run(file, InputPreprocessor.FromFile(file, ImageSpec(Mean, Std)).Bytes);
+            Run(file, InputPreprocessor.FromFile(file, ImageSpec(null)).Bytes);
         }
         catch (DatasetException e)
         {
@@ -124,7 +126,7 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
     private void RunDataset(Dataset dataset)
     {
         var test = dataset.Test;
-        var spec = ImageSpec(Mean ?? dataset.Mean, Std ?? dataset.Std);
+        var spec = ImageSpec(new Normalization(dataset.Mean, dataset.Std));
         if (test.Height != spec.Height || test.Width != spec.Width)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The data set's images are {test.Height}×{test.Width}; the package expects {spec.Height}×{spec.Width}."), ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, dataset));
         int count = Math.Min(Count, test.Count);
@@ -139,11 +141,12 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         WriteProgress(progress);
     }
 
-    private InputSpec ImageSpec(float[]? mean, float[]? std)
+    /// <summary>-Mean and -Std, else the package's description, else <paramref name="fallback"/>, else CIFAR-100's.</summary>
+    private InputSpec ImageSpec(Normalization? fallback)
     {
         try
         {
-            return _imageSpec ??= PackageInput.ImageSpec(_engine.Package, mean, std);
+            return _imageSpec ??= PackageInput.ImageSpec(_engine.Package, Mean, Std, fallback);
         }
         catch (ArgumentException e)
         {

@@ -57,8 +57,9 @@ public sealed class NewCsk6PackageCommand : CapacityCommand
         var plan = packed.Report.ShareMemPlan;
         WriteVerbose($"SHARE_MEM plan: {plan.Planner} {plan.Bytes:N0} B (lower bound {plan.LowerBound:N0} B; {string.Join(", ", plan.Candidates.Select(c => $"{c.Key} {c.Value:N0}"))}).");
         foreach (var split in packed.Report.Splits) WriteVerbose($"Split {split}.");
-        if (!ShouldProcess(target, $"Write {packed.Bytes.Length:N0}-byte thinker package")) return;
-        Csk6Tools.Engine.AtomicFile.Write(target, packed.Bytes);
+        string sidecar = PackageDescription.PathFor(target);
+        if (!ShouldProcess(target, $"Write {packed.Bytes.Length:N0}-byte thinker package and its description {System.IO.Path.GetFileName(sidecar)}")) return;
+        packed.WriteTo(target);
         WriteObject(ThinkerPackage.Read(target) with { Report = packed.Report });
     }
 }

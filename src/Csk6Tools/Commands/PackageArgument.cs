@@ -28,17 +28,19 @@ internal static class PackageArgument
     /// <summary>Reads a package; a damaged file becomes an error record with the reader's stable id.</summary>
     public static ThinkerPackage Load(PSCmdlet cmdlet, string path)
     {
-        if (TryLoad(path, out var package, out var error)) return package!;
+        if (TryLoad(cmdlet, path, out var package, out var error)) return package!;
         cmdlet.ThrowTerminatingError(error!);
         return null!;
     }
 
-    public static bool TryLoad(string path, out ThinkerPackage? package, out ErrorRecord? error)
+    /// <summary>Reads a package and its description; a description that was ignored becomes a warning.</summary>
+    public static bool TryLoad(PSCmdlet cmdlet, string path, out ThinkerPackage? package, out ErrorRecord? error)
     {
         try
         {
             package = ThinkerPackage.Read(path);
             error = null;
+            if (package.DescriptionWarning is { } warning) cmdlet.WriteWarning(warning);
             return true;
         }
         catch (PackageFormatException e)

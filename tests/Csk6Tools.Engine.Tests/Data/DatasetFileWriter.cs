@@ -12,7 +12,13 @@ internal sealed class DatasetFileWriter : IDisposable
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "csk6-dataset-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public string PathOf(string name) => Path.Combine(Root, name);
+    /// <summary>The file's path under <see cref="Root"/>; its folder is created.</summary>
+    public string PathOf(string name)
+    {
+        string path = Path.Combine(Root, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
+    }
 
     /// <summary>Pixel value of image i, channel c, pixel p: varied and easy to check.</summary>
     public static byte Pixel(int i, int c, int p) => (byte)((i * 31 + c * 85 + p * 7) % 256);
@@ -53,6 +59,24 @@ internal sealed class DatasetFileWriter : IDisposable
         if (!gzip) { File.WriteAllBytes(path, bytes); return; }
         using var stream = new GZipStream(File.Create(path), CompressionLevel.Fastest);
         stream.Write(bytes);
+    }
+
+    /// <summary>A .tar.gz (or .tar) of <paramref name="folder"/> with the folder itself as the top entry, as downloads are made.</summary>
+    public string TarGz(string folder, string archive, bool gzip = true)
+    {
+        string path = PathOf(archive);
+        using var file = File.Create(path);
+        using Stream stream = gzip ? new GZipStream(file, CompressionLevel.Fastest) : file;
+        System.Formats.Tar.TarFile.CreateFromDirectory(PathOf(folder + "/x")[..^2], stream, includeBaseDirectory: true);
+        return path;
+    }
+
+    /// <summary>A .zip of <paramref name="folder"/> with the folder itself as the top entry.</summary>
+    public string Zip(string folder, string archive)
+    {
+        string path = PathOf(archive);
+        ZipFile.CreateFromDirectory(PathOf(folder + "/x")[..^2], path, CompressionLevel.Fastest, includeBaseDirectory: true);
+        return path;
     }
 
     /// <summary>A PNG whose every pixel is <paramref name="color"/>.</summary>

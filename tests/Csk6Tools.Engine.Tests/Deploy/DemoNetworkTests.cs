@@ -76,3 +76,19 @@ public class DemoNetworkTests
         Assert.Equal(report, ours);
     }
 }
+
+public class LayerShareMemTests
+{
+    [Fact]
+    public void EachLayerSaysWhatIsLiveAndTheMostIsTheLowerBound()
+    {
+        var graph = DepthwiseConverter.Convert(ResNet.Create(new ResNetOptions()), new DepthwiseOptions { Shortcut = ShortcutStyle.Dense3x3 }).Model;
+        var budget = BudgetCalculator.Measure(graph);
+        Assert.Equal(347_536, budget.ShareMemBytes);
+        Assert.Equal(budget.ShareMemPlan.LowerBound, budget.Layers.Max(l => l.ShareMemBytes));
+        // A BatchNorm folded into its convolution runs no op of its own.
+        Assert.All(budget.Layers.Where(l => l.Op == "BatchNorm2d"), l => Assert.Equal(0, l.ShareMemBytes));
+        // The stem: input 3,072 B, output 65,536 B, and the two DMA buffers (51,600 + 33,792 B) that live throughout.
+        Assert.Equal(3_072 + 65_536 + 51_600 + 33_792, budget.Layers[0].ShareMemBytes);
+    }
+}

@@ -41,6 +41,19 @@ public class LingerImportTests
     }
 
     [Fact]
+    public void TheShareMemPlanReadFromTpackersPackageIsTheOneWePlanned()
+    {
+        var read = PackageMemoryPlan.Read(ThinkerPackage.Read(Fixtures.Path("resnet18_v2_model.bin")));
+        var planned = Packed.Value.Report.ShareMemPlan;
+        Assert.Equal(384_752, read.Bytes);
+        Assert.Equal(planned.Tensors.Count, read.Tensors.Count);
+        Assert.Equal(planned.Tensors.OrderBy(t => t.Id).Select(t => (t.Id, t.Offset, t.Begin, t.End, t.Bytes)),
+            read.Tensors.Select(t => (t.Id, t.Offset, t.Begin, t.End, t.Bytes)));
+        Assert.Equal(planned.PeakOp, read.PeakOp);
+        Assert.Equal(planned.LowerBound, read.LowerBound);
+    }
+
+    [Fact]
     public void ItsPackageIsTpackersByteForByte()
     {
         var theirs = PackageContent.From(ThinkerPackage.Read(Fixtures.Path("resnet18_v2_model.bin")));
