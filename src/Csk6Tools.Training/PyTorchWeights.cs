@@ -44,7 +44,8 @@ public static class PyTorchWeights
     }
 
     /// <summary>By extension, else by content: a safetensors file has its JSON header's '{' at byte 8; a torch.save file is a zip ("PK").</summary>
-    private static bool IsSafeTensors(string path)
+    /// <summary>A safetensors file (read without libtorch) rather than a torch.save pickle.</summary>
+    public static bool IsSafeTensors(string path)
     {
         if (Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase)) return true;
         Span<byte> head = stackalloc byte[9];

@@ -20,6 +20,7 @@ BeforeDiscovery {
         @{ Name = 'Import-Csk6Model (float ONNX model)'; Lines = 3; Make = { Import-Csk6Model $tinyOnnx } }
         @{ Name = 'model weights'; Lines = 5; Make = { (Import-Csk6Model $tinyOnnx).Weights.Values | Select-Object -First 3 } }
         @{ Name = 'Export-Csk6Onnx -PassThru (file)'; Lines = 5; Make = { Import-Csk6Model $tinyOnnx | Export-Csk6Onnx -Path (Join-Path $TestDrive 'v.onnx') -Force -PassThru } }
+        @{ Name = 'Export-Csk6PyTorch -PassThru (files)'; Lines = 7; Make = { Import-Csk6Model $tinyOnnx | Export-Csk6PyTorch -Path (Join-Path $TestDrive 'py') -Force -PassThru } }
         @{ Name = 'Save-Csk6Model -PassThru (file)'; Lines = 5; Make = { Import-Csk6Model $tinyOnnx | Save-Csk6Model -Path (Join-Path $TestDrive 'v.safetensors') -Force -PassThru } }
     )
     $script:PackageCases = @(

@@ -49,6 +49,6 @@ public sealed class ExportCsk6PyTorchCommand : WeightedModelCommand
             return;
         }
         WriteVerbose($"'{model.Name}' written to {folder}: {string.Join(", ", names)}. Train it with: torchrun --nproc_per_node 2 {System.IO.Path.Combine(folder, PyTorchExport.TrainFileName)} DATA_FOLDER");
-        if (PassThru) foreach (var file in written) WriteObject(new FileInfo(file));
+        if (PassThru) foreach (var file in written) WriteObject(FilePaths.Item(this, file));
     }
 }

@@ -69,6 +69,7 @@ public sealed class ImportCsk6ModelCommand : PSCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Graph expects a model graph (New-Csk6ResNet, Convert-ToDepthwise, Import-Csk6Model), got {value?.GetType().FullName ?? "null"}."),
                 ErrorIds.ModelExpected, ErrorCategory.InvalidType, value));
         }
+        if (!PyTorchWeights.IsSafeTensors(path)) TorchModule.Require(this, "reads a torch.save pickle with libtorch");
         var model = PyTorchWeights.Import(path, graph!);
         return template is null ? model : model with
         {
