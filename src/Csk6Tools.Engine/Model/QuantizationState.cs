@@ -1,8 +1,8 @@
 namespace Csk6Tools.Engine.Model;
 
 /// <summary>
-/// The exponents quantization-aware training fixed (a tensor with exponent Q holds q / 2^Q, quant-arithmetic.md §1).
-/// Every node of the (BN-folded) graph has an entry.
+/// The exponents quantization-aware training fixed (a tensor with exponent Q holds q / 2^Q,
+/// docs/quant-arithmetic.md#representation). Every node of the (BN-folded) graph has an entry.
 /// </summary>
 public sealed record QuantizationState
 {
