@@ -19,6 +19,8 @@ public sealed record QuantizationState
 
     /// <summary>The exponent of a node's output; the graph input's for the graph input.</summary>
     public int OutputOf(string node, string graphInput) => node == graphInput ? InputExponent : this[node].Output;
+
+    public override string ToString() => $"input Q{InputExponent}, {Layers.Count} layers";
 }
 
 /// <summary>
@@ -43,4 +45,7 @@ public sealed record LayerQuantization
 
     /// <summary>The requantization shift of a Conv2d or Linear: Q_x + Q_w − Q_o.</summary>
     public int Shift => Weight is int w ? Inputs[0] + w - Output : Inputs[0] - Output;
+
+    public override string ToString()
+        => $"in Q{string.Join(", Q", Inputs)}{(Weight is int w ? $", weight Q{w}" : "")}, out Q{Output}{(FusedRelu ? ", ReLU" : "")}";
 }
