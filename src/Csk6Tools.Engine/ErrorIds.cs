@@ -1,9 +1,10 @@
 namespace Csk6Tools.Engine;
 
 /// <summary>
-/// Every stable error id of Csk6Tools, the engine's and the cmdlets'. An id is its constant's name, in PascalCase,
-/// naming the subject and then what is wrong with it (<c>PackageTruncated</c>, <c>OnnxUnsupportedOperator</c>);
-/// the cmdlets report it as FullyQualifiedErrorId "&lt;id&gt;,Csk6Tools.Commands.&lt;Cmdlet&gt;Command".
+/// Every stable error id of Csk6Tools, the engine's and the cmdlets'. An id is its constant's name, in PascalCase;
+/// a new id names its subject and then what is wrong with it (<c>PackageTruncated</c>, <c>TrainingUnsupportedOperator</c>),
+/// while the ids scripts already match on (<c>InvalidDepth</c>, <c>TruncatedDatasetFile</c>) keep their names. The
+/// cmdlets report an id as FullyQualifiedErrorId "&lt;id&gt;,Csk6Tools.Commands.&lt;Cmdlet&gt;Command".
 /// </summary>
 public static class ErrorIds
 {

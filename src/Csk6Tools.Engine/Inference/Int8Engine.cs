@@ -14,10 +14,16 @@ public sealed class Int8Engine
     private readonly TensorMemory _memory;
     private readonly ColumnCache _columns = new();
     private readonly (IKernel Kernel, PackageDma[] Transfers)[] _steps;
+    private readonly bool _depthwiseKernel;
 
-    public Int8Engine(ThinkerPackage package)
+    public Int8Engine(ThinkerPackage package) : this(package, depthwiseKernel: true) { }
+
+    /// <param name="package">The package.</param>
+    /// <param name="depthwiseKernel">False runs depthwise convolutions with the general kernel, its twin (for tests).</param>
+    internal Int8Engine(ThinkerPackage package, bool depthwiseKernel)
     {
         _package = package;
+        _depthwiseKernel = depthwiseKernel;
         if (package.Inputs.Count != 1 || package.Outputs.Count != 1)
             throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"The engine runs packages with one input and one output; this one has {package.Inputs.Count} and {package.Outputs.Count}.");
         _memory = new TensorMemory(package);
@@ -28,6 +34,9 @@ public sealed class Int8Engine
     }
 
     public ThinkerPackage Package => _package;
+
+    /// <summary>The kernel that runs each operator, by type name.</summary>
+    internal IEnumerable<string> KernelNames => _steps.Select(s => s.Kernel.GetType().Name);
     public PackageTensor InputTensor => _package.InputTensor;
     public PackageTensor OutputTensor => _package.OutputTensor;
 
@@ -56,7 +65,7 @@ public sealed class Int8Engine
         if (op.Type is ThinkerOp.Quant or ThinkerOp.Dequant or ThinkerOp.Relu) KernelChecks.SameElements(t[op.Inputs[0]], t[op.Outputs[0]], op);
         return op.Type switch
         {
-            ThinkerOp.Conv2dInt => DepthwiseKernel.Handles(Conv2dAttributes.Parse(op.Attributes), t[op.Inputs[0]], t[op.Outputs[0]])
+            ThinkerOp.Conv2dInt => _depthwiseKernel && DepthwiseKernel.Handles(Conv2dAttributes.Parse(op.Attributes), t[op.Inputs[0]], t[op.Outputs[0]])
                 ? new DepthwiseKernel(op, _package, _memory) : new ConvKernel(op, _package, _memory, _columns),
             ThinkerOp.LinearInt => new LinearKernel(op, _package),
             ThinkerOp.iqAdd => new AddKernel(op, _package),

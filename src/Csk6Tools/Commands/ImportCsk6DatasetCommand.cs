@@ -77,16 +77,17 @@ public sealed class ImportCsk6DatasetCommand : PSCmdlet, IDisposable
         else
             return;
 
+        bool named = ParameterSetName == NameSet;
+        var channel = new ProgressChannel();
+        var options = Options(channel);
         var record = new ProgressRecord(1, $"Import-Csk6Dataset {folder}", "Opening");
         var shown = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             if (_work.TryRun<Dataset, object>(this, folder, progress =>
                 {
-                    var options = Options(progress);
-                    return ParameterSetName == NameSet
-                        ? DatasetLoader.LoadFashionMnist(options, _work.Cancellation)
-                        : DatasetLoader.Load(folder, options, _work.Cancellation);
+                    channel.Target = progress;
+                    return named ? DatasetLoader.LoadFashionMnist(options, _work.Cancellation) : DatasetLoader.Load(folder, options, _work.Cancellation);
                 }, Report, out var dataset))
                 WriteObject(dataset);
         }
@@ -129,7 +130,7 @@ public sealed class ImportCsk6DatasetCommand : PSCmdlet, IDisposable
 
     #region Private
 
-    private DatasetLoadOptions Options(IProgress<object> progress)
+    private DatasetLoadOptions Options(ProgressChannel channel)
     {
         var bound = MyInvocation.BoundParameters;
         int? Count(string name, int value) => bound.ContainsKey(name) ? value : bound.ContainsKey(nameof(MaxCount)) ? MaxCount : null;
@@ -143,15 +144,19 @@ public sealed class ImportCsk6DatasetCommand : PSCmdlet, IDisposable
             Channels = Channels == 0 ? null : Channels,
             Size = Size == 0 ? null : Size,
             MaxImagePixels = MaxImagePixels,
-            Progress = new ChannelProgress<DatasetProgress>(progress),
-            Log = progress.Report,
+            Progress = channel,
+            Log = channel.Report,
         };
     }
 
-    /// <summary>Data set progress through the work's one progress channel, which also carries the log lines.</summary>
-    private sealed class ChannelProgress<T>(IProgress<object> channel) : IProgress<T> where T : notnull
+    /// <summary>The loader's progress and log lines, both through the work's one progress channel once it runs.</summary>
+    private sealed class ProgressChannel : IProgress<DatasetProgress>
     {
-        public void Report(T value) => channel.Report(value);
+        public IProgress<object>? Target { get; set; }
+
+        public void Report(DatasetProgress value) => Target?.Report(value);
+
+        public void Report(string line) => Target?.Report(line);
     }
 
     #endregion
