@@ -1,4 +1,5 @@
 using Csk6Tools.Engine.Graph;
+using Csk6Tools.Engine.Transforms;
 
 namespace Csk6Tools.Engine.Zoo;
 
@@ -42,7 +43,7 @@ public static class ResNet
         if (o.InputChannels < 1) throw new ArgumentOutOfRangeException(nameof(o), o.InputChannels, "InputChannels must be at least 1.");
         if (o.InputSize < 8) throw new ArgumentOutOfRangeException(nameof(o), o.InputSize, "InputSize must be at least 8 (three stride-2 stages).");
 
-        int Scale(int c) => Math.Max(1, (int)Math.Round(c * o.Width, MidpointRounding.AwayFromZero));
+        int Scale(int c) => WidthScaling.Channels(c, o.Width);
         int expansion = layout.Bottleneck ? 4 : 1;
         string name = $"resnet{o.Depth}" + (o.Width == 1.0 ? "" : $"-w{o.Width:0.###}");
         var b = new GraphBuilder(name, new TensorShape(o.InputChannels, o.InputSize, o.InputSize));
