@@ -25,6 +25,7 @@
         'Save-Csk6Model'
         'Import-Csk6Model'
         'Export-Csk6Onnx'
+        'Find-Csk6Network'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -24,25 +24,7 @@ public abstract class Csk6ModelCommand : ModelCommand, IDisposable
     public void Dispose() => _cancel.Dispose();
 
     /// <summary>Runs <paramref name="work"/> on a task and hands each progress report to <paramref name="report"/> on this thread.</summary>
-    protected T RunWithProgress<T, TProgress>(Func<IProgress<TProgress>, T> work, Action<TProgress> report)
-    {
-        using var queue = new System.Collections.Concurrent.BlockingCollection<TProgress>();
-        var task = Task.Run(() =>
-        {
-            try { return work(new QueueProgress<TProgress>(queue)); }
-            finally { queue.CompleteAdding(); }
-        });
-        try
-        {
-            foreach (var item in queue.GetConsumingEnumerable()) report(item);
-        }
-        finally
-        {
-            // A stopping pipeline throws out of report(); the work (cancelled by StopProcessing) finishes its batch and checkpoint first.
-            ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
-        }
-        return task.GetAwaiter().GetResult();
-    }
+    protected static T RunWithProgress<T, TProgress>(Func<IProgress<TProgress>, T> work, Action<TProgress> report) => BackgroundWork.Run(work, report);
 
     /// <summary>Turns the engine's exceptions into error records; returns false when the record failed.</summary>
     protected bool Try(Action action, object target)
@@ -77,10 +59,5 @@ public abstract class Csk6ModelCommand : ModelCommand, IDisposable
             WriteError(new ErrorRecord(e, e.Foreign ? ErrorIds.ModelFileForeign : ErrorIds.ModelFileCorrupt, ErrorCategory.InvalidData, e.Path));
         }
         return false;
-    }
-
-    private sealed class QueueProgress<TProgress>(System.Collections.Concurrent.BlockingCollection<TProgress> queue) : IProgress<TProgress>
-    {
-        public void Report(TProgress value) => queue.Add(value);
     }
 }
