@@ -226,20 +226,18 @@ public static class MemoryPlanner
     private static (string, long[], long) OffsetBestFit(List<Item> items, int ops)
     {
         var offsets = new long[items.Count];
-        var placedAt = Enumerable.Range(0, ops).Select(_ => new List<Item>()).ToArray();
-        var stamp = new int[items.Count];
+        var placed = new LifetimeIndex(ops);
+        var sequence = new int[items.Count];
         var neighbours = new List<Item>();
         long total = 0;
-        int round = 0;
+        int count = 0;
         foreach (var t in items.Where(i => i.IsRoot).OrderByDescending(i => i.Size).ThenBy(i => i.Begin).ThenBy(i => i.Index))
         {
-            // The placed tensors that overlap t in time are those placed at some op of t's lifetime.
-            round++;
-            neighbours.Clear();
             int begin = Math.Max(0, t.Begin), end = Math.Min(ops - 1, t.End);
-            for (int j = begin; j <= end; j++)
-                foreach (var p in placedAt[j])
-                    if (stamp[p.Index] != round) { stamp[p.Index] = round; neighbours.Add(p); }
+            placed.Overlapping(begin, end, items, neighbours);
+            // The order in which a walk over t's ops meets them (first op, then placement), as the sort below has always seen it.
+            neighbours.Sort((a, b) => Math.Max(a.Begin, begin) != Math.Max(b.Begin, begin)
+                ? Math.Max(a.Begin, begin).CompareTo(Math.Max(b.Begin, begin)) : sequence[a.Index].CompareTo(sequence[b.Index]));
             neighbours.Sort((a, b) => offsets[a.Index].CompareTo(offsets[b.Index]));
 
             long cursor = 0, best = -1, bestGap = long.MaxValue;
@@ -251,10 +249,54 @@ public static class MemoryPlanner
             }
             long at = best >= 0 ? best : cursor;
             offsets[t.Index] = at;
-            for (int j = begin; j <= end; j++) placedAt[j].Add(t);
+            sequence[t.Index] = count++;
+            if (begin <= end) placed.Add(begin, end, t.Index);
             total = Math.Max(total, at + t.Size);
         }
         foreach (var t in items) offsets[t.Index] = offsets[t.Root];
         return ("OffsetBestFit", offsets, Csk6.Align16(total));
+    }
+
+    /// <summary>
+    /// A segment tree over op indices: each placed tensor sits in the O(log ops) nodes that tile its lifetime, so the
+    /// tensors overlapping an interval are found without walking every op of it (a layer split into a thousand pieces
+    /// keeps a thousand outputs live over a thousand ops).
+    /// </summary>
+    private sealed class LifetimeIndex(int ops)
+    {
+        private readonly List<int>?[] _nodes = new List<int>?[4 * Math.Max(1, ops)];
+        private readonly int[] _below = new int[4 * Math.Max(1, ops)];
+        private readonly HashSet<int> _seen = [];
+
+        public void Add(int begin, int end, int item) => Add(1, 0, ops - 1, begin, end, item);
+
+        private void Add(int node, int lo, int hi, int begin, int end, int item)
+        {
+            _below[node]++;
+            if (begin <= lo && hi <= end) { (_nodes[node] ??= []).Add(item); return; }
+            int mid = (lo + hi) / 2;
+            if (begin <= mid) Add(2 * node, lo, mid, begin, end, item);
+            if (end > mid) Add(2 * node + 1, mid + 1, hi, begin, end, item);
+        }
+
+        /// <summary>Every tensor live at some op of [begin, end], once each.</summary>
+        public void Overlapping(int begin, int end, List<Item> items, List<Item> into)
+        {
+            into.Clear();
+            _seen.Clear();
+            if (begin <= end) Collect(1, 0, ops - 1, begin, end, items, into);
+        }
+
+        private void Collect(int node, int lo, int hi, int begin, int end, List<Item> items, List<Item> into)
+        {
+            if (_below[node] == 0) return;
+            if (_nodes[node] is { } here)
+                foreach (int i in here)
+                    if (_seen.Add(i)) into.Add(items[i]);
+            if (lo == hi) return;
+            int mid = (lo + hi) / 2;
+            if (begin <= mid) Collect(2 * node, lo, mid, begin, end, items, into);
+            if (end > mid) Collect(2 * node + 1, mid + 1, hi, begin, end, items, into);
+        }
     }
 }
