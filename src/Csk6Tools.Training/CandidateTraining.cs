@@ -58,7 +58,7 @@ public static class CandidateTraining
         progress?.Report(new CandidateTrainingProgress(candidate.Name, "packing and running the int8 engine", null));
         var package = ThinkerPackage.Read(PackageBuilder.Build(quantized, new PackOptions { Limits = o.Limits }).Bytes);
         var normalization = quantized.Normalization!;
-        var engine = DatasetRunner.Accuracy(package, data.Test, InputSpec.For(package, normalization.Mean, normalization.Std), data.Test.Count, o.Threads, cancel);
+        var engine = DatasetRunner.Accuracy(package, data.Test, PackageInput.ImageSpec(package, normalization.Mean, normalization.Std), data.Test.Count, o.Threads, cancel);
         // Each stage's last epoch measured the whole test split in eval mode: float, then fake-quant.
         var accuracy = new CandidateAccuracy(floatModel.Accuracy ?? 0, quantized.Accuracy ?? 0, engine.Top1, engine.Samples);
         return candidate with { Accuracy = accuracy, Trained = quantized };

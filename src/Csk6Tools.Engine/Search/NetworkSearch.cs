@@ -54,26 +54,26 @@ public static class NetworkSearch
 
     private static void Validate(NetworkSearchOptions o)
     {
-        if (o.Model is null && o.Depths.Count == 0) Fail(SearchException.EmptyRange, "No depth to search: give at least one of " + string.Join(", ", ResNet.Depths) + ".");
-        if (o.Widths.Count == 0) Fail(SearchException.EmptyRange, "No width to search: give at least one channel multiplier (1 is the network as it is, 0.5 halves every layer).");
-        if (o.Shortcuts.Count == 0) Fail(SearchException.EmptyRange, "No shortcut style to search: give DepthwiseSeparable, Dense3x3 or Keep.");
+        if (o.Model is null && o.Depths.Count == 0) Fail(ErrorIds.SearchEmptyRange, "No depth to search: give at least one of " + string.Join(", ", ResNet.Depths) + ".");
+        if (o.Widths.Count == 0) Fail(ErrorIds.SearchEmptyRange, "No width to search: give at least one channel multiplier (1 is the network as it is, 0.5 halves every layer).");
+        if (o.Shortcuts.Count == 0) Fail(ErrorIds.SearchEmptyRange, "No shortcut style to search: give DepthwiseSeparable, Dense3x3 or Keep.");
         if (o.Model is null)
             foreach (int d in o.Depths.Where(d => !ResNet.Depths.Contains(d)))
-                Fail(SearchException.InvalidDepth, $"ResNet depth {d} does not exist in the pytorch-cifar100 family; use {string.Join(", ", ResNet.Depths)}.");
+                Fail(ErrorIds.SearchInvalidDepth, $"ResNet depth {d} does not exist in the pytorch-cifar100 family; use {string.Join(", ", ResNet.Depths)}.");
         foreach (double w in o.Widths.Where(w => !(w > 0) || double.IsInfinity(w)))
-            Fail(SearchException.InvalidWidth, $"Width {w} is not a positive channel multiplier (1 is the network as it is, 0.5 halves every layer).");
+            Fail(ErrorIds.SearchInvalidWidth, $"Width {w} is not a positive channel multiplier (1 is the network as it is, 0.5 halves every layer).");
         if (o.Limits.PsramBytes <= 0 || o.Limits.ShareMemBytes <= 0)
-            Fail(SearchException.InvalidCapacity, $"Capacities must be positive: PSRAM {o.Limits.PsramBytes:N0} B, SHARE_MEM {o.Limits.ShareMemBytes:N0} B.");
+            Fail(ErrorIds.SearchInvalidCapacity, $"Capacities must be positive: PSRAM {o.Limits.PsramBytes:N0} B, SHARE_MEM {o.Limits.ShareMemBytes:N0} B.");
         if (o.MaxMacs < 0 || o.MaxParameters < 0)
-            Fail(SearchException.InvalidLimit, $"MaxMacs ({o.MaxMacs:N0}) and MaxParameters ({o.MaxParameters:N0}) must be positive (0: no limit).");
+            Fail(ErrorIds.SearchInvalidLimit, $"MaxMacs ({o.MaxMacs:N0}) and MaxParameters ({o.MaxParameters:N0}) must be positive (0: no limit).");
         if (o.RescaledAddInputs is < 0 or > 2)
-            Fail(SearchException.InvalidLimit, $"RescaledAddInputs must be 0, 1 or 2, got {o.RescaledAddInputs}.");
+            Fail(ErrorIds.SearchInvalidLimit, $"RescaledAddInputs must be 0, 1 or 2, got {o.RescaledAddInputs}.");
         if (o.Model is null)
         {
             var s = o.InputShape;
             if (s.Rank != 3 || s[1] != s[2] || s[0] < 1 || s[1] < 8)
-                Fail(SearchException.InvalidInput, $"The ResNets take a square C×H×W input of at least 8×8 (three stride-2 stages), got {s}.");
-            if (o.Classes < 1) Fail(SearchException.InvalidInput, $"Classes must be at least 1, got {o.Classes}.");
+                Fail(ErrorIds.SearchInvalidInput, $"The ResNets take a square C×H×W input of at least 8×8 (three stride-2 stages), got {s}.");
+            if (o.Classes < 1) Fail(ErrorIds.SearchInvalidInput, $"Classes must be at least 1, got {o.Classes}.");
         }
         else Check(o.Model, o.Widths);
     }
@@ -88,7 +88,7 @@ public static class NetworkSearch
         }
         catch (GraphException e)
         {
-            Fail(SearchException.ModelNotConvertible, $"Model '{model.Name}' cannot be searched: {e.Message}");
+            Fail(ErrorIds.SearchModelNotConvertible, $"Model '{model.Name}' cannot be searched: {e.Message}");
         }
     }
 

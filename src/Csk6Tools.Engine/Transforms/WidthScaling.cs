@@ -1,17 +1,15 @@
 using Csk6Tools.Engine.Graph;
+using Csk6Tools.Engine.Zoo;
 
 namespace Csk6Tools.Engine.Transforms;
 
 /// <summary>
 /// Scales the channel width of any graph of convolutions: every layer's output channels become
-/// round(width · channels) (at least 1), except the graph's outputs, which keep their size (the classes);
+/// round(width · channels) (at least 1, the zoo's rule), except the graph's outputs, which keep their size (the classes);
 /// the layers that read them follow. Depthwise convolutions keep one filter per channel.
 /// </summary>
 public static class WidthScaling
 {
-    /// <summary>The channels a layer of <paramref name="channels"/> gets at this width (the zoo's rule too).</summary>
-    public static int Channels(int channels, double width) => Math.Max(1, (int)Math.Round(channels * width, MidpointRounding.AwayFromZero));
-
     /// <summary>The graph at <paramref name="width"/>; throws <see cref="GraphException"/> for a layer it cannot scale.</summary>
     public static ModelGraph Scale(ModelGraph graph, double width)
     {
@@ -23,7 +21,7 @@ public static class WidthScaling
         foreach (var node in graph.Nodes.Skip(1))
         {
             int In() => b.ShapeOf(node.Inputs[0])[0];
-            int Out(int c) => outputs.Contains(node.Name) ? c : Channels(c, width);
+            int Out(int c) => outputs.Contains(node.Name) ? c : ResNet.Channels(c, width);
             Node scaled = node switch
             {
                 Conv2dNode c when c.IsDepthwise => c with { InChannels = In(), OutChannels = In(), Groups = In() },

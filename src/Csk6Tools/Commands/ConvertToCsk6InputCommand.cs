@@ -1,6 +1,8 @@
+using Csk6Tools.Engine;
 using System.Management.Automation;
 using Csk6Tools.Engine.Data;
 using Csk6Tools.Engine.Imaging;
+using Csk6Tools.Engine.Inference;
 
 namespace Csk6Tools.Commands;
 
@@ -56,7 +58,7 @@ public sealed class ConvertToCsk6InputCommand : FileInputCommand
         {
             _spec = Package is null
                 ? InputSpec.Create(3, 32, 32, 6, Mean, Std)
-                : InputSpec.For(PackageArgument.Resolve(this, Package), Mean, Std);
+                : PackageInput.ImageSpec(PackageArgument.Resolve(this, Package), Mean, Std);
         }
         catch (ArgumentException e)
         {
@@ -86,7 +88,7 @@ public sealed class ConvertToCsk6InputCommand : FileInputCommand
         }
         catch (DatasetException e)
         {
-            WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, file));
+            WriteError(EngineErrors.Record(e, file));
             return;
         }
         if (input.OutOfRange > 0)

@@ -1,8 +1,8 @@
 using System.Management.Automation;
+using Csk6Tools.Engine;
 using Csk6Tools.Engine.Data;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
-using Csk6Tools.Engine.Package;
 using Csk6Tools.Engine.Search;
 using Csk6Tools.Engine.Target;
 using Csk6Tools.Engine.Transforms;
@@ -16,7 +16,7 @@ namespace Csk6Tools.Commands;
 public sealed class FindCsk6NetworkCommand : PSCmdlet, IDisposable
 {
     private const string FamilySet = "Family", ModelSet = "Model";
-    private readonly CancellationTokenSource _cancel = new();
+    private readonly BackgroundWork _work = new();
 
     /// <summary>A graph (or trained model) whose width and depthwise conversion to search instead of the ResNet family.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ModelSet)]
@@ -96,23 +96,24 @@ public sealed class FindCsk6NetworkCommand : PSCmdlet, IDisposable
     {
         var options = Options();
         if (options is null) return;
-        if (Train && Dataset is null)
-            Fail(new SearchException(SearchException.DatasetRequired, "-Train needs -Dataset: the data set to short-train the candidates on."), this);
-
-        IReadOnlyList<NetworkCandidate> found = [];
-        const string activity = "Find-Csk6Network";
         try
         {
-            found = BackgroundWork.Run<IReadOnlyList<NetworkCandidate>, SearchProgress>(p => NetworkSearch.Run(options, p, _cancel.Token),
-                p => WriteProgress(new ProgressRecord(1, activity, $"Budgeted {p.Done}/{p.Total}: {p.Last}") { PercentComplete = 100 * p.Done / p.Total }));
+            if (Train && Dataset is null)
+                throw new SearchException(ErrorIds.SearchDatasetRequired, "-Train needs -Dataset: the data set to short-train the candidates on.");
+            NetworkSearch.Specs(options);   // bad input stops here, before any work
         }
-        catch (SearchException e) { Fail(e, options); }
-        catch (OperationCanceledException) when (_cancel.IsCancellationRequested) { return; }
+        catch (SearchException e) { ThrowTerminatingError(EngineErrors.Record(e, options)); }
+
+        const string activity = "Find-Csk6Network";
+        if (!_work.TryRun<IReadOnlyList<NetworkCandidate>, SearchProgress>(this, options, p => NetworkSearch.Run(options, p, _work.Cancellation),
+                p => WriteProgress(new ProgressRecord(1, activity, $"Budgeted {p.Done}/{p.Total}: {p.Last}") { PercentComplete = 100 * p.Done / p.Total }),
+                out var found))
+            return;
         WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
         WriteVerbose($"{found.Count} candidate(s){(All ? "" : " fit")}, {found.Count(c => c.OnFront && c.Fits)} on the front.");
 
-        int train = Train ? Math.Min(Top, found.Count(c => c.Fits)) : 0;
         // Rows are written as they finish: Ctrl+C during a training keeps those before it.
+        int train = Train ? Math.Min(Top, found.Count(c => c.Fits)) : 0;
         for (int i = 0; i < found.Count; i++)
         {
             var row = i < train ? TrainOne(found[i], i, train) : found[i];
@@ -121,9 +122,9 @@ public sealed class FindCsk6NetworkCommand : PSCmdlet, IDisposable
         }
     }
 
-    protected override void StopProcessing() => _cancel.Cancel();
+    protected override void StopProcessing() => _work.Cancel();
 
-    public void Dispose() => _cancel.Dispose();
+    public void Dispose() => _work.Dispose();
 
     private NetworkSearchOptions? Options()
     {
@@ -146,14 +147,15 @@ public sealed class FindCsk6NetworkCommand : PSCmdlet, IDisposable
             }
             return o with { Model = graph };
         }
-        var shape = InputShape is { } s
-            ? s.Length == 3 ? new TensorShape(s) : Fail<TensorShape>(new SearchException(SearchException.InvalidInput, $"-InputShape takes C, H, W (three numbers), got {s.Length}."), s)
+        if (InputShape is { Length: not 3 } s)
+            ThrowTerminatingError(EngineErrors.Record(new SearchException(ErrorIds.SearchInvalidInput, $"-InputShape takes C, H, W (three numbers), got {s.Length}."), s));
+        var shape = InputShape is { } given ? new TensorShape(given)
             : Dataset is { } d ? new TensorShape(d.Channels, d.Height, d.Width) : new TensorShape(3, 32, 32);
         int classes = Classes != 0 || MyInvocation.BoundParameters.ContainsKey(nameof(Classes)) ? Classes : Dataset?.Classes.Length ?? 100;
         return o with { InputShape = shape, Classes = classes, Depths = Depth ?? [] };
     }
 
-    /// <summary>Short-trains one candidate; null when the pipeline stops (Ctrl+C keeps the rows written before).</summary>
+    /// <summary>Short-trains one candidate; null when the pipeline stops (Ctrl+C keeps the rows written before), the row untrained when it failed.</summary>
     private NetworkCandidate? TrainOne(NetworkCandidate candidate, int index, int count)
     {
         string activity = $"Training candidate {index + 1}/{count}: {candidate.Name}";
@@ -162,34 +164,16 @@ public sealed class FindCsk6NetworkCommand : PSCmdlet, IDisposable
             Dataset = Dataset!, Epochs = Epochs, TrainCount = TrainCount, BatchSize = BatchSize, Threads = Threads, Seed = Seed,
             Limits = new Csk6Limits { PsramBytes = PsramCapacity, ShareMemBytes = ShareMemCapacity },
         };
-        try
+        bool done = _work.TryRun<NetworkCandidate, CandidateTrainingProgress>(this, candidate, p => CandidateTraining.Train(candidate, options, p, _work.Cancellation), p =>
         {
-            var trained = BackgroundWork.Run<NetworkCandidate, CandidateTrainingProgress>(p => CandidateTraining.Train(candidate, options, p, _cancel.Token), p =>
-            {
-                var record = new ProgressRecord(2, activity, p.Phase) { PercentComplete = 100 * index / count };
-                if (p.Training is { } t)
-                    record.StatusDescription = $"{p.Phase}: epoch {t.Epoch}/{t.Epochs}, batch {t.Batch}/{t.Batches}, loss {t.Loss:F4}";
-                WriteProgress(record);
-            });
-            WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
-            var a = trained.Accuracy!;
-            WriteVerbose($"{candidate.Name}: float {a.Float:P2}, fake-quant {a.FakeQuant:P2}, int8 engine {a.Engine:P2} over {a.Samples} test images.");
-            return trained;
-        }
-        catch (OperationCanceledException) when (_cancel.IsCancellationRequested) { return null; }
-        catch (TorchUnavailableException e) { Fail(e, ErrorIds.NativeRuntimeLoadFailed, ErrorCategory.ResourceUnavailable, candidate); }
-        catch (TrainingException e) { Fail(e, ErrorIds.TrainingFailed, ErrorCategory.InvalidArgument, candidate); }
-        catch (PackException e) { WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.LimitsExceeded, candidate)); }
-        return candidate;
+            var record = new ProgressRecord(2, activity, p.Phase) { PercentComplete = 100 * index / count };
+            if (p.Training is { } t) record.StatusDescription = $"{p.Phase}: epoch {t.Epoch}/{t.Epochs}, batch {t.Batch}/{t.Batches}, loss {t.Loss:F4}";
+            WriteProgress(record);
+        }, out var trained);
+        WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        if (!done) return _work.Cancellation.IsCancellationRequested ? null : candidate;
+        var a = trained.Accuracy!;
+        WriteVerbose($"{candidate.Name}: float {a.Float:P2}, fake-quant {a.FakeQuant:P2}, int8 engine {a.Engine:P2} over {a.Samples} test images.");
+        return trained;
     }
-
-    private void Fail(SearchException e, object target) => Fail(e, e.ErrorId, ErrorCategory.InvalidArgument, target);
-
-    private T Fail<T>(SearchException e, object target)
-    {
-        Fail(e, target);
-        return default!;
-    }
-
-    private void Fail(Exception e, string id, ErrorCategory category, object target) => ThrowTerminatingError(new ErrorRecord(e, id, category, target));
 }

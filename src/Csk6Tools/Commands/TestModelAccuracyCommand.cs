@@ -22,8 +22,7 @@ public sealed class TestModelAccuracyCommand : DatasetCommand
     protected override void ProcessModel(Csk6Model model)
     {
         var package = Package is null ? null : PackageArgument.Resolve(this, Package);
-        List<AccuracyResult> results = [];
-        if (Try(() => results = RunWithProgress<List<AccuracyResult>, string>(progress =>
+        if (Work.TryRun<List<AccuracyResult>, string>(this, model, progress =>
             {
                 var list = new List<AccuracyResult>();
                 foreach (var r in Evaluator.Measure(model, Dataset, BatchSize, BatchLimit, Device, Threads, Cancellation))
@@ -34,14 +33,14 @@ public sealed class TestModelAccuracyCommand : DatasetCommand
                 if (package is not null)
                 {
                     var normalization = model.Normalization ?? new Normalization(Dataset.Mean, Dataset.Std);
-                    var spec = InputSpec.For(package, normalization.Mean, normalization.Std);
+                    var spec = PackageInput.ImageSpec(package, normalization.Mean, normalization.Std);
                     int count = BatchLimit is int b ? b * BatchSize : Dataset.Test.Count;
                     var e = DatasetRunner.Accuracy(package, Dataset.Test, spec, count, Threads, Cancellation);
                     list.Add(new AccuracyResult(model.Name, model.Stage, "int8 engine", e.Top1, e.Top5, e.Samples));
                     progress.Report($"int8 engine: top-1 {e.Top1:P2}, top-5 {e.Top5:P2} over {e.Samples} images");
                 }
                 return list;
-            }, WriteVerbose), model))
+            }, WriteVerbose, out var results))
             WriteObject(results, enumerateCollection: true);
     }
 }

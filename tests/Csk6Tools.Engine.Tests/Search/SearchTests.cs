@@ -5,7 +5,7 @@ using Csk6Tools.Engine.Target;
 using Csk6Tools.Engine.Transforms;
 using Csk6Tools.Engine.Zoo;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Search;
 
 /// <summary>Find-Csk6Network's engine: the space it enumerates, the budgets it reuses, the Pareto order, the errors.</summary>
 public class SearchTests
@@ -126,18 +126,18 @@ public class SearchTests
     }
 
     [Theory]
-    [InlineData("depths", SearchException.EmptyRange)]
-    [InlineData("widths", SearchException.EmptyRange)]
-    [InlineData("shortcuts", SearchException.EmptyRange)]
-    [InlineData("depth 20", SearchException.InvalidDepth)]
-    [InlineData("width 0", SearchException.InvalidWidth)]
-    [InlineData("width -0.5", SearchException.InvalidWidth)]
-    [InlineData("psram 0", SearchException.InvalidCapacity)]
-    [InlineData("sharemem -1", SearchException.InvalidCapacity)]
-    [InlineData("maxmacs -1", SearchException.InvalidLimit)]
-    [InlineData("shape 3x32x16", SearchException.InvalidInput)]
-    [InlineData("classes 0", SearchException.InvalidInput)]
-    [InlineData("model other", SearchException.ModelNotConvertible)]
+    [InlineData("depths", ErrorIds.SearchEmptyRange)]
+    [InlineData("widths", ErrorIds.SearchEmptyRange)]
+    [InlineData("shortcuts", ErrorIds.SearchEmptyRange)]
+    [InlineData("depth 20", ErrorIds.SearchInvalidDepth)]
+    [InlineData("width 0", ErrorIds.SearchInvalidWidth)]
+    [InlineData("width -0.5", ErrorIds.SearchInvalidWidth)]
+    [InlineData("psram 0", ErrorIds.SearchInvalidCapacity)]
+    [InlineData("sharemem -1", ErrorIds.SearchInvalidCapacity)]
+    [InlineData("maxmacs -1", ErrorIds.SearchInvalidLimit)]
+    [InlineData("shape 3x32x16", ErrorIds.SearchInvalidInput)]
+    [InlineData("classes 0", ErrorIds.SearchInvalidInput)]
+    [InlineData("model other", ErrorIds.SearchModelNotConvertible)]
     public void BadInputHasAStableId(string input, string id)
     {
         var b = new GraphBuilder("odd", new TensorShape(3, 32, 32));
@@ -162,6 +162,6 @@ public class SearchTests
         };
         var e = Assert.Throws<SearchException>(() => NetworkSearch.Run(o));
         Assert.Equal(id, e.ErrorId);
-        if (id == SearchException.ModelNotConvertible) Assert.Contains("'gelu' (Gelu)", e.Message);
+        if (id == ErrorIds.SearchModelNotConvertible) Assert.Contains("'gelu' (Gelu)", e.Message);
     }
 }
