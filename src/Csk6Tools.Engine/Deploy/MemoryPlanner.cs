@@ -9,7 +9,10 @@ public sealed record PlannedTensor(string Name, TensorKind Kind, long Bytes, int
     public int Id { get; init; }
 }
 
-/// <summary>The SHARE_MEM arena: the winning plan, the other planners' totals and the lower bound no plan can beat.</summary>
+/// <summary>
+/// The SHARE_MEM arena: the winning plan, the totals of the planners that ran (<see cref="Candidates"/>: a forced planner
+/// alone; by default all, in order, up to the first that reaches the lower bound) and the lower bound no plan can beat.
+/// </summary>
 public sealed record MemoryPlan(string Planner, long Bytes, long LowerBound, IReadOnlyDictionary<string, long> Candidates,
     IReadOnlyList<PlannedTensor> Tensors, int PeakOp)
 {
@@ -51,18 +54,27 @@ public static class MemoryPlanner
         long[] liveBytes = live.Select(l => l.Sum(t => t.Size)).ToArray();
         int peak = Array.IndexOf(liveBytes, liveBytes.DefaultIfEmpty().Max());
 
-        var candidates = new (string Name, long[] Offsets, long Total)[]
+        long bound = liveBytes.DefaultIfEmpty().Max();
+        var planners = new (string Name, Func<(string Name, long[] Offsets, long Total)> Run)[]
         {
-            Blocks("GreedyBySize", items, BestFit(items.OrderByDescending(t => t.Size).ToList())),
-            Blocks("GreedyByBreadth", items, BestFit(BreadthOrder(live))),
-            Blocks("GreedyByOrder", items, ByOrder(live)),
-            OffsetBestFit(items, ops),
+            ("GreedyBySize", () => Blocks("GreedyBySize", items, BestFit(items.OrderByDescending(t => t.Size).ToList()))),
+            ("GreedyByBreadth", () => Blocks("GreedyByBreadth", items, BestFit(BreadthOrder(live)))),
+            ("GreedyByOrder", () => Blocks("GreedyByOrder", items, ByOrder(live))),
+            ("OffsetBestFit", () => OffsetBestFit(items, ops)),
         };
-        var best = planner is null ? candidates.OrderBy(c => c.Total).First()
-            : candidates.FirstOrDefault(c => c.Name == planner) is { Name: not null } chosen ? chosen
-            : throw new ArgumentException($"Unknown planner '{planner}'; the planners are {string.Join(", ", Planners)}.", nameof(planner));
+        if (planner is not null && !Planners.Contains(planner))
+            throw new ArgumentException($"Unknown planner '{planner}'; the planners are {string.Join(", ", Planners)}.", nameof(planner));
+        // A forced planner runs alone. Otherwise they run in order until one reaches the lower bound: no later one can
+        // beat it, and ties keep the earlier, so skipping them changes nothing.
+        var candidates = new List<(string Name, long[] Offsets, long Total)>();
+        foreach (var p in planners.Where(p => planner is null || p.Name == planner))
+        {
+            candidates.Add(p.Run());
+            if (candidates[^1].Total <= Csk6.Align16(bound)) break;
+        }
+        var best = candidates.OrderBy(c => c.Total).First();
         var tensors = items.Select(t => new PlannedTensor(t.Tensor.Name, t.Tensor.Kind, t.Size, t.Begin, t.End, best.Offsets[t.Index]) { Id = t.Tensor.Id }).ToList();
-        return new MemoryPlan(best.Name, best.Total, liveBytes.DefaultIfEmpty().Max(),
+        return new MemoryPlan(best.Name, best.Total, bound,
             candidates.ToDictionary(c => c.Name, c => c.Total), tensors, Math.Max(peak, 0));
     }
 
