@@ -64,7 +64,7 @@ if (args.Contains("--budget")) return;   // the budget and search figures alone
 
 // ONNX import speed on LISTENAI's demo (2.9 MB, linger dialect): the peer is parsing the protobuf alone; the ratio says
 // what building the quantized model costs on top, and packing it is measured after.
-string demo = Path.Combine(AppContext.BaseDirectory, "../../../../../shared/fixtures/thinker-demo/resnet18-12-regular.onnx");
+string demo = Path.Combine(AppContext.BaseDirectory, "../../../../tests/fixtures/thinker-demo/resnet18-12-regular.onnx");
 if (File.Exists(demo))
 {
     var bytes = File.ReadAllBytes(demo);

@@ -6,7 +6,6 @@ BeforeAll {
 
 Describe 'Import-Csk6Model on ONNX' {
     It "reads LISTENAI's linger demo as a quantized model whose budget and package are tpacker's" {
-        if (-not (Test-Path $Demo)) { Set-ItResult -Skipped -Because '../shared/fixtures is absent'; return }
         $model = Import-Csk6Model $Demo
         $model.Stage | Should -Be 'Quantized'
         ($model | Get-ModelBudget).PsramBytes | Should -Be 2875136
@@ -47,12 +46,11 @@ Describe 'Import-Csk6Model on ONNX' {
 
 Describe 'Export-Csk6Onnx' {
     BeforeAll {
-        if (Test-Path $Demo) { $script:Quantized = Import-Csk6Model $Demo }
+        $script:Quantized = Import-Csk6Model $Demo
         $script:Float = Import-Csk6Model (Join-Path $PyTorch 'tiny_resnet_opset11.onnx')
     }
 
     It "writes linger's dialect that re-imports to tpacker's package" {
-        if (-not $Quantized) { Set-ItResult -Skipped -Because '../shared/fixtures is absent'; return }
         $file = $Quantized | Export-Csk6Onnx -Path (Join-Path $TestDrive 'linger.onnx') -Format Linger -PassThru
         $file | Should -BeOfType ([IO.FileInfo])
         $package = Import-Csk6Model $file.FullName | New-Csk6Package -Path (Join-Path $TestDrive 'again.bin') -Planner GreedyByBreadth
