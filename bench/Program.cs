@@ -2,7 +2,9 @@ using System.Diagnostics;
 using Csk6Tools.Engine.Budget;
 using Csk6Tools.Engine.Deploy;
 using Csk6Tools.Engine.Graph;
+using Csk6Tools.Engine.Search;
 using Csk6Tools.Engine.Target;
+using Csk6Tools.Engine.Transforms;
 using Csk6Tools.Engine.Zoo;
 
 // Budget speed: build and budget ResNet-152 (target: under 20 ms warm). The peer, measured in the same run, is
@@ -35,6 +37,30 @@ foreach (int depth in new[] { 18, 152 })
     if (depth == 152)
         Console.WriteLine($"target: build + budget of ResNet-152 under 20 ms warm: {(tBudget < 20 ? "met" : "NOT met")} ({tBudget:F2} ms)");
 }
+
+// Search speed (Find-Csk6Network): 100 candidates (5 depths × 4 widths × dense, depthwise, LISTENAI's dense 3×3 shortcuts,
+// and both depthwise forms with the stem converted), each built and budgeted (target: under 2 s, at least 50 per second).
+// The peer is building the same 100 graphs without budgeting them; the ratio is what the budgets cost on top.
+{
+    var space = new NetworkSearchOptions
+    {
+        Shortcuts = [ShortcutStyle.DepthwiseSeparable, ShortcutStyle.Dense3x3], IncludeStem = true, KeepAll = true,
+    };
+    var specs = NetworkSearch.Specs(space);
+    Func<object> buildAll = () => specs.Select(s =>
+    {
+        var g = ResNet.Create(new ResNetOptions { Depth = s.Depth!.Value, Width = s.Width });
+        return s.Shortcut is { } sc ? DepthwiseConverter.Convert(g, new DepthwiseOptions { Shortcut = sc, IncludeStem = s.StemConverted }).Model : g;
+    }).ToList();
+    Func<object> search = () => NetworkSearch.Run(space);
+    search(); buildAll();   // warm up (JIT)
+    double tSearch = Median(search, 5), tBuildAll = Median(buildAll, 5);
+    Console.WriteLine($"search: {specs.Count} candidates built and budgeted in {tSearch / 1000:F2} s = {specs.Count / (tSearch / 1000):F0} candidates/s " +
+                      $"({Environment.ProcessorCount} threads; building them alone {tBuildAll:F0} ms, search/build ratio {tSearch / tBuildAll:F1}x)");
+    Console.WriteLine($"target: at least 50 candidates/s: {(specs.Count / (tSearch / 1000) >= 50 ? "met" : "NOT met")}");
+}
+
+if (args.Contains("--budget")) return;   // the budget and search figures alone
 
 // ONNX import speed on LISTENAI's demo (2.9 MB, linger dialect): the peer is parsing the protobuf alone; the ratio says
 // what building the quantized model costs on top, and packing it is measured after.

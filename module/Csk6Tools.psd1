@@ -27,6 +27,7 @@
         'Import-Csk6Model'
         'Export-Csk6Onnx'
         'Export-Csk6Chart'
+        'Find-Csk6Network'
         'Export-Csk6PyTorch'
     )
     FunctionsToExport    = @()

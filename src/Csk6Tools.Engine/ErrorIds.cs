@@ -118,12 +118,30 @@ public static class ErrorIds
     public const string EngineInvalidPackage = nameof(EngineInvalidPackage);
     public const string EngineInputSize = nameof(EngineInputSize);
 
+    // Searching (Find-Csk6Network).
+    /// <summary>-Depth, -Width or -Shortcut holds nothing to search.</summary>
+    public const string SearchEmptyRange = nameof(SearchEmptyRange);
+    public const string SearchInvalidDepth = nameof(SearchInvalidDepth);
+    public const string SearchInvalidWidth = nameof(SearchInvalidWidth);
+    /// <summary>A PSRAM or SHARE_MEM capacity of 0 or less.</summary>
+    public const string SearchInvalidCapacity = nameof(SearchInvalidCapacity);
+    /// <summary>A negative -MaxMacs or -MaxParameters, or rescaled add inputs outside 0..2.</summary>
+    public const string SearchInvalidLimit = nameof(SearchInvalidLimit);
+    /// <summary>An input shape the ResNets cannot take, or fewer than one class.</summary>
+    public const string SearchInvalidInput = nameof(SearchInvalidInput);
+    /// <summary>A given model with a layer the search cannot scale or convert; the message names it.</summary>
+    public const string SearchModelNotConvertible = nameof(SearchModelNotConvertible);
+    /// <summary>Short training (-Train) without a data set.</summary>
+    public const string SearchDatasetRequired = nameof(SearchDatasetRequired);
+
     /// <summary>The category an engine error of this id has unless its thrower says otherwise; InvalidData by default.</summary>
     public static Csk6ErrorCategory CategoryOf(string errorId) => errorId switch
     {
         DatasetFileNotFound or DatasetNotInstalled or ModelFileNotFound or PathNotFound => Csk6ErrorCategory.ObjectNotFound,
         UnknownDatasetFormat or AmbiguousDataset or TrainingFailed or InvalidArgument or InvalidDepth or InvalidWidth
             or ChartInputNotSupported or ChartKindNotSupported or ChartFormatNotSupported => Csk6ErrorCategory.InvalidArgument,
+        SearchEmptyRange or SearchInvalidDepth or SearchInvalidWidth or SearchInvalidCapacity or SearchInvalidLimit or SearchInvalidInput
+            or SearchModelNotConvertible or SearchDatasetRequired => Csk6ErrorCategory.InvalidArgument,
         ImageTooLarge or PackageOverCapacity => Csk6ErrorCategory.LimitsExceeded,
         OnnxUnsupportedOperator or EngineUnsupportedOperator => Csk6ErrorCategory.NotImplemented,
         NativeRuntimeLoadFailed => Csk6ErrorCategory.ResourceUnavailable,

@@ -20,6 +20,7 @@ public class NamespaceDependencyTests
         ["Model"] = 2, ["Zoo"] = 2, ["Imaging"] = 2, ["Deploy"] = 2,
         ["Transforms"] = 3, ["Onnx"] = 3, ["Package"] = 3, ["PyTorch"] = 3,
         ["Budget"] = 4, ["Inference"] = 4,
+        ["Search"] = 5,
     };
 
     [Fact]

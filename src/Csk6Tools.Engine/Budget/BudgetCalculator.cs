@@ -104,11 +104,11 @@ public static class BudgetCalculator
         string fix;
         if (conversion.ConvertedLayers.Count > 0)
         {
-            var converted = DeployGraph.Lower(conversion.Model);
-            long after = Csk6.Align16(converted.ConstantBytes);
+            // Priced from the constants alone: the conversion's workspace and memory plan do not matter here.
+            var converted = DeployGraph.ConstantBytesByLayer(conversion.Model);
+            long after = Csk6.Align16(converted.Values.Sum());
             // The converted layer keeps its name (Dense3x3) or becomes <name>.depthwise + <name>.pointwise.
-            long here = largest.WeightBytes - new[] { "", ".depthwise", ".pointwise" }
-                .Sum(suffix => converted.ConstantsOf(largest.Name + suffix).Sum(t => t.Bytes));
+            long here = largest.WeightBytes - new[] { "", ".depthwise", ".pointwise" }.Sum(suffix => converted.GetValueOrDefault(largest.Name + suffix));
             fix = $"weights {ByteUnits.MiB(over)} over budget: Convert-ToDepthwise saves {ByteUnits.MiB(here)} here and {ByteUnits.MiB(psram - after)} in all " +
                   (after <= limit
                       ? $"(PSRAM need {ByteUnits.MiB(after)}: fits)."

@@ -11,7 +11,10 @@ public sealed record PlannedTensor(string Name, TensorKind Kind, long Bytes, int
     public override string ToString() => $"{Name} {Bytes:N0} B at {Offset:N0}, ops {Begin}–{End}";
 }
 
-/// <summary>The SHARE_MEM arena: the winning plan, the other planners' totals and the lower bound no plan can beat.</summary>
+/// <summary>
+/// The SHARE_MEM arena: the winning plan, the totals of the planners that ran (<see cref="Candidates"/>: a forced planner
+/// alone; by default all, in order, up to the first that reaches the lower bound) and the lower bound no plan can beat.
+/// </summary>
 public sealed record MemoryPlan(string Planner, long Bytes, long LowerBound, IReadOnlyDictionary<string, long> Candidates,
     IReadOnlyList<PlannedTensor> Tensors, int PeakOp)
 {
@@ -55,18 +58,27 @@ public static class MemoryPlanner
         long[] liveBytes = live.Select(l => l.Sum(t => t.Size)).ToArray();
         int peak = Array.IndexOf(liveBytes, liveBytes.DefaultIfEmpty().Max());
 
-        var candidates = new (string Name, long[] Offsets, long Total)[]
+        long bound = liveBytes.DefaultIfEmpty().Max();
+        var planners = new (string Name, Func<(string Name, long[] Offsets, long Total)> Run)[]
         {
-            Blocks("GreedyBySize", items, BestFit(items.OrderByDescending(t => t.Size).ToList())),
-            Blocks("GreedyByBreadth", items, BestFit(BreadthOrder(live))),
-            Blocks("GreedyByOrder", items, ByOrder(live)),
-            OffsetBestFit(items, ops),
+            ("GreedyBySize", () => Blocks("GreedyBySize", items, BestFit(items.OrderByDescending(t => t.Size).ToList()))),
+            ("GreedyByBreadth", () => Blocks("GreedyByBreadth", items, BestFit(BreadthOrder(live)))),
+            ("GreedyByOrder", () => Blocks("GreedyByOrder", items, ByOrder(live))),
+            ("OffsetBestFit", () => OffsetBestFit(items, ops)),
         };
-        var best = planner is null ? candidates.OrderBy(c => c.Total).First()
-            : candidates.FirstOrDefault(c => c.Name == planner) is { Name: not null } chosen ? chosen
-            : throw new ArgumentException($"Unknown planner '{planner}'; the planners are {string.Join(", ", Planners)}.", nameof(planner));
+        if (planner is not null && !Planners.Contains(planner))
+            throw new ArgumentException($"Unknown planner '{planner}'; the planners are {string.Join(", ", Planners)}.", nameof(planner));
+        // A forced planner runs alone. Otherwise they run in order until one reaches the lower bound: no later one can
+        // beat it, and ties keep the earlier, so skipping them changes nothing.
+        var candidates = new List<(string Name, long[] Offsets, long Total)>();
+        foreach (var p in planners.Where(p => planner is null || p.Name == planner))
+        {
+            candidates.Add(p.Run());
+            if (candidates[^1].Total <= Csk6.Align16(bound)) break;
+        }
+        var best = candidates.OrderBy(c => c.Total).First();
         var tensors = items.Select(t => new PlannedTensor(t.Tensor.Name, t.Tensor.Kind, t.Size, t.Begin, t.End, best.Offsets[t.Index]) { Id = t.Tensor.Id }).ToList();
-        return new MemoryPlan(best.Name, best.Total, liveBytes.DefaultIfEmpty().Max(),
+        return new MemoryPlan(best.Name, best.Total, bound,
             candidates.ToDictionary(c => c.Name, c => c.Total), tensors, Math.Max(peak, 0));
     }
 
@@ -230,20 +242,18 @@ public static class MemoryPlanner
     private static (string, long[], long) OffsetBestFit(List<Item> items, int ops)
     {
         var offsets = new long[items.Count];
-        var placedAt = Enumerable.Range(0, ops).Select(_ => new List<Item>()).ToArray();
-        var stamp = new int[items.Count];
+        var placed = new LifetimeIndex(ops);
+        var sequence = new int[items.Count];
         var neighbours = new List<Item>();
         long total = 0;
-        int round = 0;
+        int count = 0;
         foreach (var t in items.Where(i => i.IsRoot).OrderByDescending(i => i.Size).ThenBy(i => i.Begin).ThenBy(i => i.Index))
         {
-            // The placed tensors that overlap t in time are those placed at some op of t's lifetime.
-            round++;
-            neighbours.Clear();
             int begin = Math.Max(0, t.Begin), end = Math.Min(ops - 1, t.End);
-            for (int j = begin; j <= end; j++)
-                foreach (var p in placedAt[j])
-                    if (stamp[p.Index] != round) { stamp[p.Index] = round; neighbours.Add(p); }
+            placed.Overlapping(begin, end, items, neighbours);
+            // The order in which a walk over t's ops meets them (first op, then placement), as the sort below has always seen it.
+            neighbours.Sort((a, b) => Math.Max(a.Begin, begin) != Math.Max(b.Begin, begin)
+                ? Math.Max(a.Begin, begin).CompareTo(Math.Max(b.Begin, begin)) : sequence[a.Index].CompareTo(sequence[b.Index]));
             neighbours.Sort((a, b) => offsets[a.Index].CompareTo(offsets[b.Index]));
 
             long cursor = 0, best = -1, bestGap = long.MaxValue;
@@ -255,10 +265,54 @@ public static class MemoryPlanner
             }
             long at = best >= 0 ? best : cursor;
             offsets[t.Index] = at;
-            for (int j = begin; j <= end; j++) placedAt[j].Add(t);
+            sequence[t.Index] = count++;
+            if (begin <= end) placed.Add(begin, end, t.Index);
             total = Math.Max(total, at + t.Size);
         }
         foreach (var t in items) offsets[t.Index] = offsets[t.Root];
         return ("OffsetBestFit", offsets, Csk6.Align16(total));
+    }
+
+    /// <summary>
+    /// A segment tree over op indices: each placed tensor sits in the O(log ops) nodes that tile its lifetime, so the
+    /// tensors overlapping an interval are found without walking every op of it (a layer split into a thousand pieces
+    /// keeps a thousand outputs live over a thousand ops).
+    /// </summary>
+    private sealed class LifetimeIndex(int ops)
+    {
+        private readonly List<int>?[] _nodes = new List<int>?[4 * Math.Max(1, ops)];
+        private readonly int[] _below = new int[4 * Math.Max(1, ops)];
+        private readonly HashSet<int> _seen = [];
+
+        public void Add(int begin, int end, int item) => Add(1, 0, ops - 1, begin, end, item);
+
+        private void Add(int node, int lo, int hi, int begin, int end, int item)
+        {
+            _below[node]++;
+            if (begin <= lo && hi <= end) { (_nodes[node] ??= []).Add(item); return; }
+            int mid = (lo + hi) / 2;
+            if (begin <= mid) Add(2 * node, lo, mid, begin, end, item);
+            if (end > mid) Add(2 * node + 1, mid + 1, hi, begin, end, item);
+        }
+
+        /// <summary>Every tensor live at some op of [begin, end], once each.</summary>
+        public void Overlapping(int begin, int end, List<Item> items, List<Item> into)
+        {
+            into.Clear();
+            _seen.Clear();
+            if (begin <= end) Collect(1, 0, ops - 1, begin, end, items, into);
+        }
+
+        private void Collect(int node, int lo, int hi, int begin, int end, List<Item> items, List<Item> into)
+        {
+            if (_below[node] == 0) return;
+            if (_nodes[node] is { } here)
+                foreach (int i in here)
+                    if (_seen.Add(i)) into.Add(items[i]);
+            if (lo == hi) return;
+            int mid = (lo + hi) / 2;
+            if (begin <= mid) Collect(2 * node, lo, mid, begin, end, items, into);
+            if (end > mid) Collect(2 * node + 1, mid + 1, hi, begin, end, items, into);
+        }
     }
 }

@@ -78,6 +78,9 @@ public sealed class ModelGraph
         _ => node.Parameters,
     };
 
+    /// <summary>The same graph under another name.</summary>
+    public ModelGraph Renamed(string name) => name == Name ? this : new ModelGraph(name, Nodes, Outputs);
+
     public string ToJson() => JsonSerializer.Serialize(this, GraphJson.Options);
 
     /// <summary>Reads a graph written by <see cref="ToJson"/>; shapes are inferred again and checked.</summary>

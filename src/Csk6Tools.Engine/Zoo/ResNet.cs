@@ -32,6 +32,9 @@ public static class ResNet
         [152] = (true, [3, 8, 36, 3]),
     };
 
+    /// <summary>The channels a layer of <paramref name="channels"/> gets at this width: round(width · channels), at least 1.</summary>
+    public static int Channels(int channels, double width) => Math.Max(1, (int)Math.Round(channels * width, MidpointRounding.AwayFromZero));
+
     public static ModelGraph Create(ResNetOptions o)
     {
         if (!Layouts.TryGetValue(o.Depth, out var layout))
@@ -42,7 +45,7 @@ public static class ResNet
         if (o.InputChannels < 1) throw new ArgumentOutOfRangeException(nameof(o), o.InputChannels, "InputChannels must be at least 1.");
         if (o.InputSize < 8) throw new ArgumentOutOfRangeException(nameof(o), o.InputSize, "InputSize must be at least 8 (three stride-2 stages).");
 
-        int Scale(int c) => Math.Max(1, (int)Math.Round(c * o.Width, MidpointRounding.AwayFromZero));
+        int Scale(int c) => Channels(c, o.Width);
         int expansion = layout.Bottleneck ? 4 : 1;
         string name = $"resnet{o.Depth}" + (o.Width == 1.0 ? "" : $"-w{o.Width:0.###}");
         var b = new GraphBuilder(name, new TensorShape(o.InputChannels, o.InputSize, o.InputSize));

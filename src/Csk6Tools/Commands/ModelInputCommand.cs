@@ -2,6 +2,7 @@ using System.Management.Automation;
 using Csk6Tools.Engine;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
+using Csk6Tools.Engine.Search;
 
 namespace Csk6Tools.Commands;
 
@@ -17,6 +18,8 @@ public abstract class ModelInputCommand : PSCmdlet
     protected sealed override void ProcessRecord()
     {
         var value = Model is PSObject pso ? pso.BaseObject : Model;
+        // A row of Find-Csk6Network carries its model: the trained one once -Train ran.
+        if (value is NetworkCandidate candidate) value = (object?)candidate.Trained ?? candidate.Model;
         var graph = value as ModelGraph ?? (value as Csk6Model)?.Graph;
         if (graph is null)
         {
