@@ -11,6 +11,9 @@ internal static class Fixtures
         return System.IO.Path.Combine(Directory!, file);
     }
 
+    /// <summary>A file of another fixture folder beside thinker-demo (tpacker-oracle).</summary>
+    public static string In(string folder, string file) => System.IO.Path.Combine(Path(".."), folder, file);
+
     private static string? Find()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
