@@ -39,8 +39,14 @@ public static class MemoryPlanner
     /// <summary>The planners, by the name a plan reports.</summary>
     public static IReadOnlyList<string> Planners { get; } = ["GreedyBySize", "GreedyByBreadth", "GreedyByOrder", "OffsetBestFit"];
 
+    /// <summary>The planner value that chooses as tpacker v2.1.1 does: the smallest of its three plans, the first on ties.</summary>
+    public const string Tpacker = "Tpacker";
+
     /// <param name="g">The lowered graph.</param>
-    /// <param name="planner">One of <see cref="Planners"/> to force it (GreedyByBreadth reproduces tpacker v2.1.1's plans); the smallest plan by default.</param>
+    /// <param name="planner">
+    /// One of <see cref="Planners"/> to force it, or <see cref="Tpacker"/> for tpacker v2.1.1's choice (its package
+    /// byte for byte); the smallest plan by default.
+    /// </param>
     public static MemoryPlan Plan(DeployGraph g, string? planner = null)
     {
         var items = Lifetimes(g);
@@ -58,9 +64,11 @@ public static class MemoryPlanner
             Blocks("GreedyByOrder", items, ByOrder(live)),
             OffsetBestFit(items, ops),
         };
+        // OrderBy is stable: on equal totals the first candidate wins, tpacker's order (size, breadth, order) first.
         var best = planner is null ? candidates.OrderBy(c => c.Total).First()
+            : planner == Tpacker ? candidates.Take(3).OrderBy(c => c.Total).First()
             : candidates.FirstOrDefault(c => c.Name == planner) is { Name: not null } chosen ? chosen
-            : throw new ArgumentException($"Unknown planner '{planner}'; the planners are {string.Join(", ", Planners)}.", nameof(planner));
+            : throw new ArgumentException($"Unknown planner '{planner}'; the planners are {string.Join(", ", [.. Planners, Tpacker])}.", nameof(planner));
         var tensors = items.Select(t => new PlannedTensor(t.Tensor.Name, t.Tensor.Kind, t.Size, t.Begin, t.End, best.Offsets[t.Index]) { Id = t.Tensor.Id }).ToList();
         return new MemoryPlan(best.Name, best.Total, liveBytes.DefaultIfEmpty().Max(),
             candidates.ToDictionary(c => c.Name, c => c.Total), tensors, Math.Max(peak, 0));

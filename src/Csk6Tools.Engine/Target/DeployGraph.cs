@@ -239,7 +239,7 @@ public sealed class DeployGraph
                 var op = NewOp(kind, c.Name, c.Name, [input], relu: tail is ReluNode);
                 long weight = c.IsDepthwise ? Csk6.DepthwiseWeightBytes(cin, kh, kw) : Csk6.DenseWeightBytes(cin, cout, kh, kw);
                 AddConstants(op, c.Name, "", weight, bias ? 4L * cout : 0);
-                op.Workspace = ConvWorkspace(c);
+                op.Workspace = ConvWorkspace(c, cout);
                 var result = Output(op, tail.Name, c.Name, c.OutputShape.Elements);
                 foreach (var n in fused) _tensorOf[n] = result;
                 return;
@@ -268,6 +268,7 @@ public sealed class DeployGraph
                 int pieceCin = splitOp is null ? cin : cin / c.Groups;
                 var op = NewOp(kind, $"{c.Name}_{g}", c.Name, [pieceInput], start, tail is ReluNode);
                 AddConstants(op, c.Name, $"_{g}", Csk6.DenseWeightBytes(pieceCin, pieces[g], kh, kw), bias ? 4L * pieces[g] : 0, _appended, g);
+                op.Workspace = ConvWorkspace(c, pieces[g]);
                 pieceOutputs.Add(Output(op, $"{tail.Name}_{g}", c.Name, (long)pieces[g] * oh * ow, _appended, piece: g));
             }
             var cat = NewOp("iqCat", c.Name + ".cat", c.Name, pieceOutputs);
@@ -298,12 +299,16 @@ public sealed class DeployGraph
             return string.Join(" + ", distinct);
         }
 
-        private static long? ConvWorkspace(Conv2dNode c)
+        /// <param name="c">The conv.</param>
+        /// <param name="cout">Its output channels, or a split piece's.</param>
+        private static long? ConvWorkspace(Conv2dNode c, int cout)
         {
             var (cin, h, w) = c.InputShapes[0].Chw;
             var (_, oh, ow) = c.OutputShape!.Chw;
-            long outBytes = Csk6.Align16(c.OutputShape.Elements);
-            if (c.IsDepthwise)
+            long outBytes = Csk6.Align16((long)cout * oh * ow);
+            // tpacker tells a depthwise conv by its packed weight's shape (dim 1 is 1, dim 0 is ALIGN16(group)). A dense
+            // conv packs as (ALIGN2(cout), kh, kw, ALIGN8(cin)), so one with kh 1 and 15 or 16 outputs counts as depthwise.
+            if (c.IsDepthwise || c.Kernel[0] == 1 && Csk6.Align(cout, 2) == 16)
             {
                 long data = Csk6.InputOperandBytes(cin, h, w, c.Stride[1]);
                 return data > Csk6.InputOperandLimit ? (long)Math.Ceiling((double)outBytes / HSplitCount(c)) : 0;

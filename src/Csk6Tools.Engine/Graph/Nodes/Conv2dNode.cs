@@ -1,3 +1,4 @@
+using Csk6Tools.Engine.Inference;
 namespace Csk6Tools.Engine.Graph;
 
 /// <summary>torch.nn.Conv2d. Pads are [top, left, bottom, right] as in ONNX; PyTorch's padding=p is [p, p, p, p].</summary>
@@ -14,8 +15,11 @@ public sealed record Conv2dNode : Node
 
     protected override string OpName => "Conv2d";
 
-    /// <summary>One filter per input channel (groups = in = out channels).</summary>
-    public bool IsDepthwise => Groups > 1 && Groups == InChannels && OutChannels == InChannels;
+    /// <summary>
+    /// One filter per input channel (groups = in = out channels). A one-channel conv is depthwise too, as tpacker
+    /// decides it (one input channel per group, one group per output): it packs it as depthwise, with a workspace.
+    /// </summary>
+    public bool IsDepthwise => WeightPacking.IsDepthwise(OutChannels, InChannels, Groups);
 
     public long WeightCount => (long)OutChannels * (InChannels / Groups) * Kernel[0] * Kernel[1];
     public override long Parameters => WeightCount + (Bias ? OutChannels : 0);
