@@ -66,3 +66,22 @@ public class TpackerOracleTests
         Assert.Equal(workspace, DeployGraph.Lower(b.Build("conv")).Ops.Single().Workspace);
     }
 }
+
+/// <summary>Get-ModelBudget on a quantized model lowers it with its exponents, as New-Csk6Package does: the same figures.</summary>
+public class QuantizedBudgetTests
+{
+    [SkippableTheory]
+    [InlineData("tpacker-oracle", "r50_dw_w025_fm.linger.onnx")]
+    [InlineData("tpacker-oracle", "r18_dw_stem_fm.linger.onnx")]
+    [InlineData("thinker-demo", "resnet18-12-regular.onnx")]
+    public void BudgetIsThePackages(string folder, string file)
+    {
+        var model = ModelImporter.Import(folder == "thinker-demo" ? Fixtures.Path(file) : Fixtures.In(folder, file));
+        var budget = BudgetCalculator.Measure(model);
+        var report = PackageBuilder.Build(model).Report;
+        Assert.Equal(report.Regions.Single(r => r.Region == MemoryKind.Psram).Bytes, budget.PsramBytes);
+        Assert.Equal(report.ShareMemPlan.Bytes, budget.ShareMemBytes);
+        Assert.Equal(report.ShareMemPlan.Candidates, budget.ShareMemPlan.Candidates);
+        Assert.Equal(report.ShareMemPlan.Tensors, budget.ShareMemPlan.Tensors);
+    }
+}

@@ -59,6 +59,19 @@ Describe 'Export-Csk6Onnx' {
         (Get-FileHash $package.Path).Hash | Should -Be (Get-FileHash (Join-Path $Fixtures 'resnet18_v2_model.bin')).Hash
     }
 
+    It "packs the linger export of <Network> to tpacker 2.1.1's bytes with -Planner Tpacker" -ForEach @(
+        @{ Network = 'r50_dw_w025_fm'; Planner = 'GreedyBySize' }
+        @{ Network = 'r18_dw_stem_fm'; Planner = 'GreedyByBreadth' }
+    ) {
+        $oracle = Join-Path $Fixtures '../tpacker-oracle'
+        if (-not (Test-Path $oracle)) { Set-ItResult -Skipped -Because 'the tpacker-oracle fixtures are absent'; return }
+        $file = Import-Csk6Model (Join-Path $oracle "$Network.linger.onnx") |
+            Export-Csk6Onnx -Path (Join-Path $TestDrive "$Network.onnx") -Format Linger -PassThru
+        $package = Import-Csk6Model $file.FullName | New-Csk6Package -Path (Join-Path $TestDrive "$Network.bin") -Planner Tpacker
+        $package.Report.ShareMemPlan.Planner | Should -Be $Planner
+        (Get-FileHash $package.Path).Hash | Should -Be (Get-FileHash (Join-Path $oracle "$Network.tpacker_v2.bin")).Hash
+    }
+
     It 'writes float and QDQ files that read back' {
         $Float | Export-Csk6Onnx -Path (Join-Path $TestDrive 'float.onnx')
         (Import-Csk6Model (Join-Path $TestDrive 'float.onnx')).Parameters | Should -Be 5266

@@ -41,7 +41,7 @@ public static class PackageBuilder
             throw new PackException(PackException.UnsupportedOperator, "The packer does not pack " +
                 string.Join(", ", unsupported.Select(n => $"{n.Name} ({n.Op}{(n is Conv2dNode c ? $", {c.Groups} groups" : "")})")) + ".");
 
-        var deploy = DeployGraph.Lower(graph, add => add.Inputs.Count(i => q.OutputOf(i, graph.Input.Name) != q[add.Name].Output), options.KeepQuantDequant);
+        var deploy = DeployGraph.Lower(graph, add => q.RescaledInputs(add, graph.Input.Name), options.KeepQuantDequant);
         var plan = MemoryPlanner.Plan(deploy, options.Planner);
         var constants = new Constants(model, deploy);
         var offsets = plan.Tensors.ToDictionary(p => p.Id, p => p.Offset);

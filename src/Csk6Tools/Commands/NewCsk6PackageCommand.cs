@@ -17,9 +17,9 @@ public sealed class NewCsk6PackageCommand : CapacityCommand
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
 
-    /// <summary>The SHARE_MEM planner; the smallest plan by default. GreedyByBreadth plans as tpacker v2.1.1 does.</summary>
+    /// <summary>The SHARE_MEM planner; the smallest plan by default. Tpacker chooses as tpacker v2.1.1 does (its bytes).</summary>
     [Parameter]
-    [ValidateSet("GreedyBySize", "GreedyByBreadth", "GreedyByOrder", "OffsetBestFit")]
+    [ValidateSet("GreedyBySize", "GreedyByBreadth", "GreedyByOrder", "OffsetBestFit", MemoryPlanner.Tpacker)]
     public string? Planner { get; set; }
 
     /// <summary>Keeps float32 input and output with Quant and Dequant ops instead of int8 I/O.</summary>
