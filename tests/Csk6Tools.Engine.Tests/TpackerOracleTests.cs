@@ -71,10 +71,10 @@ public class TpackerOracleTests
 public class QuantizedBudgetTests
 {
     [SkippableTheory]
-    [InlineData("tpacker-oracle", "r50_dw_w025_fm.linger.onnx")]
-    [InlineData("tpacker-oracle", "r18_dw_stem_fm.linger.onnx")]
-    [InlineData("thinker-demo", "resnet18-12-regular.onnx")]
-    public void BudgetIsThePackages(string folder, string file)
+    [InlineData("tpacker-oracle", "r50_dw_w025_fm.linger.onnx", 318_464, 268_288)] // adds rescaling both inputs
+    [InlineData("tpacker-oracle", "r18_dw_stem_fm.linger.onnx", 193_024, 167_936)]
+    [InlineData("thinker-demo", "resnet18-12-regular.onnx", 347_536, 347_536)]
+    public void BudgetIsThePackages(string folder, string file, long shareMem, long assumingOneRescaledInput)
     {
         var model = ModelImporter.Import(folder == "thinker-demo" ? Fixtures.Path(file) : Fixtures.In(folder, file));
         var budget = BudgetCalculator.Measure(model);
@@ -83,5 +83,7 @@ public class QuantizedBudgetTests
         Assert.Equal(report.ShareMemPlan.Bytes, budget.ShareMemBytes);
         Assert.Equal(report.ShareMemPlan.Candidates, budget.ShareMemPlan.Candidates);
         Assert.Equal(report.ShareMemPlan.Tensors, budget.ShareMemPlan.Tensors);
+        Assert.Equal(shareMem, budget.ShareMemBytes);
+        Assert.Equal(assumingOneRescaledInput, BudgetCalculator.Measure(model.Graph).ShareMemBytes); // the graph alone: before QAT
     }
 }

@@ -69,6 +69,8 @@ Describe 'Export-Csk6Onnx' {
             Export-Csk6Onnx -Path (Join-Path $TestDrive "$Network.onnx") -Format Linger -PassThru
         $package = Import-Csk6Model $file.FullName | New-Csk6Package -Path (Join-Path $TestDrive "$Network.bin") -Planner Tpacker
         $package.Report.ShareMemPlan.Planner | Should -Be $Planner
+        $model = Import-Csk6Model $file.FullName
+        ($model | Get-ModelBudget).ShareMemBytes | Should -Be ($model | New-Csk6Package -Path (Join-Path $TestDrive 'default.bin')).Report.ShareMemPlan.Bytes
         (Get-FileHash $package.Path).Hash | Should -Be (Get-FileHash (Join-Path $oracle "$Network.tpacker_v2.bin")).Hash
     }
 
