@@ -36,7 +36,7 @@ public class PackagingTests
     {
         var data = TestData.Quadrants(64, 16);
         var graph = Engine.Transforms.DepthwiseConverter.Convert(Engine.Zoo.ResNet.Create(new Engine.Zoo.ResNetOptions { Depth = 50, Classes = 4, InputChannels = 1, InputSize = 12, Width = 0.125 })).Model;
-        var options = new TrainingOptions { Dataset = data, Epochs = 1, BatchSize = 32, MaxBatches = 2, Seed = 3, Threads = 2 };
+        var options = new TrainingOptions { Dataset = data, Epochs = 1, BatchSize = 16, MaxBatches = 1, Seed = 3, Threads = 2 };
         var model = Trainer.Train(Csk6Model.FromGraph(graph), ModelStage.Quantized, options, null, default);
         AssertBudgetIsThePackages(model, PackageBuilder.Build(model));
     }

@@ -70,7 +70,7 @@ Describe 'Export-Csk6Onnx' {
         $package = Import-Csk6Model $file.FullName | New-Csk6Package -Path (Join-Path $TestDrive "$Network.bin") -Planner Tpacker
         $package.Report.ShareMemPlan.Planner | Should -Be $Planner
         $model = Import-Csk6Model $file.FullName
-        ($model | Get-ModelBudget).ShareMemBytes | Should -Be ($model | New-Csk6Package -Path (Join-Path $TestDrive 'default.bin')).Report.ShareMemPlan.Bytes
+        ($model | Get-ModelBudget).ShareMemBytes | Should -Be ($model | New-Csk6Package -Path (Join-Path $TestDrive "$Network.default.bin")).Report.ShareMemPlan.Bytes
         (Get-FileHash $package.Path).Hash | Should -Be (Get-FileHash (Join-Path $oracle "$Network.tpacker_v2.bin")).Hash
     }
 
