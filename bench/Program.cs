@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Csk6Tools.Engine.Budget;
+using Csk6Tools.Engine.Deploy;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Target;
 using Csk6Tools.Engine.Zoo;

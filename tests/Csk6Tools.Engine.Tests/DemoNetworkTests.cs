@@ -1,3 +1,4 @@
+using Csk6Tools.Engine.Deploy;
 using Csk6Tools.Engine.Budget;
 using Csk6Tools.Engine.Target;
 using Csk6Tools.Engine.Transforms;

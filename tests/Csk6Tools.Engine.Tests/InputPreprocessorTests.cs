@@ -31,7 +31,7 @@ public class InputPreprocessorTests(ITestOutputHelper output)
     public void ThePreparedAppleIsStillAnApple()
     {
         var engine = new Int8Engine(ThinkerPackage.Read(Fixtures.Path("resnet18_v2_model.bin")));
-        var input = InputPreprocessor.FromFile(Fixtures.Path("apple.jpg"), InputSpec.For(engine.Package));
+        var input = InputPreprocessor.FromFile(Fixtures.Path("apple.jpg"), PackageInput.ImageSpec(engine.Package));
         var prediction = Prediction.From("apple.jpg", engine.Run(input.Bytes), engine.OutputTensor, Cifar100.FineLabels, 5);
         Assert.Equal("apple", prediction.Label);
     }

@@ -1,9 +1,8 @@
 using Csk6Tools.Engine.Budget;
+using Csk6Tools.Engine.Deploy;
 using Csk6Tools.Engine.Graph;
-using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.Onnx;
 using Csk6Tools.Engine.Package;
-using Csk6Tools.Engine.Target;
 
 namespace Csk6Tools.Engine.Tests;
 

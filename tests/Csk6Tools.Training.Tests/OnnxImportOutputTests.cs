@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Csk6Tools.Engine.Model;
+using Csk6Tools.Engine.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 

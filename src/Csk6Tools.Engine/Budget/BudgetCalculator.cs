@@ -1,3 +1,4 @@
+using Csk6Tools.Engine.Deploy;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.Target;
@@ -87,7 +88,7 @@ public static class BudgetCalculator
             case Conv2dNode c:
                 var (cin, h, w) = c.InputShapes[0].Chw;
                 if (Csk6.InputOperandBytes(cin, h, w, c.Stride[1]) > Csk6.InputOperandLimit)
-                    notes.Add($"rows in {DeployGraph.HSplitCount(c)} bands at run time");
+                    notes.Add($"rows in {WorkspacePass.HSplitCount(c)} bands at run time");
                 break;
             case GlobalAvgPoolNode g: notes.Add($"AvgPool2dInt {g.InputShapes[0][1]}×{g.InputShapes[0][2]}"); break;
             case FlattenNode or ReshapeNode: notes.Add("in-place Reshape"); break;

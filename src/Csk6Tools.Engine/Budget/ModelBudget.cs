@@ -1,3 +1,5 @@
+using Csk6Tools.Engine.Deploy;
+
 namespace Csk6Tools.Engine.Budget;
 
 /// <summary>A model measured against the CSK6: memory per region, capacity, per-layer rows and the rules it breaks.</summary>

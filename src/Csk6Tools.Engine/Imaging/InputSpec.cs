@@ -1,5 +1,4 @@
 using Csk6Tools.Engine.Data;
-using Csk6Tools.Engine.Package;
 
 namespace Csk6Tools.Engine.Imaging;
 
@@ -8,15 +7,6 @@ public sealed record InputSpec(int Channels, int Height, int Width, int Exponent
 {
     /// <summary>CIFAR-100's 3×32×32 at Q6 with its training-set normalization: the tutorial's input.bin.</summary>
     public static InputSpec Cifar100 { get; } = new(3, 32, 32, 6, [.. Data.Cifar100.Mean], [.. Data.Cifar100.Std]);
-
-    /// <summary>The input of a package (shape and exponent); normalization from the caller, CIFAR-100's for RGB by default.</summary>
-    public static InputSpec For(ThinkerPackage package, float[]? mean = null, float[]? std = null)
-    {
-        var t = package.InputTensor;
-        if (t.Shape.Length != 4 || t.Shape[0] != 1 || t.DType != ThinkerDType.Int8)
-            throw new ArgumentException($"The package's input '{t.Name}' is {t.DType} ({string.Join("×", t.Shape)}), not an int8 1×C×H×W image tensor.");
-        return Create(t.Shape[1], t.Shape[2], t.Shape[3], t.Exponent ?? 0, mean, std);
-    }
 
     public static InputSpec Create(int channels, int height, int width, int exponent, float[]? mean, float[]? std)
     {

@@ -29,7 +29,7 @@ internal sealed class ConvKernel : IKernel
         var weight = c.Weight;
         (_cin, _h, _w0) = (_x.Shape[1], _x.Shape[2], _x.Shape[3]);
         (_cout, _oh, _ow) = (_y.Shape[1], _y.Shape[2], _y.Shape[3]);
-        var weights = WeightPacking.Unpack(memory.Int8(weight), _cout, _cin, _a.Group, _a.KernelH, _a.KernelW, op);
+        var weights = KernelChecks.UnpackWeight(memory.Int8(weight), _cout, _cin, _a.Group, _a.KernelH, _a.KernelW, op);
         int taps = _cin / _a.Group * _a.KernelH * _a.KernelW;
         _pairs = (taps + 1) / 2;
         _positions = (_oh * _ow + Int16Gemm.PositionBlock - 1) / Int16Gemm.PositionBlock * Int16Gemm.PositionBlock;

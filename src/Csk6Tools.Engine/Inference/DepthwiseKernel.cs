@@ -30,7 +30,7 @@ internal sealed class DepthwiseKernel : IKernel
         var weight = c.Weight;
         (_c, _h, _w0) = (_x.Shape[1], _x.Shape[2], _x.Shape[3]);
         (_oh, _ow) = (_y.Shape[2], _y.Shape[3]);
-        _w = Array.ConvertAll(WeightPacking.Unpack(memory.Int8(weight), _c, _c, _c, _a.KernelH, _a.KernelW, op), v => (int)v);
+        _w = Array.ConvertAll(KernelChecks.UnpackWeight(memory.Int8(weight), _c, _c, _c, _a.KernelH, _a.KernelW, op), v => (int)v);
         int s = _a.StrideH;
         _rowStride = (_ow + 7) / 8 * 8;
         // A phase plane holds every s-th padded pixel; wide enough for the last tap plus a full vector.

@@ -8,6 +8,15 @@ internal static class KernelChecks
     public static InferenceException Invalid(PackageOperator op, string what) =>
         new(InferenceException.InvalidPackage, $"Operator {op.Index} ({op.Type}): {what}.");
 
+    /// <summary>A convolution's weights unpacked from venus packing, after checking the tensor holds as many bytes as it needs.</summary>
+    public static sbyte[] UnpackWeight(ReadOnlySpan<sbyte> packed, int cout, int cin, int group, int kh, int kw, PackageOperator op)
+    {
+        long expected = WeightPacking.PackedBytes(cout, cin, group, kh, kw);
+        if (packed.Length != expected)
+            throw Invalid(op, $"the packed weight has {packed.Length:N0} bytes, {cout}×{cin / group}×{kh}×{kw} in venus packing needs {expected:N0}");
+        return WeightPacking.Unpack(packed, cout, cin, group, kh, kw);
+    }
+
     /// <summary>An int8 NCHW activation of rank 4.</summary>
     public static PackageTensor Activation(ThinkerPackage package, int id, PackageOperator op)
     {

@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using Csk6Tools.Engine.Budget;
+using Csk6Tools.Engine.Deploy;
 using Csk6Tools.Engine.Graph;
-using Csk6Tools.Engine.Inference;
 using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.Quant;
 using Csk6Tools.Engine.Target;
@@ -43,7 +42,7 @@ public static class PackageBuilder
 
         var deploy = DeployGraph.Lower(graph, add => q.RescaledInputs(add, graph.Input.Name), options.KeepQuantDequant);
         var plan = MemoryPlanner.Plan(deploy, options.Planner);
-        var constants = new Constants(model, deploy);
+        var constants = new ConstantBlob(model, deploy);
         var offsets = plan.Tensors.ToDictionary(p => p.Id, p => p.Offset);
         var tensors = deploy.Tensors.Select(t => Tensor(t, q, graph, deploy, offsets, constants) with { Name = NameOf(t, model.Names) }).ToList();
         var outputs = graph.Outputs
@@ -88,7 +87,7 @@ public static class PackageBuilder
         return $"{Tensor(t.Name[..^($"_{g}".Length)])}_{names?.Operator(t.Layer) ?? t.Layer}_{g}";
     }
 
-    private static PackageTensor Tensor(DeployTensor t, QuantizationState q, ModelGraph graph, DeployGraph deploy, Dictionary<int, long> offsets, Constants constants)
+    private static PackageTensor Tensor(DeployTensor t, QuantizationState q, ModelGraph graph, DeployGraph deploy, Dictionary<int, long> offsets, ConstantBlob constants)
     {
         if (t.Kind == TensorKind.Constant)
         {
@@ -116,15 +115,8 @@ public static class PackageBuilder
         var node = graph[op.Layer];
         var dims = node.OutputShape!.Dims.ToArray();
         if (op.Kind == "Conv2dInt" && deploy.Splits.TryGetValue(op.Layer, out var split))
-            dims[0] = split.Pieces[PieceIndex(split, op.ChannelStart)];
+            dims[0] = split.Pieces[split.PieceStartingAt(op.ChannelStart)];
         return [1, .. dims];
-    }
-
-    private static int PieceIndex(LayerSplit split, int start)
-    {
-        int at = 0;
-        for (int g = 0; g < split.Pieces.Count; at += split.Pieces[g], g++) if (at == start) return g;
-        throw new InvalidOperationException($"No piece of {split.Layer} starts at channel {start}.");
     }
 
     private static List<PackageOperator> Operators(DeployGraph deploy, ModelGraph graph)
@@ -183,102 +175,5 @@ public static class PackageBuilder
             // tpacker copies the constants as they sit in the blob, each padded to 16 (a 14-channel bias: 64 B, not 56).
             .Select((o, i) => new PackageDma(MemoryKind.Psram, MemoryKind.ShareMem, o.Constants[0], buffers[i % 2], o.DmaBytes))
             .ToList();
-    }
-
-    /// <summary>One packed constant: its bytes, record fields and offset in the PSRAM blob.</summary>
-    private sealed record PackedConstant(byte[] Data, ThinkerDType DType, int[] Shape, TensorLayout Layout, int? Exponent)
-    {
-        public long Offset { get; set; }
-    }
-
-    /// <summary>The constants of every op, packed from the model's weights, laid out in tensor order.</summary>
-    private sealed class Constants
-    {
-        private readonly Dictionary<int, PackedConstant> _byId = [];
-
-        public Constants(Csk6Model model, DeployGraph deploy)
-        {
-            var q = model.Quantization!;
-            foreach (var op in deploy.Ops.Where(o => o.Constants.Count > 0))
-            {
-                var node = model.Graph[op.Layer];
-                var packed = node switch
-                {
-                    Conv2dNode c => Conv(model, q, deploy, op, c),
-                    LinearNode l => Linear(model, q, l),
-                    _ when op.Kind == "Reshape" => [Shape(node)],
-                    _ => throw new PackException(PackException.UnsupportedOperator, $"The packer does not pack the constants of {node.Name} ({node.Op})."),
-                };
-                for (int i = 0; i < op.Constants.Count; i++) _byId[op.Constants[i]] = packed[i];
-            }
-            long offset = 0;
-            var blob = new MemoryStream();
-            foreach (var t in deploy.Tensors.Where(t => t.Kind == TensorKind.Constant))
-            {
-                var c = _byId[t.Id];
-                c.Offset = offset;
-                blob.Write(c.Data);
-                long padded = Csk6.Align16(c.Data.Length);
-                blob.Write(new byte[padded - c.Data.Length]);
-                offset += padded;
-            }
-            Blob = blob.ToArray();
-        }
-
-        public byte[] Blob { get; }
-        public long BlobBytes => Blob.Length;
-        public PackedConstant this[int id] => _byId[id];
-
-        private static PackedConstant[] Conv(Csk6Model model, QuantizationState q, DeployGraph deploy, DeployOp op, Conv2dNode c)
-        {
-            var lq = q[c.Name];
-            int qw = lq.Weight ?? throw new PackException(PackException.MissingWeight, $"Layer {c.Name} has no weight exponent.");
-            int count = deploy.Splits.TryGetValue(c.Name, out var split) ? split.Pieces[PieceIndex(split, op.ChannelStart)] : c.OutChannels;
-            var weight = Weight(model, $"{c.Name}.weight");
-            int perChannel = weight.Data.Length / c.OutChannels, kh = c.Kernel[0], kw = c.Kernel[1];
-            var w = new sbyte[count * perChannel];
-            for (int i = 0; i < w.Length; i++) w[i] = Int8Arithmetic.Quantize(weight.Data[op.ChannelStart * perChannel + i], qw);
-            bool depthwise = c.IsDepthwise;
-            int cin = depthwise ? count : c.InChannels;
-            var packed = WeightPacking.Pack(w, count, cin, depthwise ? count : 1, kh, kw);
-            int[] shape = depthwise ? [(int)Csk6.Align(count, 16), 1, kh, kw] : [(int)Csk6.Align(count, 2), kh, kw, (int)Csk6.Align(c.InChannels, 8)];
-            var result = new List<PackedConstant> { new(MemoryMarshal.AsBytes(packed.AsSpan()).ToArray(), ThinkerDType.Int8, shape, TensorLayout.Nhwc8, qw) };
-            if (c.Bias) result.Add(Bias(model, $"{c.Name}.bias", op.ChannelStart, count, lq.Inputs[0] + qw));
-            return [.. result];
-        }
-
-        private static PackedConstant[] Linear(Csk6Model model, QuantizationState q, LinearNode l)
-        {
-            var lq = q[l.Name];
-            int qw = lq.Weight ?? throw new PackException(PackException.MissingWeight, $"Layer {l.Name} has no weight exponent.");
-            var weight = Weight(model, $"{l.Name}.weight");
-            var transposed = new byte[l.InFeatures * l.OutFeatures];
-            for (int o = 0; o < l.OutFeatures; o++)
-                for (int i = 0; i < l.InFeatures; i++)
-                    transposed[i * l.OutFeatures + o] = (byte)Int8Arithmetic.Quantize(weight.Data[o * l.InFeatures + i], qw);
-            var result = new List<PackedConstant> { new(transposed, ThinkerDType.Int8, [l.InFeatures, l.OutFeatures], TensorLayout.Nchw, qw) };
-            if (l.Bias) result.Add(Bias(model, $"{l.Name}.bias", 0, l.OutFeatures, lq.Inputs[0] + qw));
-            return [.. result];
-        }
-
-        private static PackedConstant Bias(Csk6Model model, string name, int start, int count, int exponent)
-        {
-            var b = Weight(model, name);
-            var data = new byte[4 * count];
-            for (int i = 0; i < count; i++) BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(4 * i), Int8Arithmetic.QuantizeBias(b.Data[start + i], exponent));
-            return new PackedConstant(data, ThinkerDType.Int32, [count], TensorLayout.Nchw, null);
-        }
-
-        /// <summary>A Reshape's target shape as int64, batch −1: what linger exports for view(-1, …).</summary>
-        private static PackedConstant Shape(Node node)
-        {
-            long[] dims = [-1, .. node.OutputShape!.Dims.Select(d => (long)d)];
-            var data = new byte[8 * dims.Length];
-            for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(8 * i), dims[i]);
-            return new PackedConstant(data, ThinkerDType.Int64, [dims.Length], TensorLayout.Nchw, null);
-        }
-
-        private static WeightTensor Weight(Csk6Model model, string name) =>
-            model.Weights.TryGetValue(name, out var w) ? w : throw new PackException(PackException.MissingWeight, $"Model '{model.Name}' has no tensor '{name}'.");
     }
 }

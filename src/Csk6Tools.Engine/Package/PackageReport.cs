@@ -1,4 +1,4 @@
-using Csk6Tools.Engine.Budget;
+using Csk6Tools.Engine.Deploy;
 
 namespace Csk6Tools.Engine.Package;
 

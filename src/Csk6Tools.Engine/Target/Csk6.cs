@@ -18,6 +18,27 @@ public static class Csk6
     /// <summary>NPU input ("left") operand per call: ALIGN8(Cin)·H·ALIGN(W, 8·stride) bytes.</summary>
     public const int InputOperandLimit = 64 * 1024;
 
+    /// <summary>
+    /// The least workspace of a MaxPool whose input is processed in row bands: 60 KB, or its output when larger
+    /// (tpacker `memory.py` `get_workspace`, MaxPool branch).
+    /// </summary>
+    public const long MaxPoolBandWorkspace = 61_440;
+
+    /// <summary>Channels an AvgPool2dInt holds in its workspace at once when its input exceeds the input operand (tpacker `get_workspace`).</summary>
+    public const int AvgPoolBandChannels = 8;
+
+    /// <summary>AvgPool2dInt workspace bytes per output value and channel: 2 when the window area is a power of two (a shift), 8 otherwise (tpacker `get_workspace`).</summary>
+    public static int AvgPoolWorkspacePerOutput(int windowArea) => (windowArea & (windowArea - 1)) == 0 ? 2 : 8;
+
+    /// <summary>Bytes of an int32 accumulator: a LinearInt with bias keeps one per output in its workspace (tpacker `get_workspace`).</summary>
+    public const int AccumulatorBytes = 4;
+
+    /// <summary>The DMA ping-pong buffers through which constants stream to SHARE_MEM: ops alternate between them (tpacker `memory.py` `get_dma_buffer`).</summary>
+    public const int DmaBufferCount = 2;
+
+    /// <summary>Output channels of a dense weight go in pairs (NHWC8); a split cuts at an even channel count.</summary>
+    public const int OutputChannelGroup = 2;
+
     public const int MaxKernel = 5;
     public const int MaxPad = 4;
     public static IReadOnlyList<int> Strides { get; } = [1, 2, 4];

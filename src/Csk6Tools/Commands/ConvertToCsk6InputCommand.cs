@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Csk6Tools.Engine.Data;
 using Csk6Tools.Engine.Imaging;
+using Csk6Tools.Engine.Inference;
 
 namespace Csk6Tools.Commands;
 
@@ -56,7 +57,7 @@ public sealed class ConvertToCsk6InputCommand : FileInputCommand
         {
             _spec = Package is null
                 ? InputSpec.Create(3, 32, 32, 6, Mean, Std)
-                : InputSpec.For(PackageArgument.Resolve(this, Package), Mean, Std);
+                : PackageInput.ImageSpec(PackageArgument.Resolve(this, Package), Mean, Std);
         }
         catch (ArgumentException e)
         {

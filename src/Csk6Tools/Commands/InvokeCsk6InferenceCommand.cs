@@ -142,7 +142,7 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
     {
         try
         {
-            return _imageSpec ??= InputSpec.For(_engine.Package, mean, std);
+            return _imageSpec ??= PackageInput.ImageSpec(_engine.Package, mean, std);
         }
         catch (ArgumentException e)
         {

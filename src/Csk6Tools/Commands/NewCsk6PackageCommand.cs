@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Csk6Tools.Engine.Budget;
+using Csk6Tools.Engine.Deploy;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.Package;

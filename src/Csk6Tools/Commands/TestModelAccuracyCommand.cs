@@ -34,7 +34,7 @@ public sealed class TestModelAccuracyCommand : DatasetCommand
                 if (package is not null)
                 {
                     var normalization = model.Normalization ?? new Normalization(Dataset.Mean, Dataset.Std);
-                    var spec = InputSpec.For(package, normalization.Mean, normalization.Std);
+                    var spec = PackageInput.ImageSpec(package, normalization.Mean, normalization.Std);
                     int count = BatchLimit is int b ? b * BatchSize : Dataset.Test.Count;
                     var e = DatasetRunner.Accuracy(package, Dataset.Test, spec, count, Threads, Cancellation);
                     list.Add(new AccuracyResult(model.Name, model.Stage, "int8 engine", e.Top1, e.Top5, e.Samples));

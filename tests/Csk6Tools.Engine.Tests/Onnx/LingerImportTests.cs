@@ -2,6 +2,7 @@ using Csk6Tools.Engine.Budget;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Inference;
 using Csk6Tools.Engine.Model;
+using Csk6Tools.Engine.Onnx;
 using Csk6Tools.Engine.Package;
 using Csk6Tools.Engine.Target;
 

@@ -1,4 +1,3 @@
-using Csk6Tools.Engine.Inference;
 namespace Csk6Tools.Engine.Graph;
 
 /// <summary>torch.nn.Conv2d. Pads are [top, left, bottom, right] as in ONNX; PyTorch's padding=p is [p, p, p, p].</summary>
@@ -19,7 +18,10 @@ public sealed record Conv2dNode : Node
     /// One filter per input channel (groups = in = out channels). A one-channel conv is depthwise too, as tpacker
     /// decides it (one input channel per group, one group per output): it packs it as depthwise, with a workspace.
     /// </summary>
-    public bool IsDepthwise => WeightPacking.IsDepthwise(OutChannels, InChannels, Groups);
+    public bool IsDepthwise => IsDepthwiseShape(OutChannels, InChannels, Groups);
+
+    /// <summary>The depthwise rule on bare channel counts (the packer and the int8 engine see no node).</summary>
+    public static bool IsDepthwiseShape(int outChannels, int inChannels, int groups) => groups == inChannels && groups == outChannels;
 
     public long WeightCount => (long)OutChannels * (InChannels / Groups) * Kernel[0] * Kernel[1];
     public override long Parameters => WeightCount + (Bias ? OutChannels : 0);

@@ -1,7 +1,6 @@
-using Csk6Tools.Engine.Package;
 using Csk6Tools.Engine.Target;
 
-namespace Csk6Tools.Engine.Inference;
+namespace Csk6Tools.Engine.Package;
 
 /// <summary>
 /// venus weight packing (thinker-model-bin.md §8). Dense: per pair of output channels, per kernel position, per
@@ -10,7 +9,7 @@ namespace Csk6Tools.Engine.Inference;
 /// </summary>
 public static class WeightPacking
 {
-    public static bool IsDepthwise(int cout, int cin, int group) => group == cin && group == cout;
+    public static bool IsDepthwise(int cout, int cin, int group) => Graph.Conv2dNode.IsDepthwiseShape(cout, cin, group);
 
     public static long PackedBytes(int cout, int cin, int group, int kh, int kw) => IsDepthwise(cout, cin, group)
         ? Csk6.DepthwiseWeightBytes(cout, kh, kw)
@@ -40,11 +39,9 @@ public static class WeightPacking
         return packed;
     }
 
-    internal static sbyte[] Unpack(ReadOnlySpan<sbyte> packed, int cout, int cin, int group, int kh, int kw, PackageOperator op)
+    /// <summary>The weights in OIHW order; <paramref name="packed"/> must hold <see cref="PackedBytes"/> bytes.</summary>
+    internal static sbyte[] Unpack(ReadOnlySpan<sbyte> packed, int cout, int cin, int group, int kh, int kw)
     {
-        long expected = PackedBytes(cout, cin, group, kh, kw);
-        if (packed.Length != expected)
-            throw KernelChecks.Invalid(op, $"the packed weight has {packed.Length:N0} bytes, {cout}×{cin / group}×{kh}×{kw} in venus packing needs {expected:N0}");
         int groupIn = cin / group, k = 0;
         var weights = new sbyte[cout * groupIn * kh * kw];
         for (int o = 0; o < cout; o++)

@@ -1,8 +1,11 @@
-using Csk6Tools.Engine.Onnx;
+using Csk6Tools.Engine.Model;
 
-namespace Csk6Tools.Engine.Model;
+namespace Csk6Tools.Engine.Onnx;
 
-/// <summary>Reads a model file by its kind: Csk6Tools' safetensors, or ONNX (float, or linger's quantized dialect).</summary>
+/// <summary>
+/// Reads a model file by its kind: Csk6Tools' safetensors, or ONNX (float, or linger's quantized dialect). It lives
+/// beside the ONNX importer because it knows both formats; the model file layer below knows only its own.
+/// </summary>
 public static class ModelImporter
 {
     public static Csk6Model Import(string path) => IsOnnx(path) ? OnnxImporter.Import(path) : ModelFile.Load(path);

@@ -1,6 +1,6 @@
 using Csk6Tools.Engine.Target;
 
-namespace Csk6Tools.Engine.Budget;
+namespace Csk6Tools.Engine.Deploy;
 
 /// <summary>Where one tensor lives in the SHARE_MEM arena and for which ops (inclusive op indices).</summary>
 public sealed record PlannedTensor(string Name, TensorKind Kind, long Bytes, int Begin, int End, long Offset)

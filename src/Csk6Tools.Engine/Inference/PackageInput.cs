@@ -1,0 +1,17 @@
+using Csk6Tools.Engine.Imaging;
+using Csk6Tools.Engine.Package;
+
+namespace Csk6Tools.Engine.Inference;
+
+/// <summary>What an image must become to feed a package: the link between the package format and image preprocessing.</summary>
+public static class PackageInput
+{
+    /// <summary>The input of a package (shape and exponent); normalization from the caller, CIFAR-100's for RGB by default.</summary>
+    public static InputSpec ImageSpec(ThinkerPackage package, float[]? mean = null, float[]? std = null)
+    {
+        var t = package.InputTensor;
+        if (t.Shape.Length != 4 || t.Shape[0] != 1 || t.DType != ThinkerDType.Int8)
+            throw new ArgumentException($"The package's input '{t.Name}' is {t.DType} ({string.Join("×", t.Shape)}), not an int8 1×C×H×W image tensor.");
+        return InputSpec.Create(t.Shape[1], t.Shape[2], t.Shape[3], t.Exponent ?? 0, mean, std);
+    }
+}
