@@ -13,6 +13,12 @@ internal static class WorkspacePass
     {
         foreach (var op in d.Ops)
             op.Workspace = Workspace(op, graph[op.Layer], d, rescaledAddInputs);
+        AddWorkspaceTensor(d);
+    }
+
+    /// <summary>The one workspace tensor, as large as the largest ask, when any op asks.</summary>
+    internal static void AddWorkspaceTensor(LoweringDraft d)
+    {
         if (d.Ops.Any(o => o.Workspace.HasValue))
             d.Buffers.Add(new DeployTensor(-1, "workspace", TensorKind.Workspace, Csk6.Align16(d.Ops.Max(o => o.Workspace ?? 0)), ""));
     }

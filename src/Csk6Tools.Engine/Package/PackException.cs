@@ -9,4 +9,5 @@ public sealed class PackException(string errorId, string message) : Exception(me
     public const string UnsupportedOperator = "PackUnsupportedOperator";
     public const string MissingWeight = "PackMissingWeight";
     public const string OverCapacity = "PackageOverCapacity";
+    public const string OptionNotInLayout = "PackOptionNotInLayout";
 }

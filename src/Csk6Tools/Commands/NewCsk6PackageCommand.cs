@@ -23,7 +23,11 @@ public sealed class NewCsk6PackageCommand : CapacityCommand
     [ValidateSet("GreedyBySize", "GreedyByBreadth", "GreedyByOrder", "OffsetBestFit", MemoryPlanner.Tpacker)]
     public string? Planner { get; set; }
 
-    /// <summary>Keeps float32 input and output with Quant and Dequant ops instead of int8 I/O.</summary>
+    /// <summary>V2 (thinker 2.1.1, the default) or V3 (thinker 3.x for venus).</summary>
+    [Parameter]
+    public PackageLayout Layout { get; set; } = PackageLayout.V2;
+
+    /// <summary>Keeps float32 input and output with Quant and Dequant ops instead of int8 I/O (V2 only).</summary>
     [Parameter]
     public SwitchParameter KeepQuantDequant { get; set; }
 
@@ -47,11 +51,17 @@ public sealed class NewCsk6PackageCommand : CapacityCommand
                 Limits = Limits,
                 Planner = Planner,
                 KeepQuantDequant = KeepQuantDequant,
+                Layout = Layout,
             });
         }
         catch (PackException e)
         {
-            var category = e.ErrorId == PackException.OverCapacity ? ErrorCategory.LimitsExceeded : ErrorCategory.InvalidData;
+            var category = e.ErrorId switch
+            {
+                PackException.OverCapacity => ErrorCategory.LimitsExceeded,
+                PackException.OptionNotInLayout => ErrorCategory.InvalidArgument,
+                _ => ErrorCategory.InvalidData,
+            };
             ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, category, model));
             return;
         }
