@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.Quant;
@@ -142,6 +143,7 @@ internal sealed partial class GraphNetwork
     private bool FusedRelu(Node node) => Graph.FusedRelu(node.Name) is not null;
 
     private static double RequireRunning(string layer, double running)
-        => running > 0 ? running : throw new InvalidOperationException(
-            $"Layer '{layer}' has no running range: it never ran in a training batch of quantization-aware training. Train with Invoke-QuantTraining before evaluating.");
+        => running > 0 ? running : throw new TrainingException(
+            $"Layer '{layer}' has no running range: it never ran in a training batch of quantization-aware training. Train with Invoke-QuantTraining before evaluating.",
+            category: Csk6ErrorCategory.InvalidOperation);
 }

@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
 using TorchSharp;
@@ -26,9 +27,11 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
         Mode = mode;
         foreach (var node in Graph.Nodes)
         {
-            if (node is OtherNode) throw new NotSupportedException($"Layer '{node.Name}' is a {node.Op}, which Csk6Tools cannot train.");
+            if (node is OtherNode)
+                throw new TrainingException($"Layer '{node.Name}' is a {node.Op}, which Csk6Tools cannot train.", ErrorIds.TrainingUnsupportedOperator);
             if (mode == NetworkMode.Quantized && node is BatchNorm2dNode)
-                throw new NotSupportedException($"Layer '{node.Name}' is a BatchNorm2d that follows no convolution it could fold into; quantization-aware training needs every BatchNorm folded.");
+                throw new TrainingException($"Layer '{node.Name}' is a BatchNorm2d that follows no convolution it could fold into; quantization-aware training needs every BatchNorm folded.",
+                    ErrorIds.TrainingUnsupportedOperator);
         }
         if (model.Weights.Count == 0) Initialize(seed);
         else Load(model.Weights);

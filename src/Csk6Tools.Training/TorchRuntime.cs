@@ -3,7 +3,8 @@ using TorchSharp;
 namespace Csk6Tools.Training;
 
 /// <summary>libtorch's native libraries could not be loaded (or the requested device does not exist).</summary>
-public sealed class TorchUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class TorchUnavailableException(string message, Exception? inner = null)
+    : Csk6Tools.Engine.Csk6Exception(Csk6Tools.Engine.ErrorIds.NativeRuntimeLoadFailed, message, inner);
 
 /// <summary>The first touch of libtorch: threads and device, with one clear error if the natives do not load.</summary>
 internal static class TorchRuntime

@@ -50,5 +50,9 @@ public sealed record TrainingProgress(ModelStage Stage, int Epoch, int Epochs, i
     public EpochRecord? Completed { get; init; }
 }
 
-/// <summary>A run that cannot start or go on: a data set that does not fit the model, a checkpoint of another run.</summary>
-public sealed class TrainingException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// A run that cannot start or go on: a data set that does not fit the model, a checkpoint of another run
+/// (TrainingFailed), a layer that cannot be trained (TrainingUnsupportedOperator).
+/// </summary>
+public sealed class TrainingException(string message, string errorId = Csk6Tools.Engine.ErrorIds.TrainingFailed, Csk6Tools.Engine.Csk6ErrorCategory? category = null)
+    : Csk6Tools.Engine.Csk6Exception(errorId, message, null, category);

@@ -108,7 +108,7 @@ Describe 'Import-Csk6Dataset' {
     }
 
     It 'refuses a path outside the file system' {
-        { Import-Csk6Dataset Env:/PATH -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument,Csk6Tools.Commands.ImportCsk6DatasetCommand'
+        { Import-Csk6Dataset Env:/PATH -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFileSystem,Csk6Tools.Commands.ImportCsk6DatasetCommand'
     }
 
     It 'validates -Channels and -Name' {

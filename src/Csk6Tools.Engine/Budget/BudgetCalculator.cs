@@ -92,7 +92,7 @@ public static class BudgetCalculator
                 break;
             case GlobalAvgPoolNode g: notes.Add($"AvgPool2dInt {g.InputShapes[0][1]}×{g.InputShapes[0][2]}"); break;
             case FlattenNode or ReshapeNode: notes.Add("in-place Reshape"); break;
-            case AddNode: notes.Add("iqAdd"); break;
+            case AddNode: notes.Add(ThinkerOp.iqAdd); break;
         }
         return string.Join("; ", notes);
     }

@@ -18,7 +18,7 @@ internal static class OperatorRules
 
     private static IEnumerable<BudgetViolation> Conv(ModelGraph graph, Conv2dNode c)
     {
-        foreach (var v in Window(c.Name, "Conv2d", c.Kernel, c.Stride, c.Pads, c.Dilation, c.InputShapes[0])) yield return v;
+        foreach (var v in Window(c.Name, c.Op, c.Kernel, c.Stride, c.Pads, c.Dilation, c.InputShapes[0])) yield return v;
         var (cin, h, w) = c.InputShapes[0].Chw;
         int kh = c.Kernel[0], kw = c.Kernel[1];
         long input = Csk6.InputOperandBytes(cin, h, w, c.Stride[1]);
@@ -78,7 +78,7 @@ internal static class OperatorRules
             int need = stride.Max() <= 2 ? 3 : 5;
             yield return new(layer, Csk6Rule.KernelBelowStride, $"kernel {k} < stride {s}", "kernel ≥ stride",
                 $"{op} kernel {k} is smaller than its stride {s}; linger and tpacker reject it.",
-                kernel.Max() == 1 && op == "Conv2d"
+                kernel.Max() == 1 && op == GraphOp.Conv2d
                     ? $"kernel 1 < stride {stride.Max()}: use a {need}×{need} stride-{stride.Max()} depthwise shortcut (Convert-ToDepthwise -Shortcut DepthwiseSeparable)."
                     : $"use a kernel of at least the stride ({need}×{need} for stride {stride.Max()}).");
         }

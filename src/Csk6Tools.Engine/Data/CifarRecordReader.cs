@@ -51,7 +51,7 @@ internal sealed class CifarRecordReader(string[] labelKinds, int[] classCounts)
         if (length % RecordBytes != 0)
         {
             long lastStart = length / RecordBytes * RecordBytes;
-            throw new DatasetException(DatasetErrorIds.TruncatedDatasetFile,
+            throw new DatasetException(ErrorIds.TruncatedDatasetFile,
                 $"'{file}' is truncated: it holds {length:N0} bytes, not a multiple of the {RecordBytes:N0}-byte record " +
                 $"({LabelBytes} label byte(s) + {ImageBytes:N0} pixels); the record at byte offset {lastStart:N0} has only {length - lastStart:N0} bytes.",
                 file, lastStart);
@@ -62,7 +62,7 @@ internal sealed class CifarRecordReader(string[] labelKinds, int[] classCounts)
     private int CheckLabel(byte label, int kind, string file, long offset)
     {
         if (label >= classCounts[kind])
-            throw new DatasetException(DatasetErrorIds.LabelOutOfRange,
+            throw new DatasetException(ErrorIds.LabelOutOfRange,
                 $"'{file}' has {labelKinds[kind]} label {label} at byte offset {offset:N0}, but there are only {classCounts[kind]} {labelKinds[kind]} classes (0–{classCounts[kind] - 1}).",
                 file, offset);
         return label;

@@ -8,7 +8,7 @@ internal static class DataFiles
     public static string Require(string path)
     {
         if (!File.Exists(path))
-            throw new DatasetException(DatasetErrorIds.DatasetFileNotFound, $"The data set file '{path}' does not exist.", path);
+            throw new DatasetException(ErrorIds.DatasetFileNotFound, $"The data set file '{path}' does not exist.", path);
         return path;
     }
 
@@ -34,7 +34,7 @@ internal static class DataFiles
         }
         catch (InvalidDataException e)
         {
-            throw new DatasetException(DatasetErrorIds.CorruptDatasetFile, $"'{path}' is not a valid gzip file: {e.Message}", path);
+            throw new DatasetException(ErrorIds.CorruptDatasetFile, $"'{path}' is not a valid gzip file: {e.Message}", path);
         }
         return total;
     }

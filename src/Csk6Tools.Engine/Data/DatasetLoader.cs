@@ -12,12 +12,12 @@ public static class DatasetLoader
         if (File.Exists(folder))
             folder = Path.GetDirectoryName(Path.GetFullPath(folder))!;
         if (!Directory.Exists(folder))
-            throw new DatasetException(DatasetErrorIds.DatasetFileNotFound, $"The data set folder '{folder}' does not exist.", folder);
+            throw new DatasetException(ErrorIds.DatasetFileNotFound, $"The data set folder '{folder}' does not exist.", folder);
 
         var format = options.Format;
         if (format == DatasetFormat.Auto)
         {
-            format = DatasetFormatDetector.Detect(folder) ?? throw new DatasetException(DatasetErrorIds.UnknownDatasetFormat,
+            format = DatasetFormatDetector.Detect(folder) ?? throw new DatasetException(ErrorIds.UnknownDatasetFormat,
                 $"'{folder}' holds no data set this module reads: expected CIFAR-100 binary ({Cifar100Reader.TrainFile}, {Cifar100Reader.TestFile}), " +
                 $"CIFAR-10 binary ({Cifar10Reader.FirstTrainFile} … {Cifar10Reader.TestFile}), IDX files (train-images-idx3-ubyte[.gz] …) " +
                 "or one subfolder of images per class.", folder);
@@ -41,7 +41,7 @@ public static class DatasetLoader
     internal static Dataset LoadFashionMnist(string folder, DatasetLoadOptions options, CancellationToken cancel)
     {
         if (!Directory.Exists(folder))
-            throw new DatasetException(DatasetErrorIds.DatasetNotInstalled,
+            throw new DatasetException(ErrorIds.DatasetNotInstalled,
                 $"Fashion-MNIST is not installed: {folder} does not exist. Install Debian's package with 'apt-get install {FashionMnist.DebianPackage}' " +
                 "(as root), or pass the folder that holds the four IDX files as -Path.", folder);
         return Complete(IdxReader.Read(folder, options, cancel, "Fashion-MNIST", FashionMnist.Classes), folder, options);

@@ -20,7 +20,7 @@ internal static class IdxFile
         int got = DataFiles.ReadAtMost(stream, path, header);
         uint actual = got >= 4 ? BinaryPrimitives.ReadUInt32BigEndian(header) : 0;
         if (got >= 4 && actual != magic)
-            throw new DatasetException(DatasetErrorIds.InvalidDatasetHeader,
+            throw new DatasetException(ErrorIds.InvalidDatasetHeader,
                 $"'{path}' is not an IDX {Describe(magic)} file: it starts with 0x{actual:X8} at byte offset 0, expected 0x{magic:X8}" +
                 (actual is ImagesMagic or LabelsMagic ? $" (0x{actual:X8} is an IDX {Describe(actual)} file: are the file names swapped?)." : "."),
                 path, 0);
@@ -32,14 +32,14 @@ internal static class IdxFile
         {
             uint value = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4 + 4 * d));
             if (value > int.MaxValue || (d > 0 && value == 0))
-                throw new DatasetException(DatasetErrorIds.InvalidDatasetHeader,
+                throw new DatasetException(ErrorIds.InvalidDatasetHeader,
                     $"'{path}' has an impossible dimension {value} at byte offset {4 + 4 * d}.", path, 4 + 4 * d);
             dims[d] = (int)value;
         }
         long itemBytes = dims.Skip(1).Aggregate(1L, (a, b) => a * b);
         int count = Math.Min(dims[0], limit ?? int.MaxValue);
         if (count * itemBytes > Array.MaxLength)
-            throw new DatasetException(DatasetErrorIds.InvalidDatasetHeader,
+            throw new DatasetException(ErrorIds.InvalidDatasetHeader,
                 $"'{path}' promises {dims[0]:N0} items of {itemBytes:N0} bytes, more than one array holds; read fewer with a count limit.", path, 4);
 
         var data = new byte[count * itemBytes];
@@ -63,7 +63,7 @@ internal static class IdxFile
     private static string Describe(uint magic) => magic == ImagesMagic ? "image (idx3)" : magic == LabelsMagic ? "label (idx1)" : $"{magic & 0xFF}-dimension";
 
     private static DatasetException Truncated(string path, long offset, string expected)
-        => new(DatasetErrorIds.TruncatedDatasetFile,
+        => new(ErrorIds.TruncatedDatasetFile,
             $"'{path}' is truncated: it ends at byte offset {offset:N0}{(path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? " of the decompressed data" : "")}, before {expected}.",
             path, offset);
 }

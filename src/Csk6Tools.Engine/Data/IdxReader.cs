@@ -22,7 +22,7 @@ internal static class IdxReader
         var test = options.Splits.HasFlag(DatasetSplits.Test) ? ReadSplit(folder, TestPrefix, options, classes, cancel) : null;
         var shape = train ?? test!;
         if (train is not null && test is not null && (train.Height, train.Width) != (test.Height, test.Width))
-            throw new DatasetException(DatasetErrorIds.DatasetCountMismatch,
+            throw new DatasetException(ErrorIds.DatasetCountMismatch,
                 $"The training images in '{folder}' are {train.Height}×{train.Width} but the test images {test.Height}×{test.Width}.", folder);
         return new DatasetParts(name, classes,
             train ?? DatasetSplit.Empty(1, shape.Height, shape.Width), test ?? DatasetSplit.Empty(1, shape.Height, shape.Width));
@@ -36,14 +36,14 @@ internal static class IdxReader
         var (dims, images) = IdxFile.Read(imagesPath, IdxFile.ImagesMagic, options.CountFor(split), $"Reading {Path.GetFileName(imagesPath)}", options.Progress, cancel);
         var (labelDims, labelBytes) = IdxFile.Read(labelsPath, IdxFile.LabelsMagic, options.CountFor(split), $"Reading {Path.GetFileName(labelsPath)}", options.Progress, cancel);
         if (labelDims[0] != dims[0])
-            throw new DatasetException(DatasetErrorIds.DatasetCountMismatch,
+            throw new DatasetException(ErrorIds.DatasetCountMismatch,
                 $"'{imagesPath}' holds {dims[0]:N0} images but '{labelsPath}' {labelDims[0]:N0} labels (the count at byte offset 4 of each).", labelsPath, 4);
 
         var labels = new int[labelBytes.Length];
         for (int i = 0; i < labels.Length; i++)
         {
             if (labelBytes[i] >= classes.Length)
-                throw new DatasetException(DatasetErrorIds.LabelOutOfRange,
+                throw new DatasetException(ErrorIds.LabelOutOfRange,
                     $"'{labelsPath}' has label {labelBytes[i]} at byte offset {8 + i:N0}, but there are only {classes.Length} classes (0–{classes.Length - 1}).",
                     labelsPath, 8 + i);
             labels[i] = labelBytes[i];
@@ -58,6 +58,6 @@ internal static class IdxReader
     }
 
     private static string Missing(string folder, string prefix, string kind, int dimensions)
-        => throw new DatasetException(DatasetErrorIds.DatasetFileNotFound,
+        => throw new DatasetException(ErrorIds.DatasetFileNotFound,
             $"'{folder}' has no {prefix}-{kind}-idx{dimensions}-ubyte (or .gz) file.", Path.Combine(folder, $"{prefix}-{kind}-idx{dimensions}-ubyte"));
 }

@@ -10,7 +10,7 @@ namespace Csk6Tools.Engine.Data;
 /// <summary>
 /// Decodes untrusted image files with ImageSharp: the header is read first and oversized images are refused
 /// before any pixel is decoded; multi-frame GIF and TIFF files decode only their first frame; any decoder failure
-/// becomes an <see cref="DatasetErrorIds.InvalidImage"/> error naming the file.
+/// becomes an <see cref="ErrorIds.InvalidImage"/> error naming the file.
 /// </summary>
 internal static class ImageDecoding
 {
@@ -22,7 +22,7 @@ internal static class ImageDecoding
         var info = Guard(path, () => Image.Identify(FirstFrameOnly, path, out _))
                    ?? throw Invalid(path, "its format is not one ImageSharp reads (PNG, JPEG, BMP, GIF, TGA, TIFF, WebP, PBM)");
         if ((long)info.Width * info.Height > maxPixels)
-            throw new DatasetException(DatasetErrorIds.ImageTooLarge,
+            throw new DatasetException(ErrorIds.ImageTooLarge,
                 $"The image '{path}' is {info.Width:N0}×{info.Height:N0} = {(long)info.Width * info.Height:N0} pixels, more than the {maxPixels:N0} allowed; " +
                 "it was not decoded (raise the limit if the image is genuine).", path);
         return (info.Width, info.Height);
@@ -71,7 +71,7 @@ internal static class ImageDecoding
     }
 
     private static DatasetException Invalid(string path, string reason)
-        => new(DatasetErrorIds.InvalidImage, $"The image '{path}' cannot be decoded: {reason}", path);
+        => new(ErrorIds.InvalidImage, $"The image '{path}' cannot be decoded: {reason}", path);
 
     private static Configuration CreateConfiguration()
     {

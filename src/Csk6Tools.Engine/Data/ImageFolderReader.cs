@@ -13,7 +13,7 @@ internal static class ImageFolderReader
         var test = Select(layout.Test, options, DatasetSplits.Test);
         var files = train.Concat(test).ToArray();
         if (files.Length == 0)
-            throw new DatasetException(DatasetErrorIds.UnknownDatasetFormat, $"'{root}' has no image files in the splits asked for.", root);
+            throw new DatasetException(ErrorIds.UnknownDatasetFormat, $"'{root}' has no image files in the splits asked for.", root);
         options.Log?.Invoke(layout.HasSplitFolders
             ? $"{layout.Classes.Length} classes from the train and test folders of '{root}'."
             : $"{layout.Classes.Length} classes in '{root}' and no train/test folders: {options.TestFraction:P0} of each class held out for testing ({layout.Test.Count} of {layout.Train.Count + layout.Test.Count} images).");

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Csk6Tools.Engine.Package;
 using Csk6Tools.Engine.Quant;
 
@@ -32,13 +33,14 @@ internal sealed class AddKernel : IKernel
 /// <summary>Relu on int8: max(q, 0), scale unchanged.</summary>
 internal sealed class ReluKernel(PackageTensor x, PackageTensor y) : IKernel
 {
-    public void Run(TensorMemory memory)
+    public void Run(TensorMemory memory) => Relu(memory.Int8(x), memory.Int8(y), vector: true);
+
+    /// <summary>max(q, 0); <c>vector</c> takes 32 values at a time (its scalar twin handles what remains).</summary>
+    internal static void Relu(ReadOnlySpan<sbyte> input, Span<sbyte> output, bool vector)
     {
-        ReadOnlySpan<sbyte> input = memory.Int8(x);
-        Span<sbyte> output = memory.Int8(y);
         int i = 0;
-        for (; i + 32 <= output.Length; i += 32)
-            System.Runtime.Intrinsics.Vector256.CopyTo(System.Runtime.Intrinsics.Vector256.Max(System.Runtime.Intrinsics.Vector256.Create(input.Slice(i, 32)), System.Runtime.Intrinsics.Vector256<sbyte>.Zero), output.Slice(i, 32));
+        for (; vector && i + 32 <= output.Length; i += 32)
+            Vector256.CopyTo(Vector256.Max(Vector256.Create(input.Slice(i, 32)), Vector256<sbyte>.Zero), output.Slice(i, 32));
         for (; i < output.Length; i++) output[i] = Math.Max(input[i], (sbyte)0);
     }
 }

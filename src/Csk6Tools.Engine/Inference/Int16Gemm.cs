@@ -51,7 +51,7 @@ internal static class Int16Gemm
         }
     }
 
-    private static void MultiplyAvx2(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions, Span<int> acc)
+    internal static void MultiplyAvx2(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions, Span<int> acc)
     {
         ref short x0 = ref MemoryMarshal.GetReference(x);
         ref int a0 = ref MemoryMarshal.GetReference(acc);

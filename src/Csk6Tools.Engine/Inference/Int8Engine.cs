@@ -1,5 +1,7 @@
 using Csk6Tools.Engine.Package;
 
+using Csk6Tools.Engine.Target;
+
 namespace Csk6Tools.Engine.Inference;
 
 /// <summary>
@@ -18,7 +20,7 @@ public sealed class Int8Engine
     {
         _package = package;
         if (package.Inputs.Count != 1 || package.Outputs.Count != 1)
-            throw new InferenceException(InferenceException.UnsupportedOperator, $"The engine runs packages with one input and one output; this one has {package.Inputs.Count} and {package.Outputs.Count}.");
+            throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"The engine runs packages with one input and one output; this one has {package.Inputs.Count} and {package.Outputs.Count}.");
         _memory = new TensorMemory(package);
         var transfers = package.Dma.ToLookup(d => d.SourceTensor);
         _steps = package.Operators
@@ -35,7 +37,7 @@ public sealed class Int8Engine
     {
         var target = _memory.Bytes(InputTensor);
         if (input.Length != target.Length)
-            throw new InferenceException(InferenceException.InputSize,
+            throw new InferenceException(ErrorIds.EngineInputSize,
                 $"The input has {input.Length:N0} bytes; the package expects {target.Length:N0} ({InputTensor.DType} {string.Join("×", InputTensor.Shape)}).");
         input.CopyTo(target);
         foreach (var (kernel, dma) in _steps)
@@ -51,18 +53,18 @@ public sealed class Int8Engine
         var t = _package.Tensors;
         return op.Type switch
         {
-            "Conv2dInt" => DepthwiseKernel.Handles(Conv2dAttributes.Parse(op.Attributes), t[op.Inputs[0]], t[op.Outputs[0]])
+            ThinkerOp.Conv2dInt => DepthwiseKernel.Handles(Conv2dAttributes.Parse(op.Attributes), t[op.Inputs[0]], t[op.Outputs[0]])
                 ? new DepthwiseKernel(op, _package, _memory) : new ConvKernel(op, _package, _memory, _columns),
-            "LinearInt" => new LinearKernel(op, _package),
-            "iqAdd" => new AddKernel(op, _package),
-            "iqCat" => new ConcatKernel(op, _package),
-            "AvgPool2dInt" => new PoolKernel(op, _package, average: true),
-            "MaxPool" => new PoolKernel(op, _package, average: false),
-            "Relu" => new ReluKernel(KernelChecks.Int8(_package, op.Inputs[0], op), KernelChecks.Int8(_package, op.Outputs[0], op)),
-            "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" => Copy(op),
-            "Quant" => new QuantKernel(t[op.Inputs[0]], KernelChecks.Int8(_package, op.Outputs[0], op), KernelChecks.Exponent(t[op.Outputs[0]], op)),
-            "Dequant" => new DequantKernel(KernelChecks.Int8(_package, op.Inputs[0], op), t[op.Outputs[0]], KernelChecks.Exponent(t[op.Inputs[0]], op)),
-            _ => throw new InferenceException(InferenceException.UnsupportedOperator, $"Operator {op.Index} is {op.Type}, which the int8 engine does not run."),
+            ThinkerOp.LinearInt => new LinearKernel(op, _package),
+            ThinkerOp.iqAdd => new AddKernel(op, _package),
+            ThinkerOp.iqCat => new ConcatKernel(op, _package),
+            ThinkerOp.AvgPool2dInt => new PoolKernel(op, _package, average: true),
+            ThinkerOp.MaxPool => new PoolKernel(op, _package, average: false),
+            ThinkerOp.Relu => new ReluKernel(KernelChecks.Int8(_package, op.Inputs[0], op), KernelChecks.Int8(_package, op.Outputs[0], op)),
+            ThinkerOp.Reshape or ThinkerOp.Flatten or ThinkerOp.Squeeze or ThinkerOp.Unsqueeze => Copy(op),
+            ThinkerOp.Quant => new QuantKernel(t[op.Inputs[0]], KernelChecks.Int8(_package, op.Outputs[0], op), KernelChecks.Exponent(t[op.Outputs[0]], op)),
+            ThinkerOp.Dequant => new DequantKernel(KernelChecks.Int8(_package, op.Inputs[0], op), t[op.Outputs[0]], KernelChecks.Exponent(t[op.Inputs[0]], op)),
+            _ => throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"Operator {op.Index} is {op.Type}, which the int8 engine does not run."),
         };
     }
 

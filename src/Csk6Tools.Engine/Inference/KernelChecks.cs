@@ -6,7 +6,7 @@ namespace Csk6Tools.Engine.Inference;
 internal static class KernelChecks
 {
     public static InferenceException Invalid(PackageOperator op, string what) =>
-        new(InferenceException.InvalidPackage, $"Operator {op.Index} ({op.Type}): {what}.");
+        new(ErrorIds.EngineInvalidPackage, $"Operator {op.Index} ({op.Type}): {what}.");
 
     /// <summary>A convolution's weights unpacked from venus packing, after checking the tensor holds as many bytes as it needs.</summary>
     public static sbyte[] UnpackWeight(ReadOnlySpan<sbyte> packed, int cout, int cin, int group, int kh, int kw, PackageOperator op)
@@ -22,7 +22,7 @@ internal static class KernelChecks
     {
         var t = Int8(package, id, op);
         if (t.Shape.Length != 4) throw Invalid(op, $"tensor '{t.Name}' must be 4-D (N, C, H, W), it has shape ({string.Join(", ", t.Shape)})");
-        if (t.Layout != TensorLayout.Nchw) throw new InferenceException(InferenceException.UnsupportedOperator, $"Operator {op.Index} ({op.Type}): tensor '{t.Name}' has layout {t.Layout}; the engine runs NCHW activations.");
+        if (t.Layout != TensorLayout.Nchw) throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"Operator {op.Index} ({op.Type}): tensor '{t.Name}' has layout {t.Layout}; the engine runs NCHW activations.");
         return t;
     }
 

@@ -23,6 +23,8 @@ internal sealed class LinearKernel : IKernel
         if (_y.Elements != (long)_rows * _out) throw KernelChecks.Invalid(op, $"the output must have {_rows}×{_out} elements");
         if (_bias is not null && (_bias.DType != ThinkerDType.Int32 || _bias.Elements != _out)) throw KernelChecks.Invalid(op, $"the bias must be {_out} int32 values");
         _shift = KernelChecks.Shift(op, _x, _w, _y);
+        if (LinearAttributes.Parse(op.Attributes).TransA)
+            throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"Operator {op.Index} ({op.Type}) transposes its input (transA), which the engine does not run.");
     }
 
     public void Run(TensorMemory memory)

@@ -7,7 +7,11 @@ namespace Csk6Tools.Engine.Inference;
 /// <summary>The im2col of a 1×1 stride-1 convolution: columns[j, p, 0..1] = (x[2j, p], x[2j + 1, p]) as int16, zero beyond.</summary>
 internal static class Pointwise
 {
-    public static void Interleave(ReadOnlySpan<sbyte> x, int channels, int plane, int positions, Span<short> columns)
+    public static void Interleave(ReadOnlySpan<sbyte> x, int channels, int plane, int positions, Span<short> columns) =>
+        Interleave(x, channels, plane, positions, columns, Avx2.IsSupported);
+
+    /// <summary>As above; <c>avx2</c> chooses the AVX2 path (its scalar twin handles what remains).</summary>
+    internal static void Interleave(ReadOnlySpan<sbyte> x, int channels, int plane, int positions, Span<short> columns, bool avx2)
     {
         int pairs = (channels + 1) / 2;
         columns[..(pairs * positions * 2)].Clear();
@@ -17,7 +21,7 @@ internal static class Pointwise
             var odd = 2 * j + 1 < channels ? x.Slice((2 * j + 1) * plane, plane) : default;
             var column = columns.Slice(j * positions * 2, positions * 2);
             int p = 0;
-            if (Avx2.IsSupported && !odd.IsEmpty)
+            if (avx2 && !odd.IsEmpty)
             {
                 ref sbyte e0 = ref MemoryMarshal.GetReference(even), o0 = ref MemoryMarshal.GetReference(odd);
                 ref short c0 = ref MemoryMarshal.GetReference(column);

@@ -21,7 +21,7 @@ internal sealed class TensorMemory
         _file = MemoryMarshal.TryGetArray(package.Bytes, out var segment) && segment.Offset == 0 ? segment.Array! : package.Bytes.ToArray();
         foreach (var blob in package.ParameterBlobs)
             if (!_blobs.TryAdd(blob.Memory, ((int)blob.FileOffset, (int)blob.Size)))
-                throw new InferenceException(InferenceException.InvalidPackage, $"The package has two {blob.Memory} parameter blobs; thinker packs one per memory type.");
+                throw new InferenceException(ErrorIds.EngineInvalidPackage, $"The package has two {blob.Memory} parameter blobs; thinker packs one per memory type.");
         foreach (var kind in package.Memories.Where(m => !m.IsParameterBlob).Select(m => m.Kind).Distinct())
             _arenas[kind] = new byte[package.Memories.Where(m => !m.IsParameterBlob && m.Kind == kind).Sum(m => m.Size)];
     }
@@ -30,9 +30,9 @@ internal sealed class TensorMemory
     {
         if (t.InArena)
             return _arenas.TryGetValue(t.Memory, out var arena) ? arena.AsSpan((int)t.Offset, (int)t.Bytes)
-                : throw new InferenceException(InferenceException.InvalidPackage, $"Tensor '{t.Name}' lives in a {t.Memory} arena the package does not declare.");
+                : throw new InferenceException(ErrorIds.EngineInvalidPackage, $"Tensor '{t.Name}' lives in a {t.Memory} arena the package does not declare.");
         return _blobs.TryGetValue(t.Memory, out var blob) ? _file.AsSpan(blob.Start + (int)t.Offset, (int)t.Bytes)
-            : throw new InferenceException(InferenceException.InvalidPackage, $"Tensor '{t.Name}' lives in a {t.Memory} parameter blob the package does not have.");
+            : throw new InferenceException(ErrorIds.EngineInvalidPackage, $"Tensor '{t.Name}' lives in a {t.Memory} parameter blob the package does not have.");
     }
 
     public Span<sbyte> Int8(PackageTensor t) => MemoryMarshal.Cast<byte, sbyte>(Bytes(t));
@@ -53,7 +53,7 @@ internal sealed class TensorMemory
     {
         var whole = t.InArena ? _arenas[t.Memory].AsSpan() : _file.AsSpan(_blobs[t.Memory].Start, _blobs[t.Memory].Size);
         if (t.Offset + bytes > whole.Length)
-            throw new InferenceException(InferenceException.InvalidPackage, $"A DMA transfer of {bytes:N0} bytes at '{t.Name}' runs past its memory.");
+            throw new InferenceException(ErrorIds.EngineInvalidPackage, $"A DMA transfer of {bytes:N0} bytes at '{t.Name}' runs past its memory.");
         return whole.Slice((int)t.Offset, (int)bytes);
     }
 }

@@ -7,12 +7,15 @@ using System.Text.Json.Nodes;
 namespace Csk6Tools.Engine.Model;
 
 /// <summary>A file that is not a readable safetensors file, or not a Csk6Tools model; says which and why.</summary>
-public sealed class ModelFileException(string message, string path, bool foreign = false) : Exception(message)
+public sealed class ModelFileException(string message, string path, bool foreign = false)
+    : Csk6Exception(foreign ? ErrorIds.ModelFileForeign : ErrorIds.ModelFileCorrupt, message)
 {
     public string Path { get; } = path;
 
     /// <summary>A valid file of another kind (not corrupt): a safetensors file without a Csk6Tools graph.</summary>
     public bool Foreign { get; } = foreign;
+
+    public override object? Target => Path;
 }
 
 /// <summary>

@@ -6,15 +6,8 @@ namespace Csk6Tools.Engine.Onnx;
 /// <summary>Float: standard ONNX. Qdq: QuantizeLinear/DequantizeLinear around every layer (int8, zero point 0, 2^−Q scales). Linger: linger v1's thinker dialect for tpacker.</summary>
 public enum OnnxFormat { Float, Qdq, Linger }
 
-/// <summary>A model that cannot be written in the format asked for; <see cref="ErrorId"/> is stable.</summary>
-public sealed class OnnxExportException(string errorId, string message) : Exception(message)
-{
-    public string ErrorId { get; } = errorId;
-
-    public const string NotQuantized = "OnnxExportNotQuantized";
-    public const string UnsupportedLayer = "OnnxExportUnsupportedLayer";
-    public const string NoWeights = "OnnxExportNoWeights";
-}
+/// <summary>A model that cannot be written in the format asked for (ids OnnxExport*).</summary>
+public sealed class OnnxExportException(string errorId, string message) : Csk6Exception(errorId, message);
 
 /// <summary>
 /// Writes a model as ONNX. Node and tensor names follow the graph's layer names (or, for an imported model, the
@@ -25,14 +18,14 @@ public static class OnnxExporter
     public static byte[] Export(Csk6Model model, OnnxFormat format)
     {
         if (format != OnnxFormat.Float && (model.Stage != ModelStage.Quantized || model.Quantization is null))
-            throw new OnnxExportException(OnnxExportException.NotQuantized, $"Model '{model.Name}' is {model.Stage}: {format} ONNX needs the int8 exponents of quantization-aware training (Invoke-QuantTraining) or of a linger import.");
+            throw new OnnxExportException(ErrorIds.OnnxExportNotQuantized, $"Model '{model.Name}' is {model.Stage}: {format} ONNX needs the int8 exponents of quantization-aware training (Invoke-QuantTraining) or of a linger import.");
         var unsupported = model.Graph.Nodes.OfType<OtherNode>().Select(n => $"{n.Name} ({n.Op})")
             .Concat(format == OnnxFormat.Float ? [] : model.Graph.Nodes.OfType<BatchNorm2dNode>().Select(n => $"{n.Name} (BatchNorm2d not folded)"))
             .ToList();
         if (unsupported.Count > 0)
-            throw new OnnxExportException(OnnxExportException.UnsupportedLayer, $"Model '{model.Name}' cannot be written as {format} ONNX: {string.Join(", ", unsupported)}.");
+            throw new OnnxExportException(ErrorIds.OnnxExportUnsupportedLayer, $"Model '{model.Name}' cannot be written as {format} ONNX: {string.Join(", ", unsupported)}.");
         if (model.Graph.Parameters > 0 && model.Weights.Count == 0)
-            throw new OnnxExportException(OnnxExportException.NoWeights, $"Model '{model.Name}' is a graph without weights; train it (Invoke-ModelTraining) or import one with weights first.");
+            throw new OnnxExportException(ErrorIds.OnnxExportNoWeights, $"Model '{model.Name}' is a graph without weights; train it (Invoke-ModelTraining) or import one with weights first.");
         return format == OnnxFormat.Linger ? new LingerExport(model).Run() : new StandardExport(model, format == OnnxFormat.Qdq).Run();
     }
 }

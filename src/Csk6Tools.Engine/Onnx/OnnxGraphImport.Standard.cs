@@ -12,28 +12,28 @@ internal sealed partial class OnnxGraphImport
     /// <summary>The standard operators by type; the table is also the list of what the importer knows.</summary>
     private Dictionary<string, Action<NodeProto>> StandardHandlers() => new()
     {
-        ["Constant"] = n => Define(n, new ConstantValue(ConstantAttribute(n))),
-        ["Identity"] = n => Define(n, _values[n.Input[0]]),
-        ["Dropout"] = n => Define(n, _values[n.Input[0]]),
-        ["Shape"] = Shape,
-        ["Pad"] = Pad,
-        ["Gather"] = Fold,
-        ["Unsqueeze"] = Fold,
-        ["Squeeze"] = Fold,
-        ["Cast"] = Fold,
-        ["Concat"] = n => { if (AllConstant(n)) Fold(n); else Concat(n); },
-        ["Add"] = n => { if (AllConstant(n)) Fold(n); else Add(n); },
-        ["Conv"] = Conv,
-        ["BatchNormalization"] = BatchNorm,
-        ["Relu"] = n => PassThrough(n, new ReluNode { Name = LayerName(n) }, Act(n, 0)),
-        ["Clip"] = Clip,
-        ["MaxPool"] = MaxPool,
-        ["AveragePool"] = AveragePool,
-        ["GlobalAveragePool"] = n => AddLayer(n, new GlobalAvgPoolNode { Name = LayerName(n) }, null, FloatInput(n, 0).Node),
-        ["Flatten"] = Flatten,
-        ["Reshape"] = Reshape,
-        ["Gemm"] = Gemm,
-        ["MatMul"] = MatMul,
+        [OnnxOp.Constant] = n => Define(n, new ConstantValue(ConstantAttribute(n))),
+        [OnnxOp.Identity] = n => Define(n, _values[n.Input[0]]),
+        [OnnxOp.Dropout] = n => Define(n, _values[n.Input[0]]),
+        [OnnxOp.Shape] = Shape,
+        [OnnxOp.Pad] = Pad,
+        [OnnxOp.Gather] = Fold,
+        [OnnxOp.Unsqueeze] = Fold,
+        [OnnxOp.Squeeze] = Fold,
+        [OnnxOp.Cast] = Fold,
+        [OnnxOp.Concat] = n => { if (AllConstant(n)) Fold(n); else Concat(n); },
+        [OnnxOp.Add] = n => { if (AllConstant(n)) Fold(n); else Add(n); },
+        [OnnxOp.Conv] = Conv,
+        [OnnxOp.BatchNormalization] = BatchNorm,
+        [OnnxOp.Relu] = n => PassThrough(n, new ReluNode { Name = LayerName(n) }, Act(n, 0)),
+        [OnnxOp.Clip] = Clip,
+        [OnnxOp.MaxPool] = MaxPool,
+        [OnnxOp.AveragePool] = AveragePool,
+        [OnnxOp.GlobalAveragePool] = n => AddLayer(n, new GlobalAvgPoolNode { Name = LayerName(n) }, null, FloatInput(n, 0).Node),
+        [OnnxOp.Flatten] = Flatten,
+        [OnnxOp.Reshape] = Reshape,
+        [OnnxOp.Gemm] = Gemm,
+        [OnnxOp.MatMul] = MatMul,
     };
 
     private bool AllConstant(NodeProto n) => n.Input.Where(i => i.Length > 0).All(i => _values[i] is ConstantValue);
@@ -202,7 +202,7 @@ internal sealed partial class OnnxGraphImport
             for (int i = 0; i < inF; i++)
                 w[o * inF + i] = (float)b.Data[i * outF + o];
         string? bias = null;
-        if (_consumers.GetValueOrDefault(n.Output[0]) is [{ OpType: "Add", Domain: "" } add])
+        if (_consumers.GetValueOrDefault(n.Output[0]) is [{ OpType: OnnxOp.Add, Domain: "" } add])
         {
             int c = add.Input[0] == n.Output[0] ? 1 : 0;
             if (IsConst(add, c) && Const(add, c).Elements == outF)
@@ -265,22 +265,22 @@ internal sealed partial class OnnxGraphImport
         var a = Const(n, 0);
         switch (n.OpType)
         {
-            case "Gather":
+            case OnnxOp.Gather:
                 var idx = Const(n, 1);
                 if (a.Dims.Length != 1 || Int(n, "axis", 0) != 0) throw new RejectException("Gather on a constant that is not a 1-D shape");
                 return new OnnxTensor(idx.Dims, idx.Longs.Select(i => a.Data[i < 0 ? i + a.Data.Length : i]).ToArray(), a.DataType);
-            case "Unsqueeze":
+            case OnnxOp.Unsqueeze:
                 var axes = Has(n, 1) ? Const(n, 1).Longs : Attr(n, "axes")?.Ints.ToArray() ?? [];
                 var dims = a.Dims.ToList();
                 int rank = dims.Count + axes.Length;
                 foreach (var ax in axes.Select(v => v < 0 ? v + rank : v).Order()) dims.Insert((int)ax, 1);
                 return a with { Dims = [.. dims] };
-            case "Squeeze":
+            case OnnxOp.Squeeze:
                 return a with { Dims = a.Dims.Where(d => d != 1).ToArray() };
-            case "Cast":
+            case OnnxOp.Cast:
                 int to = (int)Int(n, "to", a.DataType);
                 return new OnnxTensor(a.Dims, to is OnnxType.Float or OnnxType.Double ? a.Data : a.Data.Select(Math.Truncate).ToArray(), to);
-            case "Concat":
+            case OnnxOp.Concat:
                 var parts = Enumerable.Range(0, n.Input.Count).Select(i => Const(n, i)).ToList();
                 if (parts.Any(p => p.Dims.Length != 1)) throw new RejectException("Concat of constants that are not 1-D shapes");
                 var data = parts.SelectMany(p => p.Data).ToArray();

@@ -3,6 +3,8 @@ using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.Quant;
 using Onnx;
 
+using Csk6Tools.Engine.Target;
+
 namespace Csk6Tools.Engine.Onnx;
 
 /// <summary>
@@ -15,13 +17,13 @@ internal sealed partial class OnnxGraphImport
     /// <summary>linger's thinker-domain operators by type.</summary>
     private Dictionary<string, Action<NodeProto>> ThinkerHandlers() => new()
     {
-        ["Quant"] = Quant,
-        ["Dequant"] = Dequant,
-        ["Conv2dInt"] = Conv2dInt,
-        ["LinearInt"] = LinearInt,
-        ["iqAdd"] = IqAdd,
-        ["iqCat"] = IqCat,
-        ["AvgPool2dInt"] = AvgPool2dInt,
+        [ThinkerOp.Quant] = Quant,
+        [ThinkerOp.Dequant] = Dequant,
+        [ThinkerOp.Conv2dInt] = Conv2dInt,
+        [ThinkerOp.LinearInt] = LinearInt,
+        [ThinkerOp.iqAdd] = IqAdd,
+        [ThinkerOp.iqCat] = IqCat,
+        [ThinkerOp.AvgPool2dInt] = AvgPool2dInt,
     };
 
     /// <summary>An int8 input whose scale attribute must equal its producer's output scale.</summary>

@@ -20,7 +20,7 @@ internal sealed record ConstantValue(Lazy<OnnxTensor> Tensor) : OnnxValue
 internal sealed record UnknownValue : OnnxValue;
 
 /// <summary>A node the importer understands but cannot represent (a float operator on int8 data, an unsupported attribute value).</summary>
-internal sealed class RejectException(string why) : Exception(why);
+internal sealed class RejectException(string why) : Csk6Exception(ErrorIds.OnnxUnsupportedOperator, why);
 
 /// <summary>One import: walks the nodes in order, building the graph, the weights, the exponents and the names.</summary>
 internal sealed partial class OnnxGraphImport
@@ -71,7 +71,7 @@ internal sealed partial class OnnxGraphImport
 
         foreach (var n in g.Node) Visit(n);
         if (_unsupported.Count > 0)
-            throw new OnnxImportException(OnnxImportException.UnsupportedOperator,
+            throw new OnnxImportException(ErrorIds.OnnxUnsupportedOperator,
                 $"'{_name}' has {_unsupported.Count} node(s) Csk6Tools cannot import: {string.Join("; ", _unsupported)}.", _unsupported);
 
         var outputs = g.Output.Select(o => _values.GetValueOrDefault(o.Name) is ActivationValue { Node: var node } && node != _input
@@ -153,7 +153,7 @@ internal sealed partial class OnnxGraphImport
         return new TensorShape(dims.Skip(1).Select(d => checked((int)d)).ToArray());
     }
 
-    private static OnnxImportException Invalid(string message) => new(OnnxImportException.InvalidModel, message);
+    private static OnnxImportException Invalid(string message) => new(ErrorIds.OnnxInvalidModel, message);
 
     private static T Build<T>(Func<T> build, string what)
     {

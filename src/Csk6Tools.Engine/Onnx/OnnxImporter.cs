@@ -28,7 +28,7 @@ public static class OnnxImporter
         catch (Exception e) when (e is ArgumentException or OverflowException or IndexOutOfRangeException or InvalidOperationException or KeyNotFoundException)
         {
             // A readable protobuf whose fields do not make a graph (negative sizes, dims out of range …).
-            throw new OnnxImportException(OnnxImportException.InvalidModel, $"'{name}' is not a consistent ONNX graph: {e.Message}");
+            throw new OnnxImportException(ErrorIds.OnnxInvalidModel, $"'{name}' is not a consistent ONNX graph: {e.Message}");
         }
     }
 
@@ -38,12 +38,12 @@ public static class OnnxImporter
         {
             var model = ModelProto.Parser.ParseFrom(bytes);
             if (model.Graph is null || model.Graph.Node.Count == 0)
-                throw new OnnxImportException(OnnxImportException.Corrupt, "The file holds no ONNX graph (an empty or foreign protobuf).");
+                throw new OnnxImportException(ErrorIds.OnnxCorrupt, "The file holds no ONNX graph (an empty or foreign protobuf).");
             return model;
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new OnnxImportException(OnnxImportException.Corrupt, $"Not a readable ONNX model: {e.Message}");
+            throw new OnnxImportException(ErrorIds.OnnxCorrupt, $"Not a readable ONNX model: {e.Message}");
         }
     }
 }

@@ -21,7 +21,7 @@ internal sealed record OnnxTensor(long[] Dims, double[] Data, int DataType)
     public static OnnxTensor Decode(TensorProto t)
     {
         if (t.DataLocation == TensorProto.Types.DataLocation.External)
-            throw new OnnxImportException(OnnxImportException.InvalidModel, $"Tensor '{t.Name}' keeps its data in an external file; save the model with its weights inside (onnx.save(..., save_as_external_data=False)).");
+            throw new OnnxImportException(ErrorIds.OnnxInvalidModel, $"Tensor '{t.Name}' keeps its data in an external file; save the model with its weights inside (onnx.save(..., save_as_external_data=False)).");
         long[] dims = [.. t.Dims];
         long count = dims.Aggregate(1L, (a, d) => a * d);
         var raw = t.RawData.Span;
@@ -34,10 +34,10 @@ internal sealed record OnnxTensor(long[] Dims, double[] Data, int DataType)
             OnnxType.Int16 => raw.Length > 0 ? Read(raw, 2, count, s => BinaryPrimitives.ReadInt16LittleEndian(s)) : t.Int32Data.Select(v => (double)v).ToArray(),
             OnnxType.Int32 => raw.Length > 0 ? Read(raw, 4, count, s => BinaryPrimitives.ReadInt32LittleEndian(s)) : t.Int32Data.Select(v => (double)v).ToArray(),
             OnnxType.Int64 => raw.Length > 0 ? Read(raw, 8, count, s => BinaryPrimitives.ReadInt64LittleEndian(s)) : t.Int64Data.Select(v => (double)v).ToArray(),
-            _ => throw new OnnxImportException(OnnxImportException.InvalidModel, $"Tensor '{t.Name}' has element type {t.DataType}, which Csk6Tools does not read (float, double, int8/16/32/64, uint8, bool)."),
+            _ => throw new OnnxImportException(ErrorIds.OnnxInvalidModel, $"Tensor '{t.Name}' has element type {t.DataType}, which Csk6Tools does not read (float, double, int8/16/32/64, uint8, bool)."),
         };
         if (data.Length != count)
-            throw new OnnxImportException(OnnxImportException.InvalidModel, $"Tensor '{t.Name}' of shape [{string.Join(", ", dims)}] holds {data.Length} values instead of {count}.");
+            throw new OnnxImportException(ErrorIds.OnnxInvalidModel, $"Tensor '{t.Name}' of shape [{string.Join(", ", dims)}] holds {data.Length} values instead of {count}.");
         return new OnnxTensor(dims, data, t.DataType);
     }
 

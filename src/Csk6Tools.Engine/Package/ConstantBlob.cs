@@ -35,8 +35,8 @@ internal sealed class ConstantBlob
             {
                 Conv2dNode c => Conv(model, q, deploy, op, c, thinker3),
                 LinearNode l => Linear(model, q, l, thinker3),
-                _ when op.Kind == "Reshape" => [Shape(node)],
-                _ => throw new PackException(PackException.UnsupportedOperator, $"The packer does not pack the constants of {node.Name} ({node.Op})."),
+                _ when op.Kind == ThinkerOp.Reshape => [Shape(node)],
+                _ => throw new PackException(ErrorIds.PackUnsupportedOperator, $"The packer does not pack the constants of {node.Name} ({node.Op})."),
             };
             for (int i = 0; i < op.Constants.Count; i++) _byId[op.Constants[i]] = packed[i];
         }
@@ -61,7 +61,7 @@ internal sealed class ConstantBlob
     private static PackedConstant[] Conv(Csk6Model model, QuantizationState q, DeployGraph deploy, DeployOp op, Conv2dNode c, bool thinker3)
     {
         var lq = q[c.Name];
-        int qw = lq.Weight ?? throw new PackException(PackException.MissingWeight, $"Layer {c.Name} has no weight exponent.");
+        int qw = lq.Weight ?? throw new PackException(ErrorIds.PackMissingWeight, $"Layer {c.Name} has no weight exponent.");
         int count = deploy.Splits.TryGetValue(c.Name, out var split) ? split.Pieces[split.PieceStartingAt(op.ChannelStart)] : c.OutChannels;
         var weight = Weight(model, $"{c.Name}.weight");
         int perChannel = weight.Data.Length / c.OutChannels, kh = c.Kernel[0], kw = c.Kernel[1];
@@ -90,7 +90,7 @@ internal sealed class ConstantBlob
     private static PackedConstant[] Linear(Csk6Model model, QuantizationState q, LinearNode l, bool thinker3)
     {
         var lq = q[l.Name];
-        int qw = lq.Weight ?? throw new PackException(PackException.MissingWeight, $"Layer {l.Name} has no weight exponent.");
+        int qw = lq.Weight ?? throw new PackException(ErrorIds.PackMissingWeight, $"Layer {l.Name} has no weight exponent.");
         var weight = Weight(model, $"{l.Name}.weight");
         var transposed = new byte[l.InFeatures * l.OutFeatures];
         for (int o = 0; o < l.OutFeatures; o++)
@@ -120,5 +120,5 @@ internal sealed class ConstantBlob
     }
 
     private static WeightTensor Weight(Csk6Model model, string name) =>
-        model.Weights.TryGetValue(name, out var w) ? w : throw new PackException(PackException.MissingWeight, $"Model '{model.Name}' has no tensor '{name}'.");
+        model.Weights.TryGetValue(name, out var w) ? w : throw new PackException(ErrorIds.PackMissingWeight, $"Model '{model.Name}' has no tensor '{name}'.");
 }

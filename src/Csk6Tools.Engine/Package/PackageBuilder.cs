@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using Csk6Tools.Engine.Deploy;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
@@ -36,16 +34,16 @@ public static class PackageBuilder
         options ??= new PackOptions();
         var q = model.Quantization;
         if (model.Stage != ModelStage.Quantized || q is null)
-            throw new PackException(PackException.NotQuantized, $"Model '{model.Name}' is {model.Stage}: only a model after quantization-aware training (Invoke-QuantTraining) has the int8 weights and exponents a package needs.");
+            throw new PackException(ErrorIds.ModelNotQuantized, $"Model '{model.Name}' is {model.Stage}: only a model after quantization-aware training (Invoke-QuantTraining) has the int8 weights and exponents a package needs.");
         var graph = model.Graph;
         var unsupported = graph.Nodes.Where(n => n is BatchNorm2dNode or Relu6Node or ConcatNode or OtherNode || n is Conv2dNode { IsDepthwise: false, Groups: > 1 }).ToList();
         if (unsupported.Count > 0)
-            throw new PackException(PackException.UnsupportedOperator, "The packer does not pack " +
+            throw new PackException(ErrorIds.PackUnsupportedOperator, "The packer does not pack " +
                 string.Join(", ", unsupported.Select(n => $"{n.Name} ({n.Op}{(n is Conv2dNode c ? $", {c.Groups} groups" : "")})")) + ".");
 
         bool thinker3 = options.Layout == PackageLayout.V3;
         if (thinker3 && options.KeepQuantDequant)
-            throw new PackException(PackException.OptionNotInLayout, "KeepQuantDequant (float32 input and output) is a thinker 2.1.1 option; the V3 layout packs int8 input and output only.");
+            throw new PackException(ErrorIds.PackOptionNotInLayout, "KeepQuantDequant (float32 input and output) is a thinker 2.1.1 option; the V3 layout packs int8 input and output only.");
         var deploy = DeployGraph.Lower(graph, add => q.RescaledInputs(add, graph.Input.Name), options.KeepQuantDequant, thinker3);
         var plan = MemoryPlanner.Plan(deploy, options.Planner);
         var constants = new ConstantBlob(model, deploy, thinker3);
@@ -78,7 +76,7 @@ public static class PackageBuilder
     private static PackException OverCapacity(RegionUsage r, IEnumerable<(string Name, long Bytes)> users)
     {
         var top = users.OrderByDescending(u => u.Bytes).Take(5).Select(u => $"{u.Name} {u.Bytes:N0} B");
-        return new PackException(PackException.OverCapacity,
+        return new PackException(ErrorIds.PackageOverCapacity,
             $"{r.Region} needs {r.Bytes:N0} B, {r.Bytes - r.Capacity:N0} B over its {r.Capacity:N0} B; the largest: {string.Join(", ", top)}.");
     }
 
@@ -105,9 +103,9 @@ public static class PackageBuilder
             return new PackageTensor(t.Id, t.Name, MemoryKind.ShareMem, true, ThinkerDType.Int8, -1, [(int)t.Bytes], offset, TensorLayout.Nchw);
         var shape = ActivationShape(t, graph, deploy);
         // Float I/O (Quant/Dequant kept): tpacker leaves the graph input's scale at −1 and gives Dequant's output 1.0.
-        if (t.Kind == TensorKind.Input && deploy.Ops[0].Kind == "Quant")
+        if (t.Kind == TensorKind.Input && deploy.Ops[0].Kind == ThinkerOp.Quant)
             return new PackageTensor(t.Id, t.Name, MemoryKind.ShareMem, true, ThinkerDType.Float32, -1, shape, offset, TensorLayout.Nchw);
-        if (t.Producer >= 0 && deploy.Ops[t.Producer].Kind == "Dequant")
+        if (t.Producer >= 0 && deploy.Ops[t.Producer].Kind == ThinkerOp.Dequant)
             return new PackageTensor(t.Id, t.Name, MemoryKind.ShareMem, true, ThinkerDType.Float32, 1, shape, offset, TensorLayout.Nchw);
         int exponent = t.Kind == TensorKind.Input || t.Layer == graph.Input.Name ? q.InputExponent : q[t.Layer].Output;
         return new PackageTensor(t.Id, t.Name, MemoryKind.ShareMem, true, ThinkerDType.Int8, exponent, shape, offset, TensorLayout.Nchw);
@@ -120,7 +118,7 @@ public static class PackageBuilder
         var op = deploy.Ops[t.Producer];
         var node = graph[op.Layer];
         var dims = node.OutputShape!.Dims.ToArray();
-        if (op.Kind == "Conv2dInt" && deploy.Splits.TryGetValue(op.Layer, out var split))
+        if (op.Kind == ThinkerOp.Conv2dInt && deploy.Splits.TryGetValue(op.Layer, out var split))
             dims[0] = split.Pieces[split.PieceStartingAt(op.ChannelStart)];
         return [1, .. dims];
     }
@@ -147,17 +145,17 @@ public static class PackageBuilder
         var node = graph[op.Layer];
         switch (op.Kind)
         {
-            case "Conv2dInt":
+            case ThinkerOp.Conv2dInt:
                 var c = (Conv2dNode)node;
                 return new Conv2dAttributes(c.Kernel[0], c.Kernel[1], c.Stride[0], c.Stride[1], c.Dilation[0], c.Dilation[1],
                     c.Pads[0], c.Pads[1], c.Pads[2], c.Pads[3], c.IsDepthwise ? c.Groups : 1, LunaQuant,
                     op.FusedRelu ? FusedActivation.Relu : FusedActivation.None).ToBytes();
-            case "iqCat":
+            case ThinkerOp.iqCat:
                 return [1];
-            case "Quant":
+            case ThinkerOp.Quant:
                 return [8, LunaQuant]; // data_bits, quant_type
-            case "AvgPool2dInt" or "MaxPool":
-                byte quant = op.Kind == "MaxPool" ? NormalQuant : thinker3 ? (byte)0 : LunaQuant;
+            case ThinkerOp.AvgPool2dInt or ThinkerOp.MaxPool:
+                byte quant = op.Kind == ThinkerOp.MaxPool ? NormalQuant : thinker3 ? (byte)0 : LunaQuant;
                 if (node is GlobalAvgPoolNode g)
                 {
                     var (_, h, w) = g.InputShapes[0].Chw;
@@ -165,11 +163,8 @@ public static class PackageBuilder
                 }
                 var p = (Pool2dNode)node;
                 return new PoolAttributes(p.CeilMode, p.Kernel[0], p.Kernel[1], p.Stride[0], p.Stride[1], p.Pads[0], p.Pads[1], p.Pads[2], p.Pads[3], quant).ToBytes();
-            case "LinearInt":
-                var a = new byte[20];
-                if (!thinker3) BinaryPrimitives.WriteInt32LittleEndian(a.AsSpan(12), 1); // transB: the weight is stored transposed
-                a[16] = LunaQuant;
-                return a;
+            case ThinkerOp.LinearInt: // the weight is stored transposed; 3.x nevertheless writes transB 0
+                return new LinearAttributes(0, 0, TransA: false, TransB: !thinker3, LunaQuant).ToBytes();
             default:
                 return [];
         }

@@ -13,10 +13,10 @@ internal static class PackageReader
     {
         var r = new Region(bytes, 0, bytes.Length, "file");
         if (bytes.Length < ThinkerPackage.HeaderSize)
-            throw new PackageFormatException(PackageFormatException.Truncated, $"The file has {bytes.Length} bytes, less than the {ThinkerPackage.HeaderSize}-byte thinker header.", bytes.Length);
+            throw new PackageFormatException(ErrorIds.PackageTruncated, $"The file has {bytes.Length} bytes, less than the {ThinkerPackage.HeaderSize}-byte thinker header.", bytes.Length);
         string label = r.Text(0, 16);
         if (label != ThinkerPackage.Label)
-            throw new PackageFormatException(PackageFormatException.NotAPackage, $"Not a thinker package: the label is '{Printable(label)}', expected '{ThinkerPackage.Label}'.", 0);
+            throw new PackageFormatException(ErrorIds.PackageNotThinker, $"Not a thinker package: the label is '{Printable(label)}', expected '{ThinkerPackage.Label}'.", 0);
 
         uint crc = r.U32(16);
         long memoryAt = r.U32(20), tensorAt = r.U32(24), opAt = r.U32(32), ioAt = r.U32(36), debugAt = r.U32(44);
@@ -24,14 +24,14 @@ internal static class PackageReader
         int platform = (int)r.U32(60);
         long total = (long)r.U64(64);
         if (total > bytes.Length)
-            throw new PackageFormatException(PackageFormatException.Truncated, $"The header says the package has {total:N0} bytes but the file has {bytes.Length:N0}: it is truncated.", bytes.Length);
+            throw new PackageFormatException(ErrorIds.PackageTruncated, $"The header says the package has {total:N0} bytes but the file has {bytes.Length:N0}: it is truncated.", bytes.Length);
         if (total < bytes.Length)
-            throw new PackageFormatException(PackageFormatException.Corrupt, $"The file has {bytes.Length - total:N0} bytes after the package's end ({total:N0}); the runtime's CRC would fail.", total);
+            throw new PackageFormatException(ErrorIds.PackageCorrupt, $"The file has {bytes.Length - total:N0} bytes after the package's end ({total:N0}); the runtime's CRC would fail.", total);
         if (crc != 0)
         {
             uint actual = Crc24.Compute(bytes.AsSpan(ThinkerPackage.HeaderSize));
             if (actual != crc)
-                throw new PackageFormatException(PackageFormatException.CrcMismatch, $"CRC-24 mismatch: the header says 0x{crc:X6}, the content gives 0x{actual:X6}. The file is damaged.", 16);
+                throw new PackageFormatException(ErrorIds.PackageCrcMismatch, $"CRC-24 mismatch: the header says 0x{crc:X6}, the content gives 0x{actual:X6}. The file is damaged.", 16);
         }
 
         var layout = shapeInferAt != 0 || platform != 0 ? PackageLayout.V3 : PackageLayout.V2;
@@ -181,7 +181,7 @@ internal static class PackageReader
                 ? memories.Where(m => !m.IsParameterBlob && m.Kind == t.Memory).Sum(m => m.Size)
                 : blobs.Where(b => b.Memory == t.Memory).Sum(b => b.Size);
             if (t.Offset < 0 || t.Offset + t.Bytes > capacity)
-                throw new PackageFormatException(PackageFormatException.Corrupt,
+                throw new PackageFormatException(ErrorIds.PackageCorrupt,
                     $"Tensor {t.Index} '{t.Name}' ({t.Bytes:N0} bytes at offset {t.Offset:N0}) lies outside its {t.Memory} {(t.InArena ? "arena" : "parameter blob")} of {capacity:N0} bytes.");
         }
     }
@@ -211,19 +211,19 @@ internal static class PackageReader
         public Region Section(long offset, string section)
         {
             if (offset < ThinkerPackage.HeaderSize || offset >= end)
-                throw new PackageFormatException(PackageFormatException.Corrupt, $"The {section} section's offset {offset:N0} lies outside the package (80…{end:N0}).", offset);
+                throw new PackageFormatException(ErrorIds.PackageCorrupt, $"The {section} section's offset {offset:N0} lies outside the package (80…{end:N0}).", offset);
             return new Region(bytes, offset, end, section);
         }
 
         public void Check(long at, long count, string what)
         {
             if (at < 0 || count < 0 || start + at + count > end)
-                throw new PackageFormatException(PackageFormatException.Truncated,
+                throw new PackageFormatException(ErrorIds.PackageTruncated,
                     $"The {name} section's {what} at file offset {start + at:N0} ({count:N0} bytes) runs past the end of the package ({end:N0}).", start + at);
         }
 
         public PackageFormatException Corrupt(long at, string what) =>
-            new(PackageFormatException.Corrupt, $"Corrupt {name} section at file offset {start + at:N0}: {what}.", start + at);
+            new(ErrorIds.PackageCorrupt, $"Corrupt {name} section at file offset {start + at:N0}: {what}.", start + at);
 
         private ReadOnlySpan<byte> Span(long at, int count) { Check(at, count, "record"); return bytes.AsSpan((int)(start + at), count); }
         public byte U8(long at) => Span(at, 1)[0];

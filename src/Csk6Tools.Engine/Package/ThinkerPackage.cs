@@ -49,7 +49,7 @@ public sealed record ThinkerPackage
     {
         long length = new FileInfo(path).Length;
         if (length > MaxFileBytes)
-            throw new PackageFormatException(PackageFormatException.NotAPackage, $"'{path}' has {length:N0} bytes; a thinker package for the CSK6 is far smaller (at most {MaxFileBytes:N0} bytes are read).", 0);
+            throw new PackageFormatException(ErrorIds.PackageNotThinker, $"'{path}' has {length:N0} bytes; a thinker package for the CSK6 is far smaller (at most {MaxFileBytes:N0} bytes are read).", 0);
         return PackageReader.Read(File.ReadAllBytes(path), path);
     }
     public static ThinkerPackage Read(byte[] bytes) => PackageReader.Read(bytes, null);

@@ -4,7 +4,7 @@ using Csk6Tools.Engine.Target;
 namespace Csk6Tools.Commands;
 
 /// <summary>A model cmdlet that checks against the chip's memories: -PsramCapacity and -ShareMemCapacity.</summary>
-public abstract class CapacityCommand : ModelCommand
+public abstract class CapacityCommand : ModelInputCommand
 {
     /// <summary>PSRAM for constants; 8 MiB (tpacker's limit) by default. PowerShell reads 4MB as 4 MiB.</summary>
     [Parameter]

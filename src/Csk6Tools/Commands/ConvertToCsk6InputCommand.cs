@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using System.Management.Automation;
 using Csk6Tools.Engine.Data;
 using Csk6Tools.Engine.Imaging;
@@ -87,7 +88,7 @@ public sealed class ConvertToCsk6InputCommand : FileInputCommand
         }
         catch (DatasetException e)
         {
-            WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, file));
+            WriteError(EngineErrors.Record(e, file));
             return;
         }
         if (input.OutOfRange > 0)

@@ -7,7 +7,7 @@ namespace Csk6Tools.Commands;
 /// <summary>Convert-ToDepthwise: standard convolutions become depthwise separable ones.</summary>
 [Cmdlet(VerbsData.Convert, "ToDepthwise")]
 [OutputType(typeof(ModelGraph))]
-public sealed class ConvertToDepthwiseCommand : ModelCommand
+public sealed class ConvertToDepthwiseCommand : ModelInputCommand
 {
     /// <summary>What replaces a 1×1 stride-2 shortcut: DepthwiseSeparable (default), Dense3x3 (LISTENAI's demo) or Keep.</summary>
     [Parameter]

@@ -3,9 +3,22 @@ using Csk6Tools.Engine.Data;
 
 namespace Csk6Tools.Commands;
 
-/// <summary>A cmdlet that runs the model's network on a data set with libtorch: training and accuracy.</summary>
-public abstract class DatasetCommand : Csk6ModelCommand
+/// <summary>
+/// A cmdlet that runs the model's network on a data set with libtorch (training and accuracy): the data set and
+/// device parameters, and the run as <see cref="BackgroundWork"/> (progress, Ctrl+C).
+/// </summary>
+public abstract class DatasetCommand : WeightedModelCommand, IDisposable
 {
+    private readonly BackgroundWork _work = new();
+
+    private protected BackgroundWork Work => _work;
+
+    protected CancellationToken Cancellation => _work.Cancellation;
+
+    protected override void StopProcessing() => _work.Cancel();
+
+    public void Dispose() => _work.Dispose();
+
     [Parameter(Mandatory = true)]
     [ValidateNotNull]
     public Dataset Dataset { get; set; } = null!;

@@ -8,7 +8,7 @@ namespace Csk6Tools.Commands;
 /// <summary>Export-Csk6Onnx: a model as ONNX, float, QDQ (ONNX Runtime, Netron) or linger's dialect (LISTENAI's tpacker).</summary>
 [Cmdlet(VerbsData.Export, "Csk6Onnx", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportCsk6OnnxCommand : ModelCommand
+public sealed class ExportCsk6OnnxCommand : WeightedModelCommand
 {
     /// <summary>The .onnx file to write.</summary>
     [Parameter(Mandatory = true, Position = 1)]
@@ -27,8 +27,6 @@ public sealed class ExportCsk6OnnxCommand : ModelCommand
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessModel(ModelGraph model) => ProcessModel(Csk6Model.FromGraph(model));
-
     protected override void ProcessModel(Csk6Model model)
     {
         string target = FilePaths.ResolveOutput(this, Path);
@@ -40,7 +38,7 @@ public sealed class ExportCsk6OnnxCommand : ModelCommand
         }
         catch (OnnxExportException e)
         {
-            WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, model));
+            WriteError(EngineErrors.Record(e, model));
             return;
         }
         if (!ShouldProcess(target, $"Write {bytes.Length:N0}-byte {Format} ONNX of '{model.Name}'")) return;

@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using System.Management.Automation;
 
 namespace Csk6Tools.Commands;
@@ -58,14 +59,27 @@ internal static class FilePaths
         return null!;
     }
 
+    /// <summary>The file system path of a file or folder that need not exist; null, with a non-terminating error, on another provider.</summary>
+    public static string? ResolveFileSystem(PSCmdlet cmdlet, string path)
+    {
+        try
+        {
+            return FileSystemPath(cmdlet, path);
+        }
+        catch (NotSupportedException e)
+        {
+            cmdlet.WriteError(new ErrorRecord(e, ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, path));
+            return null;
+        }
+    }
+
     /// <summary>A file to write (it need not exist; its folder must).</summary>
     public static string ResolveOutput(PSCmdlet cmdlet, string path)
     {
         string file;
         try
         {
-            file = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
-            RequireFileSystem(provider, path);
+            file = FileSystemPath(cmdlet, path);
         }
         catch (NotSupportedException e)
         {
@@ -84,6 +98,13 @@ internal static class FilePaths
         if (force || !File.Exists(path)) return false;
         cmdlet.WriteError(new ErrorRecord(new IOException($"'{path}' exists; use -Force to overwrite it."), errorId, ErrorCategory.ResourceExists, path));
         return true;
+    }
+
+    private static string FileSystemPath(PSCmdlet cmdlet, string path)
+    {
+        string file = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+        RequireFileSystem(provider, path);
+        return file;
     }
 
     private static void RequireFileSystem(ProviderInfo provider, string path)

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Csk6Tools.Engine;
 using System.Management.Automation;
 using Csk6Tools.Engine.Data;
 
@@ -10,7 +10,7 @@ namespace Csk6Tools.Commands;
 public sealed class ImportCsk6DatasetCommand : PSCmdlet, IDisposable
 {
     private const string PathSet = "Path", NameSet = "Name";
-    private readonly CancellationTokenSource _stop = new();
+    private readonly BackgroundWork _work = new();
 
     #region Parameters
 
@@ -72,51 +72,64 @@ public sealed class ImportCsk6DatasetCommand : PSCmdlet, IDisposable
         string folder;
         if (ParameterSetName == NameSet)
             folder = FashionMnist.DebianFolder;
-        else if (!TryResolve(Path, out folder))
+        else if (FilePaths.ResolveFileSystem(this, Path) is { } resolved)
+            folder = resolved;
+        else
             return;
 
-        var progress = new LatestProgress();
-        var log = new ConcurrentQueue<string>();
-        var options = Options(progress, log);
-        var load = Task.Run(() => ParameterSetName == NameSet
-            ? DatasetLoader.LoadFashionMnist(options, _stop.Token)
-            : DatasetLoader.Load(folder, options, _stop.Token));
-
-        // The engine works on a task; only this (the pipeline) thread writes to PowerShell.
         var record = new ProgressRecord(1, $"Import-Csk6Dataset {folder}", "Opening");
-        var finished = load.ContinueWith(_ => { }, TaskScheduler.Default);
-        while (!finished.Wait(100))
+        var shown = System.Diagnostics.Stopwatch.StartNew();
+        try
         {
-            Drain(log);
-            if (progress.Take() is { } p)
+            if (_work.TryRun<Dataset, object>(this, folder, progress =>
+                {
+                    var options = Options(progress);
+                    return ParameterSetName == NameSet
+                        ? DatasetLoader.LoadFashionMnist(options, _work.Cancellation)
+                        : DatasetLoader.Load(folder, options, _work.Cancellation);
+                }, Report, out var dataset))
+                WriteObject(dataset);
+        }
+        catch (ArgumentException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, folder));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.DatasetReadFailed, ErrorCategory.ReadError, folder));
+        }
+        finally
+        {
+            record.RecordType = ProgressRecordType.Completed;
+            WriteProgress(record);
+        }
+
+        // Log lines as verbose messages; progress at most ten times a second (image folders report every image).
+        void Report(object item)
+        {
+            if (item is string line)
+            {
+                WriteVerbose(line);
+            }
+            else if (item is DatasetProgress p && (shown.ElapsedMilliseconds >= 100 || p.Done == p.Total))
             {
                 record.StatusDescription = $"{p.Activity}: {p.Done:N0} of {p.Total:N0}";
                 record.PercentComplete = p.Total > 0 ? (int)(100 * p.Done / p.Total) : -1;
                 WriteProgress(record);
+                shown.Restart();
             }
         }
-        Drain(log);
-        record.RecordType = ProgressRecordType.Completed;
-        WriteProgress(record);
-
-        if (load.IsCanceled || _stop.IsCancellationRequested) return;
-        if (load.Exception?.InnerException is { } error)
-        {
-            WriteError(ToErrorRecord(error, folder) ?? Rethrow(error));
-            return;
-        }
-        WriteObject(load.Result);
     }
 
-    protected override void StopProcessing() => _stop.Cancel();
+    protected override void StopProcessing() => _work.Cancel();
 
-    public void Dispose() => _stop.Dispose();
+    public void Dispose() => _work.Dispose();
 
     #endregion
 
     #region Private
 
-    private DatasetLoadOptions Options(IProgress<DatasetProgress> progress, ConcurrentQueue<string> log)
+    private DatasetLoadOptions Options(IProgress<object> progress)
     {
         var bound = MyInvocation.BoundParameters;
         int? Count(string name, int value) => bound.ContainsKey(name) ? value : bound.ContainsKey(nameof(MaxCount)) ? MaxCount : null;
@@ -130,52 +143,15 @@ public sealed class ImportCsk6DatasetCommand : PSCmdlet, IDisposable
             Channels = Channels == 0 ? null : Channels,
             Size = Size == 0 ? null : Size,
             MaxImagePixels = MaxImagePixels,
-            Progress = progress,
-            Log = log.Enqueue,
+            Progress = new ChannelProgress<DatasetProgress>(progress),
+            Log = progress.Report,
         };
     }
 
-    private bool TryResolve(string path, out string folder)
+    /// <summary>Data set progress through the work's one progress channel, which also carries the log lines.</summary>
+    private sealed class ChannelProgress<T>(IProgress<object> channel) : IProgress<T> where T : notnull
     {
-        folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
-        if (provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider)) return true;
-        WriteError(new ErrorRecord(new ArgumentException($"'{path}' is on the {provider.Name} provider; Import-Csk6Dataset reads data sets from the file system."),
-            ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, path));
-        return false;
-    }
-
-    private void Drain(ConcurrentQueue<string> log)
-    {
-        while (log.TryDequeue(out var line)) WriteVerbose(line);
-    }
-
-    private static ErrorRecord? ToErrorRecord(Exception error, string folder) => error switch
-    {
-        DatasetException e => new ErrorRecord(e, e.ErrorId, e.ErrorId switch
-        {
-            DatasetErrorIds.DatasetFileNotFound or DatasetErrorIds.DatasetNotInstalled => ErrorCategory.ObjectNotFound,
-            DatasetErrorIds.UnknownDatasetFormat => ErrorCategory.InvalidArgument,
-            DatasetErrorIds.ImageTooLarge => ErrorCategory.LimitsExceeded,
-            _ => ErrorCategory.InvalidData,
-        }, e.Path ?? folder),
-        ArgumentException e => new ErrorRecord(e, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, folder),
-        IOException or UnauthorizedAccessException => new ErrorRecord(error, ErrorIds.DatasetReadFailed, ErrorCategory.ReadError, folder),
-        _ => null,
-    };
-
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static ErrorRecord Rethrow(Exception error)
-    {
-        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
-        return null!;
-    }
-
-    /// <summary>Keeps only the newest report: the pipeline thread shows the state when it looks, not every step.</summary>
-    private sealed class LatestProgress : IProgress<DatasetProgress>
-    {
-        private DatasetProgress? _latest;
-        public void Report(DatasetProgress value) => Interlocked.Exchange(ref _latest, value);
-        public DatasetProgress? Take() => Interlocked.Exchange(ref _latest, null);
+        public void Report(T value) => channel.Report(value);
     }
 
     #endregion

@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using System.Management.Automation;
 using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.Onnx;
@@ -35,14 +36,9 @@ public sealed class ImportCsk6ModelCommand : PSCmdlet
         {
             WriteObject(ModelImporter.Import(path));
         }
-        catch (ModelFileException e)
+        catch (Csk6Exception e)
         {
-            WriteError(new ErrorRecord(e, e.Foreign ? ErrorIds.ModelFileForeign : ErrorIds.ModelFileCorrupt, ErrorCategory.InvalidData, path));
-        }
-        catch (OnnxImportException e)
-        {
-            var category = e.ErrorId == OnnxImportException.UnsupportedOperator ? ErrorCategory.NotImplemented : ErrorCategory.InvalidData;
-            WriteError(new ErrorRecord(e, e.ErrorId, category, path));
+            WriteError(EngineErrors.Record(e, path));
         }
     }
 }

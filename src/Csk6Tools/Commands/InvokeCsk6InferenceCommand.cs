@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using System.Management.Automation;
 using Csk6Tools.Engine.Data;
 using Csk6Tools.Engine.Imaging;
@@ -78,7 +79,7 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         }
         catch (InferenceException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.NotImplemented, package));
+            ThrowTerminatingError(EngineErrors.Record(e, package));
         }
         _labels = Label ?? Dataset?.Classes ?? (package.OutputTensor.Elements == 100 ? Cifar100.FineLabels : null);
         if (OutFile is not null) _outFile = FilePaths.ResolveOutput(this, OutFile);
@@ -116,7 +117,7 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         }
         catch (DatasetException e)
         {
-            WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, file));
+            WriteError(EngineErrors.Record(e, file));
         }
     }
 
@@ -160,7 +161,7 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         }
         catch (InferenceException e)
         {
-            WriteError(new ErrorRecord(new InvalidDataException($"{source}: {e.Message}", e), e.ErrorId, ErrorCategory.InvalidData, source));
+            WriteError(EngineErrors.Record(e, source, source));
             return;
         }
         if (_outFile is not null && ShouldProcess(_outFile, $"Append {output.Length} output bytes"))

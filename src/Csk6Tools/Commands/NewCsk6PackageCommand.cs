@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using System.Management.Automation;
 using Csk6Tools.Engine.Budget;
 using Csk6Tools.Engine.Deploy;
@@ -37,7 +38,7 @@ public sealed class NewCsk6PackageCommand : CapacityCommand
 
     protected override void ProcessModel(ModelGraph model) =>
         WriteError(new ErrorRecord(new ArgumentException($"Model '{model.Name}' is a graph without weights: train it and run Invoke-QuantTraining before packing it."),
-            PackException.NotQuantized, ErrorCategory.InvalidData, model));
+            ErrorIds.ModelNotQuantized, ErrorCategory.InvalidData, model));
 
     protected override void ProcessModel(Csk6Model model)
     {
@@ -56,13 +57,7 @@ public sealed class NewCsk6PackageCommand : CapacityCommand
         }
         catch (PackException e)
         {
-            var category = e.ErrorId switch
-            {
-                PackException.OverCapacity => ErrorCategory.LimitsExceeded,
-                PackException.OptionNotInLayout => ErrorCategory.InvalidArgument,
-                _ => ErrorCategory.InvalidData,
-            };
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, category, model));
+            ThrowTerminatingError(EngineErrors.Record(e, model));
             return;
         }
         var plan = packed.Report.ShareMemPlan;

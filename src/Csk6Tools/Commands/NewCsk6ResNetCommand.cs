@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using System.Management.Automation;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Zoo;

@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using System.Management.Automation;
 using Csk6Tools.Engine.Package;
 
@@ -43,7 +44,7 @@ internal static class PackageArgument
         catch (PackageFormatException e)
         {
             package = null;
-            error = new ErrorRecord(new InvalidDataException($"{path}: {e.Message}", e), e.ErrorId, ErrorCategory.InvalidData, path);
+            error = EngineErrors.Record(e, path, path);
         }
         catch (IOException e)
         {

@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using System.Management.Automation;
 using Csk6Tools.Engine.Model;
 
@@ -6,7 +7,7 @@ namespace Csk6Tools.Commands;
 /// <summary>Save-Csk6Model: one safetensors file with the weights, and the graph, stage, exponents and history as metadata.</summary>
 [Cmdlet(VerbsData.Save, "Csk6Model", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class SaveCsk6ModelCommand : Csk6ModelCommand
+public sealed class SaveCsk6ModelCommand : WeightedModelCommand
 {
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
@@ -22,12 +23,7 @@ public sealed class SaveCsk6ModelCommand : Csk6ModelCommand
 
     protected override void ProcessModel(Csk6Model model)
     {
-        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out var provider, out _);
-        if (provider.Name != "FileSystem")
-        {
-            WriteError(new ErrorRecord(new ArgumentException($"'{Path}' is on the {provider.Name} provider; models are saved to the file system."), ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, Path));
-            return;
-        }
+        if (FilePaths.ResolveFileSystem(this, Path) is not { } path) return;
         if (FilePaths.RefusesOverwrite(this, path, Force, ErrorIds.ModelFileExists)) return;
         if (!ShouldProcess(path, $"Save model '{model.Name}' ({model.Stage}, {model.Weights.Count} tensors)")) return;
         try

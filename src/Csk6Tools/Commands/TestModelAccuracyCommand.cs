@@ -22,8 +22,7 @@ public sealed class TestModelAccuracyCommand : DatasetCommand
     protected override void ProcessModel(Csk6Model model)
     {
         var package = Package is null ? null : PackageArgument.Resolve(this, Package);
-        List<AccuracyResult> results = [];
-        if (Try(() => results = RunWithProgress<List<AccuracyResult>, string>(progress =>
+        if (Work.TryRun<List<AccuracyResult>, string>(this, model, progress =>
             {
                 var list = new List<AccuracyResult>();
                 foreach (var r in Evaluator.Measure(model, Dataset, BatchSize, BatchLimit, Device, Threads, Cancellation))
@@ -41,7 +40,7 @@ public sealed class TestModelAccuracyCommand : DatasetCommand
                     progress.Report($"int8 engine: top-1 {e.Top1:P2}, top-5 {e.Top5:P2} over {e.Samples} images");
                 }
                 return list;
-            }, WriteVerbose), model))
+            }, WriteVerbose, out var results))
             WriteObject(results, enumerateCollection: true);
     }
 }

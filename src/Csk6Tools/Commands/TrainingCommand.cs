@@ -60,8 +60,7 @@ public abstract class TrainingCommand : DatasetCommand
         WriteVerbose($"{Stage} training of '{model.Name}' on {Dataset}: {Epochs} epoch(s), batch {BatchSize}, checkpoint {checkpoint}{(Resume && File.Exists(checkpoint) ? " (resuming)" : "")}.");
         if (Trainer.Advice(model, Stage, options) is { } advice) WriteWarning(advice);
         var activity = $"{Stage} training of {model.Name}";
-        Csk6Model? trained = null;
-        if (Try(() => trained = RunWithProgress<Csk6Model, TrainingProgress>(progress => Trainer.Train(model, Stage, options, progress, Cancellation), Report), model))
+        if (Work.TryRun<Csk6Model, TrainingProgress>(this, model, progress => Trainer.Train(model, Stage, options, progress, Cancellation), Report, out var trained))
         {
             WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
             WriteObject(trained);

@@ -94,7 +94,7 @@ public sealed class CifarReaderTests : IDisposable
         var bytes = File.ReadAllBytes(_files.PathOf("train.bin"));
         File.WriteAllBytes(_files.PathOf("train.bin"), bytes[..^100]);
 
-        var e = Expected.Error(DatasetErrorIds.TruncatedDatasetFile, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.TruncatedDatasetFile, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
 
         Assert.Equal(_files.PathOf("train.bin"), e.Path);
         Assert.Equal(2 * 3074, e.Offset);
@@ -110,7 +110,7 @@ public sealed class CifarReaderTests : IDisposable
         _files.WriteLines("fine_label_names.txt", Enumerable.Range(0, 100).Select(i => $"fine{i}"));
         _files.WriteLines("coarse_label_names.txt", Enumerable.Range(0, 20).Select(i => $"coarse{i}"));
 
-        var e = Expected.Error(DatasetErrorIds.LabelOutOfRange, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.LabelOutOfRange, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
 
         Assert.Equal(2 * 3074 + 1, e.Offset);
         Assert.Contains("fine label 100 at byte offset 6,149", e.Message);
@@ -123,7 +123,7 @@ public sealed class CifarReaderTests : IDisposable
         _files.WriteCifar10("test_batch.bin", 0, 1, i => 0);
         _files.WriteLines("batches.meta.txt", Enumerable.Range(0, 10).Select(i => $"c{i}"));
 
-        var e = Expected.Error(DatasetErrorIds.LabelOutOfRange, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.LabelOutOfRange, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
 
         Assert.Equal(_files.PathOf("data_batch_4.bin"), e.Path);
         Assert.Equal(3073, e.Offset);
@@ -133,7 +133,7 @@ public sealed class CifarReaderTests : IDisposable
     public void Missing_class_names_are_reported()
     {
         _files.WriteCifar100("train.bin", 1, Fine, Coarse);
-        var e = Expected.Error(DatasetErrorIds.DatasetFileNotFound, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.DatasetFileNotFound, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
         Assert.Contains("fine_label_names.txt", e.Message);
     }
 }

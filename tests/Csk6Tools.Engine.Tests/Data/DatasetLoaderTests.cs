@@ -10,7 +10,7 @@ public sealed class DatasetLoaderTests : IDisposable
     [Fact]
     public void A_missing_folder_is_reported()
     {
-        var e = Expected.Error(DatasetErrorIds.DatasetFileNotFound, () => DatasetLoader.Load(_files.PathOf("nowhere"), new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.DatasetFileNotFound, () => DatasetLoader.Load(_files.PathOf("nowhere"), new DatasetLoadOptions()));
         Assert.Contains("nowhere", e.Message);
     }
 
@@ -18,7 +18,7 @@ public sealed class DatasetLoaderTests : IDisposable
     public void A_folder_without_a_known_format_lists_the_formats()
     {
         _files.WriteLines("readme.txt", ["nothing here"]);
-        var e = Expected.Error(DatasetErrorIds.UnknownDatasetFormat, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.UnknownDatasetFormat, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
         Assert.Contains("train.bin", e.Message);
         Assert.Contains("idx3-ubyte", e.Message);
     }
@@ -26,7 +26,7 @@ public sealed class DatasetLoaderTests : IDisposable
     [Fact]
     public void Fashion_mnist_absent_names_the_debian_package()
     {
-        var e = Expected.Error(DatasetErrorIds.DatasetNotInstalled,
+        var e = Expected.Error(ErrorIds.DatasetNotInstalled,
             () => DatasetLoader.LoadFashionMnist(_files.PathOf("not-installed"), new DatasetLoadOptions(), default));
         Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
     }

@@ -54,7 +54,7 @@ public sealed class IdxReaderTests : IDisposable
         WriteIdx("m", gzip: false);
         File.Copy(_files.PathOf("m/train-labels-idx1-ubyte"), _files.PathOf("m/train-images-idx3-ubyte"), overwrite: true);
 
-        var e = Expected.Error(DatasetErrorIds.InvalidDatasetHeader, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.InvalidDatasetHeader, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
 
         Assert.Equal(0, e.Offset);
         Assert.Contains("train-images-idx3-ubyte", e.Message);
@@ -73,7 +73,7 @@ public sealed class IdxReaderTests : IDisposable
         int end = 16 + 9 * 30 + 11;
         _files.Write("m/train-images-idx3-ubyte" + (gzip ? ".gz" : ""), bytes[..end], gzip);
 
-        var e = Expected.Error(DatasetErrorIds.TruncatedDatasetFile, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.TruncatedDatasetFile, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
 
         Assert.Equal(end, e.Offset);
         Assert.Contains($"byte offset {end}", e.Message);
@@ -86,7 +86,7 @@ public sealed class IdxReaderTests : IDisposable
     {
         WriteIdx("m", gzip: false);
         _files.WriteIdxLabels("m/t10k-labels-idx1-ubyte", 3, i => i, gzip: false);
-        var e = Expected.Error(DatasetErrorIds.DatasetCountMismatch, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.DatasetCountMismatch, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
         Assert.Contains("holds 4 images", e.Message);
         Assert.Contains("3 labels", e.Message);
     }
@@ -96,7 +96,7 @@ public sealed class IdxReaderTests : IDisposable
     {
         WriteIdx("m", gzip: true);
         _files.WriteIdxLabels("m/train-labels-idx1-ubyte.gz", 12, i => i == 7 ? 10 : 0, gzip: true);
-        var e = Expected.Error(DatasetErrorIds.LabelOutOfRange, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.LabelOutOfRange, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
         Assert.Equal(15, e.Offset);
         Assert.Contains("label 10 at byte offset 15", e.Message);
     }
@@ -109,7 +109,7 @@ public sealed class IdxReaderTests : IDisposable
         bytes.AsSpan(10, 40).Fill(0xFF);
         File.WriteAllBytes(_files.PathOf("m/train-images-idx3-ubyte.gz"), bytes);
         var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
-        Assert.Contains(e.ErrorId, new[] { DatasetErrorIds.CorruptDatasetFile, DatasetErrorIds.InvalidDatasetHeader, DatasetErrorIds.TruncatedDatasetFile });
+        Assert.Contains(e.ErrorId, new[] { ErrorIds.CorruptDatasetFile, ErrorIds.InvalidDatasetHeader, ErrorIds.TruncatedDatasetFile });
         Assert.Contains("train-images-idx3-ubyte.gz", e.Message);
     }
 
@@ -118,7 +118,7 @@ public sealed class IdxReaderTests : IDisposable
     {
         WriteIdx("m", gzip: false);
         File.Delete(_files.PathOf("m/t10k-labels-idx1-ubyte"));
-        var e = Expected.Error(DatasetErrorIds.DatasetFileNotFound, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.DatasetFileNotFound, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
         Assert.Contains("t10k-labels-idx1-ubyte", e.Message);
         // Only the training split needs no test files.
         Assert.Equal(12, DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions { Splits = DatasetSplits.Train }).Train.Count);

@@ -79,7 +79,7 @@ public sealed class ImageFolderReaderTests : IDisposable
     {
         WriteColourClasses();
         File.WriteAllText(_files.PathOf("pets/dog/2.png"), "this is not a PNG");
-        var e = Expected.Error(DatasetErrorIds.InvalidImage, () => DatasetLoader.Load(_files.PathOf("pets"), new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.InvalidImage, () => DatasetLoader.Load(_files.PathOf("pets"), new DatasetLoadOptions()));
         Assert.Equal(_files.PathOf("pets/dog/2.png"), e.Path);
         Assert.Contains("2.png", e.Message);
     }
@@ -88,7 +88,7 @@ public sealed class ImageFolderReaderTests : IDisposable
     public void An_image_over_the_pixel_limit_is_refused_before_decoding()
     {
         WriteColourClasses();
-        var e = Expected.Error(DatasetErrorIds.ImageTooLarge,
+        var e = Expected.Error(ErrorIds.ImageTooLarge,
             () => DatasetLoader.Load(_files.PathOf("pets"), new DatasetLoadOptions { MaxImagePixels = 100 }));
         Assert.Contains("16×16 = 256 pixels", e.Message);
     }

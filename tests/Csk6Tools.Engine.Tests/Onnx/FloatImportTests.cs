@@ -63,9 +63,9 @@ public class FloatImportTests
     {
         var bytes = File.ReadAllBytes(FixturePath("tiny_vgg_opset12.onnx"));
         var e = Assert.Throws<OnnxImportException>(() => OnnxImporter.Import(bytes[..(bytes.Length / 2)], "half"));
-        Assert.Equal(OnnxImportException.Corrupt, e.ErrorId);
+        Assert.Equal(ErrorIds.OnnxCorrupt, e.ErrorId);
         e = Assert.Throws<OnnxImportException>(() => OnnxImporter.Import("not a model at all"u8.ToArray(), "text"));
-        Assert.Equal(OnnxImportException.Corrupt, e.ErrorId);
+        Assert.Equal(ErrorIds.OnnxCorrupt, e.ErrorId);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public class FloatImportTests
         foreach (var n in model.Graph.Node.Where(n => n.OpType == "Clip")) n.OpType = "HardSwish";
         model.Graph.Node.Single(n => n.OpType == "Concat").OpType = "Einsum";
         var e = Assert.Throws<OnnxImportException>(() => OnnxImporter.Import(Google.Protobuf.MessageExtensions.ToByteArray(model), "edited"));
-        Assert.Equal(OnnxImportException.UnsupportedOperator, e.ErrorId);
+        Assert.Equal(ErrorIds.OnnxUnsupportedOperator, e.ErrorId);
         Assert.Equal(["/stem/stem.2/Clip (HardSwish)", "/dw/dw.2/Clip (HardSwish)", "/pw/pw.2/Clip (HardSwish)", "/Concat (Einsum)"], e.Nodes);
         Assert.Contains("/Concat (Einsum)", e.Message);
     }

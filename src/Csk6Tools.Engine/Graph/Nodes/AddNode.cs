@@ -3,7 +3,7 @@ namespace Csk6Tools.Engine.Graph;
 /// <summary>Element-wise sum of two tensors of the same shape (the residual add).</summary>
 public sealed record AddNode : Node
 {
-    protected override string OpName => "Add";
+    protected override string OpName => GraphOp.Add;
     protected override int? Arity => 2;
 
     protected override TensorShape Infer(IReadOnlyList<TensorShape> inputs)

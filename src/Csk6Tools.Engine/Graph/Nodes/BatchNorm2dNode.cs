@@ -7,7 +7,7 @@ public sealed record BatchNorm2dNode : Node
     public double Eps { get; init; } = 1e-5;
     public double Momentum { get; init; } = 0.1;
 
-    protected override string OpName => "BatchNorm2d";
+    protected override string OpName => GraphOp.BatchNorm2d;
     public override long Parameters => 2L * NumFeatures;
 
     protected override TensorShape Infer(IReadOnlyList<TensorShape> inputs)

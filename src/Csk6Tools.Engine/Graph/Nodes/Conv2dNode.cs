@@ -12,7 +12,7 @@ public sealed record Conv2dNode : Node
     public int Groups { get; init; } = 1;
     public bool Bias { get; init; }
 
-    protected override string OpName => "Conv2d";
+    protected override string OpName => GraphOp.Conv2d;
 
     /// <summary>
     /// One filter per input channel (groups = in = out channels). A one-channel conv is depthwise too, as tpacker

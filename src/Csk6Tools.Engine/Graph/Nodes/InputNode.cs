@@ -4,7 +4,7 @@ namespace Csk6Tools.Engine.Graph;
 public sealed record InputNode : Node
 {
     public required TensorShape Shape { get; init; }
-    protected override string OpName => "Input";
+    protected override string OpName => GraphOp.Input;
     protected override int? Arity => 0;
     protected override TensorShape Infer(IReadOnlyList<TensorShape> inputs) => Shape;
 }

@@ -7,7 +7,7 @@ public sealed record LinearNode : Node
     public required int OutFeatures { get; init; }
     public bool Bias { get; init; } = true;
 
-    protected override string OpName => "Linear";
+    protected override string OpName => GraphOp.Linear;
     public long WeightCount => (long)InFeatures * OutFeatures;
     public override long Parameters => WeightCount + (Bias ? OutFeatures : 0);
     public override long Macs => WeightCount;

@@ -22,19 +22,19 @@ public abstract record Pool2dNode : Node
 /// <summary>torch.nn.MaxPool2d.</summary>
 public sealed record MaxPool2dNode : Pool2dNode
 {
-    protected override string OpName => "MaxPool2d";
+    protected override string OpName => GraphOp.MaxPool2d;
 }
 
 /// <summary>torch.nn.AvgPool2d (count_include_pad = true, PyTorch's default).</summary>
 public sealed record AvgPool2dNode : Pool2dNode
 {
-    protected override string OpName => "AvgPool2d";
+    protected override string OpName => GraphOp.AvgPool2d;
 }
 
 /// <summary>torch.nn.AdaptiveAvgPool2d((1, 1)) / ONNX GlobalAveragePool: the mean of each channel.</summary>
 public sealed record GlobalAvgPoolNode : Node
 {
-    protected override string OpName => "GlobalAvgPool";
+    protected override string OpName => GraphOp.GlobalAvgPool;
 
     protected override TensorShape Infer(IReadOnlyList<TensorShape> inputs)
         => new(FeatureMap(inputs[0], this).C, 1, 1);

@@ -3,7 +3,7 @@ namespace Csk6Tools.Engine.Graph;
 /// <summary>torch.flatten(x, 1): one vector per sample.</summary>
 public sealed record FlattenNode : Node
 {
-    protected override string OpName => "Flatten";
+    protected override string OpName => GraphOp.Flatten;
     protected override TensorShape Infer(IReadOnlyList<TensorShape> inputs) => new(checked((int)inputs[0].Elements));
 }
 
@@ -11,7 +11,7 @@ public sealed record FlattenNode : Node
 public sealed record ReshapeNode : Node
 {
     public required int[] Shape { get; init; }
-    protected override string OpName => "Reshape";
+    protected override string OpName => GraphOp.Reshape;
 
     protected override TensorShape Infer(IReadOnlyList<TensorShape> inputs)
     {
@@ -32,7 +32,7 @@ public sealed record ReshapeNode : Node
 public sealed record ConcatNode : Node
 {
     public int Axis { get; init; }
-    protected override string OpName => "Concat";
+    protected override string OpName => GraphOp.Concat;
     protected override int? Arity => null;
 
     protected override TensorShape Infer(IReadOnlyList<TensorShape> inputs)

@@ -4,7 +4,7 @@ using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.Package;
 using Xunit;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Package;
 
 /// <summary>
 /// A hand-built quantized network (conv 3×3 + ReLU, global average pool, flatten, linear) packed, and its bytes

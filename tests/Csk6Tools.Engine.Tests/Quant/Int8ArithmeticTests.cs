@@ -1,7 +1,7 @@
 using Csk6Tools.Engine.Quant;
 using Xunit;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Quant;
 
 /// <summary>The worked examples of quant-arithmetic.md, exactly.</summary>
 public class Int8ArithmeticTests

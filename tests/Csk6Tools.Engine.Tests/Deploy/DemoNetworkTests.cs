@@ -4,7 +4,7 @@ using Csk6Tools.Engine.Target;
 using Csk6Tools.Engine.Transforms;
 using Csk6Tools.Engine.Zoo;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Deploy;
 
 /// <summary>LISTENAI's demo network rebuilt from the zoo (Dense3x3 shortcuts), against what tpacker printed for it.</summary>
 public class DemoNetworkTests

@@ -2,7 +2,7 @@ using Csk6Tools.Engine.Inference;
 using Csk6Tools.Engine.Package;
 using Xunit;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Inference;
 
 /// <summary>The engine against what LISTENAI's test_thinker wrote for the demo package.</summary>
 public class Int8EngineTests
@@ -34,6 +34,6 @@ public class Int8EngineTests
     public void WrongInputSizeIsRefused()
     {
         var engine = new Int8Engine(ThinkerPackage.Read(Fixtures.Path("resnet18_v2_model.bin")));
-        Assert.Equal(InferenceException.InputSize, Assert.Throws<InferenceException>(() => engine.Run(new byte[3071])).ErrorId);
+        Assert.Equal(ErrorIds.EngineInputSize, Assert.Throws<InferenceException>(() => engine.Run(new byte[3071])).ErrorId);
     }
 }

@@ -5,7 +5,7 @@ using Csk6Tools.Engine.Package;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Imaging;
 
 public class InputPreprocessorTests(ITestOutputHelper output)
 {

@@ -1,8 +1,9 @@
+using Csk6Tools.Engine.Target;
 using System.Text;
 using Csk6Tools.Engine.Package;
 using Xunit;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Package;
 
 public class PackageReaderTests
 {
@@ -26,8 +27,8 @@ public class PackageReaderTests
         Assert.Equal(6, p.InputTensor.Exponent);
         Assert.Equal([1, 3, 32, 32], p.InputTensor.Shape);
         Assert.Equal(139, p.Operators.Count);
-        Assert.Equal(110, p.Operators.Count(o => o.Type == "Conv2dInt"));
-        Assert.Equal(10, p.Operators.Count(o => o.Type == "iqCat"));
+        Assert.Equal(110, p.Operators.Count(o => o.Type == ThinkerOp.Conv2dInt));
+        Assert.Equal(10, p.Operators.Count(o => o.Type == ThinkerOp.iqCat));
         Assert.Equal([0, 1, 2, 40, 348], p.Operators[0].Inputs.Concat(p.Operators[0].Outputs).Concat(p.Operators[0].Temps));
         Assert.Equal(new PackageIO(0, "input"), p.Inputs[0]);
         Assert.Equal(new PackageIO(94, "Dequant_output_386"), p.Outputs[0]);
@@ -38,6 +39,10 @@ public class PackageReaderTests
         var stem = Conv2dAttributes.Parse(p.Operators[0].Attributes);
         Assert.Equal((3, 3, 1, 1, 1, FusedActivation.Relu), (stem.KernelH, stem.KernelW, stem.StrideH, stem.PadTop, stem.Group, stem.Activation));
         Assert.Equal(p.Operators[0].Attributes.AsSpan(0, Conv2dAttributes.Size).ToArray(), stem.ToBytes());
+        var fc = p.Operators.Single(o => o.Type == ThinkerOp.LinearInt);
+        var linear = LinearAttributes.Parse(fc.Attributes);
+        Assert.Equal((0f, 0f, false, true, (byte)4), (linear.Alpha, linear.Beta, linear.TransA, linear.TransB, linear.QuantType));
+        Assert.Equal(fc.Attributes.AsSpan(0, LinearAttributes.Size).ToArray(), linear.ToBytes());
     }
 
     [SkippableFact]
@@ -57,17 +62,17 @@ public class PackageReaderTests
     public void DamagedFilesGiveStableErrors()
     {
         var good = File.ReadAllBytes(Fixtures.Path("resnet18_v2_model.bin"));
-        Assert.Equal(PackageFormatException.Truncated, Fail(good[..1000]).ErrorId);
-        Assert.Equal(PackageFormatException.Truncated, Fail(good[..40]).ErrorId);
+        Assert.Equal(ErrorIds.PackageTruncated, Fail(good[..1000]).ErrorId);
+        Assert.Equal(ErrorIds.PackageTruncated, Fail(good[..40]).ErrorId);
         var flipped = (byte[])good.Clone();
         flipped[100_000] ^= 1;
         var crc = Fail(flipped);
-        Assert.Equal(PackageFormatException.CrcMismatch, crc.ErrorId);
+        Assert.Equal(ErrorIds.PackageCrcMismatch, crc.ErrorId);
         Assert.Contains("0x1EDE9E", crc.Message);
         var label = (byte[])good.Clone();
         label[0] = (byte)'T';
-        Assert.Equal(PackageFormatException.NotAPackage, Fail(label).ErrorId);
-        Assert.Equal(PackageFormatException.Corrupt, Fail([.. good, 0]).ErrorId);
+        Assert.Equal(ErrorIds.PackageNotThinker, Fail(label).ErrorId);
+        Assert.Equal(ErrorIds.PackageCorrupt, Fail([.. good, 0]).ErrorId);
     }
 
     [SkippableFact]
@@ -80,9 +85,9 @@ public class PackageReaderTests
             var bytes = (byte[])good.Clone();
             for (int k = 0; k < 4; k++) bytes[random.Next(16, 33_056)] = (byte)random.Next(256);
             bytes[16] = bytes[17] = bytes[18] = bytes[19] = 0; // CRC off, so the damage reaches the parser
-            try { new Inference.Int8Engine(ThinkerPackage.Read(bytes)).Run(new byte[3072]); }
+            try { new Csk6Tools.Engine.Inference.Int8Engine(ThinkerPackage.Read(bytes)).Run(new byte[3072]); }
             catch (PackageFormatException) { }
-            catch (Inference.InferenceException) { }
+            catch (Csk6Tools.Engine.Inference.InferenceException) { }
         }
     }
 

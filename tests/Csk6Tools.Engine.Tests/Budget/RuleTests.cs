@@ -2,7 +2,7 @@ using Csk6Tools.Engine.Budget;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Target;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Budget;
 
 /// <summary>Each rule of csk6-target.md broken by one crafted layer: exactly that violation, naming that layer.</summary>
 public class RuleTests

@@ -4,7 +4,7 @@ using Csk6Tools.Engine.Target;
 using Csk6Tools.Engine.Transforms;
 using Csk6Tools.Engine.Zoo;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Zoo;
 
 /// <summary>Zoo and depthwise counts against the reference table and against an independent count written here by hand.</summary>
 public class ResNetCountTests

@@ -2,7 +2,7 @@ using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Transforms;
 using Csk6Tools.Engine.Zoo;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Graph;
 
 public class GraphTests
 {
@@ -93,7 +93,7 @@ public class GraphTests
         Assert.Equal(b.ShapeOf("proj"), g["proj.pointwise"].OutputShape);
         Assert.Equal(["gap"], g.Outputs);
         Assert.Equal(16 * 27L + 16 * 25 + 16 * 32 + 32 + 32 * 32 + 32 * 25 + 32 * 64, g.Parameters);
-        Assert.Empty(Budget.BudgetCalculator.Measure(g).Violations);
+        Assert.Empty(Csk6Tools.Engine.Budget.BudgetCalculator.Measure(g).Violations);
 
         var stem = DepthwiseConverter.Convert(b.Build(), new DepthwiseOptions { IncludeStem = true });
         Assert.Contains("stem", stem.ConvertedLayers);

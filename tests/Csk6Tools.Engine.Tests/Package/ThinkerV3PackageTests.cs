@@ -3,7 +3,7 @@ using Csk6Tools.Engine.Inference;
 using Csk6Tools.Engine.Onnx;
 using Csk6Tools.Engine.Package;
 
-namespace Csk6Tools.Engine.Tests;
+namespace Csk6Tools.Engine.Tests.Package;
 
 /// <summary>New-Csk6Package -Layout V3: tpacker 3.x's package for venus (its workspaces, shapes, attributes and plan).</summary>
 public class ThinkerV3PackageTests
@@ -38,6 +38,6 @@ public class ThinkerV3PackageTests
     public void FloatInputAndOutputIsAV2Option()
     {
         var e = Assert.Throws<PackException>(() => PackageBuilder.Build(Demo.Value, new PackOptions { Layout = PackageLayout.V3, KeepQuantDequant = true }));
-        Assert.Equal(PackException.OptionNotInLayout, e.ErrorId);
+        Assert.Equal(ErrorIds.PackOptionNotInLayout, e.ErrorId);
     }
 }

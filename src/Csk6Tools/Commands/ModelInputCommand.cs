@@ -1,11 +1,12 @@
 using System.Management.Automation;
+using Csk6Tools.Engine;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
 
 namespace Csk6Tools.Commands;
 
 /// <summary>A cmdlet that takes a model (<see cref="ModelGraph"/>, or a <see cref="Csk6Model"/> with weights) from the pipeline.</summary>
-public abstract class ModelCommand : PSCmdlet
+public abstract class ModelInputCommand : PSCmdlet
 {
     /// <summary>The model: from New-Csk6ResNet, Convert-ToDepthwise or any cmdlet that returns one.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "A model from New-Csk6ResNet or Convert-ToDepthwise.")]
@@ -31,7 +32,7 @@ public abstract class ModelCommand : PSCmdlet
         }
         catch (GraphException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIds.InvalidGraph, ErrorCategory.InvalidData, (object?)e.Node ?? graph));
+            WriteError(EngineErrors.Record(e, graph));
         }
     }
 

@@ -1,0 +1,109 @@
+namespace Csk6Tools.Engine;
+
+/// <summary>
+/// Every stable error id of Csk6Tools, the engine's and the cmdlets'. An id is its constant's name, in PascalCase,
+/// naming the subject and then what is wrong with it (<c>PackageTruncated</c>, <c>OnnxUnsupportedOperator</c>);
+/// the cmdlets report it as FullyQualifiedErrorId "&lt;id&gt;,Csk6Tools.Commands.&lt;Cmdlet&gt;Command".
+/// </summary>
+public static class ErrorIds
+{
+    // Arguments and pipeline input (the cmdlets).
+    public const string ModelExpected = nameof(ModelExpected);
+    public const string PackageExpected = nameof(PackageExpected);
+    public const string InvalidDepth = nameof(InvalidDepth);
+    public const string InvalidWidth = nameof(InvalidWidth);
+    public const string InvalidArgument = nameof(InvalidArgument);
+
+    // Paths and files (the cmdlets).
+    public const string PathNotFound = nameof(PathNotFound);
+    public const string PathNotFileSystem = nameof(PathNotFileSystem);
+    public const string FileExists = nameof(FileExists);
+
+    /// <summary>A graph that cannot be built or read: an unknown input, a shape that does not fit, a bad attribute.</summary>
+    public const string InvalidGraph = nameof(InvalidGraph);
+
+    // Model files (Save-Csk6Model, Import-Csk6Model).
+    /// <summary>Not a readable safetensors file.</summary>
+    public const string ModelFileCorrupt = nameof(ModelFileCorrupt);
+    /// <summary>A valid safetensors file that is not a Csk6Tools model.</summary>
+    public const string ModelFileForeign = nameof(ModelFileForeign);
+    public const string ModelFileNotFound = nameof(ModelFileNotFound);
+    public const string ModelFileExists = nameof(ModelFileExists);
+    public const string ModelFileWriteFailed = nameof(ModelFileWriteFailed);
+
+    // Data sets and images.
+    /// <summary>The path, or a file the format needs, does not exist.</summary>
+    public const string DatasetFileNotFound = nameof(DatasetFileNotFound);
+    /// <summary>A known data set (-Name) is not installed; the message names the Debian package.</summary>
+    public const string DatasetNotInstalled = nameof(DatasetNotInstalled);
+    /// <summary>The folder holds no data set in a format this module reads.</summary>
+    public const string UnknownDatasetFormat = nameof(UnknownDatasetFormat);
+    /// <summary>A file ends inside a record or before the data its header promises.</summary>
+    public const string TruncatedDatasetFile = nameof(TruncatedDatasetFile);
+    /// <summary>A header that is not what the format requires (IDX magic, dimensions).</summary>
+    public const string InvalidDatasetHeader = nameof(InvalidDatasetHeader);
+    /// <summary>A compressed file that does not decompress.</summary>
+    public const string CorruptDatasetFile = nameof(CorruptDatasetFile);
+    /// <summary>A label is not below the number of classes.</summary>
+    public const string LabelOutOfRange = nameof(LabelOutOfRange);
+    /// <summary>An image file and its label file disagree on the number of items, or splits on the image size.</summary>
+    public const string DatasetCountMismatch = nameof(DatasetCountMismatch);
+    /// <summary>A data set file that the operating system cannot read (permissions, I/O error).</summary>
+    public const string DatasetReadFailed = nameof(DatasetReadFailed);
+    /// <summary>An image file that cannot be decoded.</summary>
+    public const string InvalidImage = nameof(InvalidImage);
+    /// <summary>An image with more pixels than allowed (a guard against decompression bombs).</summary>
+    public const string ImageTooLarge = nameof(ImageTooLarge);
+
+    // Training.
+    /// <summary>The data set does not fit the model, the model is past this stage, the checkpoint is another run's.</summary>
+    public const string TrainingFailed = nameof(TrainingFailed);
+    /// <summary>A layer that cannot be trained or quantized, such as a BatchNorm2d after no convolution.</summary>
+    public const string TrainingUnsupportedOperator = nameof(TrainingUnsupportedOperator);
+    /// <summary>libtorch did not load, or a CUDA device was asked of the CPU build.</summary>
+    public const string NativeRuntimeLoadFailed = nameof(NativeRuntimeLoadFailed);
+
+    // ONNX.
+    /// <summary>Not a readable ONNX protobuf (truncated, damaged or another format).</summary>
+    public const string OnnxCorrupt = nameof(OnnxCorrupt);
+    /// <summary>Operators the importer does not know; the message lists every one with its node name.</summary>
+    public const string OnnxUnsupportedOperator = nameof(OnnxUnsupportedOperator);
+    /// <summary>A well-formed file whose graph is wrong: a missing attribute, a shape that does not fit, a scale that is not a power of two.</summary>
+    public const string OnnxInvalidModel = nameof(OnnxInvalidModel);
+    public const string OnnxExportNotQuantized = nameof(OnnxExportNotQuantized);
+    public const string OnnxExportUnsupportedLayer = nameof(OnnxExportUnsupportedLayer);
+    public const string OnnxExportNoWeights = nameof(OnnxExportNoWeights);
+
+    // Packing (New-Csk6Package).
+    /// <summary>Only a model after quantization-aware training can be packed.</summary>
+    public const string ModelNotQuantized = nameof(ModelNotQuantized);
+    public const string PackUnsupportedOperator = nameof(PackUnsupportedOperator);
+    public const string PackMissingWeight = nameof(PackMissingWeight);
+    public const string PackageOverCapacity = nameof(PackageOverCapacity);
+    /// <summary>An option of one package layout asked for with the other (KeepQuantDequant with -Layout V3).</summary>
+    public const string PackOptionNotInLayout = nameof(PackOptionNotInLayout);
+
+    // Reading a package (model.bin).
+    public const string PackageNotThinker = nameof(PackageNotThinker);
+    public const string PackageTruncated = nameof(PackageTruncated);
+    public const string PackageCrcMismatch = nameof(PackageCrcMismatch);
+    public const string PackageCorrupt = nameof(PackageCorrupt);
+    public const string PackageUnsupported = nameof(PackageUnsupported);
+
+    // Running a package (the int8 engine).
+    public const string EngineUnsupportedOperator = nameof(EngineUnsupportedOperator);
+    public const string EngineInvalidPackage = nameof(EngineInvalidPackage);
+    public const string EngineInputSize = nameof(EngineInputSize);
+
+    /// <summary>The category an engine error of this id has unless its thrower says otherwise; InvalidData by default.</summary>
+    public static Csk6ErrorCategory CategoryOf(string errorId) => errorId switch
+    {
+        DatasetFileNotFound or DatasetNotInstalled or ModelFileNotFound or PathNotFound => Csk6ErrorCategory.ObjectNotFound,
+        UnknownDatasetFormat or TrainingFailed or InvalidArgument or InvalidDepth or InvalidWidth or PackOptionNotInLayout
+            => Csk6ErrorCategory.InvalidArgument,
+        ImageTooLarge or PackageOverCapacity => Csk6ErrorCategory.LimitsExceeded,
+        OnnxUnsupportedOperator or EngineUnsupportedOperator => Csk6ErrorCategory.NotImplemented,
+        NativeRuntimeLoadFailed => Csk6ErrorCategory.ResourceUnavailable,
+        _ => Csk6ErrorCategory.InvalidData,
+    };
+}
