@@ -1,12 +1,12 @@
 <#
 .SYNOPSIS
-    One entry point for people and CI: Build, Test, Demo, Bench, Clean.
+    One entry point for people and CI: Build, Test, Pack, Demo, Bench, Clean.
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Pack', 'Demo', 'Bench', 'Clean')]
     [string[]] $Task = 'Build',
     [string] $Configuration = 'Release'
 )
@@ -66,6 +66,14 @@ foreach ($t in $Task) {
             $failed = $engine.Failed + $training.Failed + $pesterResult.Failed
             "$($engine.Passed + $training.Passed + $pesterResult.Passed) passed, $failed failed"
             if ($failed -gt 0) { exit 1 }
+        }
+        'Pack' {
+            # out/Csk6Tools.<version>.nupkg (the module) and out/Csk6Tools.Torch.<version>.nupkg (libtorch for training).
+            Invoke-Build
+            foreach ($name in 'Csk6Tools', 'Csk6Tools.Torch') {
+                & (Join-Path $root 'tools/Pack.ps1') -ModulePath (Join-Path $root "out/$name") -OutputPath (Join-Path $root 'out') |
+                    ForEach-Object { '{0} {1:N1} MB' -f $_.FullName, ($_.Length / 1MB) }
+            }
         }
         'Demo' {
             Invoke-Build

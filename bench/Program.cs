@@ -38,7 +38,7 @@ foreach (int depth in new[] { 18, 152 })
 
 // ONNX import speed on LISTENAI's demo (2.9 MB, linger dialect): the peer is parsing the protobuf alone; the ratio says
 // what building the quantized model costs on top, and packing it is measured after.
-string demo = Path.Combine(AppContext.BaseDirectory, "../../../../../shared/fixtures/thinker-demo/resnet18-12-regular.onnx");
+string demo = Path.Combine(AppContext.BaseDirectory, "../../../../tests/fixtures/thinker-demo/resnet18-12-regular.onnx");
 if (File.Exists(demo))
 {
     var bytes = File.ReadAllBytes(demo);

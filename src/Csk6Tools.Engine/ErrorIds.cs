@@ -62,6 +62,8 @@ public static class ErrorIds
     public const string TrainingUnsupportedOperator = nameof(TrainingUnsupportedOperator);
     /// <summary>libtorch did not load, or a CUDA device was asked of the CPU build.</summary>
     public const string NativeRuntimeLoadFailed = nameof(NativeRuntimeLoadFailed);
+    /// <summary>Training needs the Csk6Tools.Torch module (TorchSharp and libtorch) of the module's version.</summary>
+    public const string TorchModuleNotInstalled = nameof(TorchModuleNotInstalled);
 
     // ONNX.
     /// <summary>Not a readable ONNX protobuf (truncated, damaged or another format).</summary>
@@ -73,6 +75,16 @@ public static class ErrorIds
     public const string OnnxExportNotQuantized = nameof(OnnxExportNotQuantized);
     public const string OnnxExportUnsupportedLayer = nameof(OnnxExportUnsupportedLayer);
     public const string OnnxExportNoWeights = nameof(OnnxExportNoWeights);
+
+    // PyTorch (Export-Csk6PyTorch, Import-Csk6Model -Graph).
+    /// <summary>A constrained or quantized model: PyTorch trains the float stage only.</summary>
+    public const string PyTorchExportNotFloat = nameof(PyTorchExportNotFloat);
+    /// <summary>Layers of an operator the generated module cannot compute (an imported ONNX operator kept as Other).</summary>
+    public const string PyTorchExportUnsupportedLayer = nameof(PyTorchExportUnsupportedLayer);
+    /// <summary>A state_dict whose tensors do not fit the graph; the message names every missing, extra and mis-shaped one.</summary>
+    public const string StateDictMismatch = nameof(StateDictMismatch);
+    /// <summary>Not a state_dict: a whole pickled model, a torch.save file in the old format, another kind of file.</summary>
+    public const string StateDictUnreadable = nameof(StateDictUnreadable);
 
     // Packing (New-Csk6Package).
     /// <summary>Only a model after quantization-aware training can be packed.</summary>

@@ -6,7 +6,10 @@ using static TorchSharp.torch;
 namespace Csk6Tools.Training;
 
 /// <summary>Top-1 and top-5 accuracy of one arithmetic ("float" or "fake-quant") on a data split.</summary>
-public sealed record AccuracyResult(string Model, ModelStage Stage, string Arithmetic, double Top1, double Top5, int Samples);
+public sealed record AccuracyResult(string Model, ModelStage Stage, string Arithmetic, double Top1, double Top5, int Samples)
+{
+    public override string ToString() => $"{Model} {Arithmetic}: top-1 {Top1:P2}, top-5 {Top5:P2}";
+}
 
 public static class Evaluator
 {

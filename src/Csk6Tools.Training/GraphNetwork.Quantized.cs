@@ -10,7 +10,7 @@ using Tensor = TorchSharp.torch.Tensor;
 namespace Csk6Tools.Training;
 
 /// <summary>
-/// The fake-quantized forward (quant-arithmetic.md §4–§13). Every tensor between layers holds q / 2^Q exactly;
+/// The fake-quantized forward (docs/quant-arithmetic.md). Every tensor between layers holds q / 2^Q exactly;
 /// each layer computes its int8 result with the integer formulas (FakeQuant = Int8Arithmetic in tensor form) and
 /// passes gradients straight through the float computation on the dequantized inputs and weights (linger's STE).
 /// Exponents come from the batch in training (floor for conv, linear and the input; round and the min rule for
@@ -85,7 +85,10 @@ internal sealed partial class GraphNetwork
         return y;
     }
 
-    /// <summary>Conv2dInt / LinearInt (§5): acc = Σ x_q·w_q + b_q, y_q = sat8(rshift(acc, Q_x + Q_w − Q_o)).</summary>
+    /// <summary>
+    /// Conv2dInt / LinearInt (docs/quant-arithmetic.md#conv-linear): acc = Σ x_q·w_q + b_q,
+    /// y_q = sat8(rshift(acc, Q_x + Q_w − Q_o)).
+    /// </summary>
     private (Tensor, int, int?) Weighted(Node node, bool hasBias, Tensor x, int qx, Func<Tensor, Tensor, Tensor?, Tensor> op)
     {
         var w = _weights[node.Name + ".weight"];
@@ -118,7 +121,10 @@ internal sealed partial class GraphNetwork
         return (path, qo, qw);
     }
 
-    /// <summary>iqAdd (§7) and iqCat (§8): each input rescaled to the output exponent (never above an input's) with its own rounding.</summary>
+    /// <summary>
+    /// iqAdd and iqCat (docs/quant-arithmetic.md#iqadd, #iqcat): each input rescaled to the output exponent (never above
+    /// an input's) with its own rounding.
+    /// </summary>
     private (Tensor, int, int?) Merge(Node node, List<Tensor> x, int[] qs, Func<Tensor[], int, Tensor> integer, Func<List<Tensor>, Tensor> real)
     {
         var path = real(x);
@@ -130,7 +136,10 @@ internal sealed partial class GraphNetwork
             return (FakeQuant.Substitute(path, q), qo, null);
     }
 
-    /// <summary>AvgPool2dInt (§10): sat8(floor(S / K + 0.5)) of the integer window sums, scale unchanged.</summary>
+    /// <summary>
+    /// AvgPool2dInt (docs/quant-arithmetic.md#avgpool): sat8(floor(S / K + 0.5)) of the integer window sums, scale
+    /// unchanged.
+    /// </summary>
     private static Tensor Average(Tensor x, int q, int[] kernel, int[] stride, int[] pads, bool ceil)
     {
         var path = AvgPool(x, kernel, stride, pads, ceil, null);

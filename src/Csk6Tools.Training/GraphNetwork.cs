@@ -90,23 +90,13 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
 
     private void Load(IReadOnlyDictionary<string, WeightTensor> weights)
     {
-        foreach (var node in Graph.Nodes)
+        foreach (var entry in StateDict.Entries(Graph))
         {
-            var names = node switch
-            {
-                Conv2dNode c => c.Bias ? new[] { "weight", "bias" } : ["weight"],
-                LinearNode l => l.Bias ? new[] { "weight", "bias" } : ["weight"],
-                BatchNorm2dNode => ["weight", "bias", "running_mean", "running_var"],
-                _ => [],
-            };
-            foreach (var suffix in names)
-            {
-                string key = $"{node.Name}.{suffix}";
-                if (!weights.TryGetValue(key, out var w)) throw new TrainingException($"Model '{Graph.Name}' has weights but no tensor '{key}' for layer '{node.Name}'.");
-                var t = tensor(w.Data, w.Shape.Select(d => (long)d).ToArray());
-                if (suffix.StartsWith("running", StringComparison.Ordinal)) _stats[key] = t;
-                else _weights[key] = new Parameter(t);
-            }
+            if (!weights.TryGetValue(entry.Name, out var w))
+                throw new TrainingException($"Model '{Graph.Name}' has weights but no tensor '{entry.Name}'.");
+            var t = tensor(w.Data, w.Shape.Select(d => (long)d).ToArray());
+            if (entry.Buffer) _stats[entry.Name] = t;
+            else _weights[entry.Name] = new Parameter(t);
         }
     }
 

@@ -18,7 +18,7 @@ public class NamespaceDependencyTests
         [Root] = 0,
         ["Quant"] = 1, ["Data"] = 1, ["Graph"] = 1, ["Target"] = 1,
         ["Model"] = 2, ["Zoo"] = 2, ["Imaging"] = 2, ["Deploy"] = 2,
-        ["Transforms"] = 3, ["Onnx"] = 3, ["Package"] = 3,
+        ["Transforms"] = 3, ["Onnx"] = 3, ["Package"] = 3, ["PyTorch"] = 3,
         ["Budget"] = 4, ["Inference"] = 4,
     };
 

@@ -6,7 +6,10 @@ using static TorchSharp.torch;
 
 namespace Csk6Tools.Training.Tests;
 
-/// <summary>The tensor forms agree with Int8Arithmetic, and a fake-quant layer reproduces quant-arithmetic.md §15.</summary>
+/// <summary>
+/// The tensor forms agree with Int8Arithmetic, and a fake-quant layer reproduces
+/// docs/quant-arithmetic.md#worked-examples.
+/// </summary>
 public class FakeQuantTests
 {
     [Fact]

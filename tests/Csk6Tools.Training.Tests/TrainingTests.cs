@@ -48,7 +48,8 @@ public class TrainingTests
         foreach (var stage in new[] { ModelStage.Float, ModelStage.Constrained, ModelStage.Quantized })
             model = Trainer.Train(model, stage, Options(data, 1, 0.01), null, default);
         Assert.Equal(["a", "dilated", "fc", "grouped"], model.Quantization!.Layers.Where(l => l.Value.Weight is not null).Select(l => l.Key).Order());
-        Assert.False(model.Quantization["a"].FusedRelu);   // ReLU6 is a Clip, never fused (§9)
+        // ReLU6 is a Clip, never fused (docs/quant-arithmetic.md#fused-activation)
+        Assert.False(model.Quantization["a"].FusedRelu);
         var cat = model.Quantization.Layers["cat"];
         Assert.True(cat.Output <= cat.Inputs.Min());
         Assert.Equal(cat.Output, model.Quantization.Layers["avg"].Output);

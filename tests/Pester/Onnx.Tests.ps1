@@ -6,7 +6,6 @@ BeforeAll {
 
 Describe 'Import-Csk6Model on ONNX' {
     It "reads LISTENAI's linger demo as a quantized model whose budget and package are tpacker's" {
-        if (-not (Test-Path $Demo)) { Set-ItResult -Skipped -Because '../shared/fixtures is absent'; return }
         $model = Import-Csk6Model $Demo
         $model.Stage | Should -Be 'Quantized'
         ($model | Get-ModelBudget).PsramBytes | Should -Be 2875136
@@ -47,12 +46,11 @@ Describe 'Import-Csk6Model on ONNX' {
 
 Describe 'Export-Csk6Onnx' {
     BeforeAll {
-        if (Test-Path $Demo) { $script:Quantized = Import-Csk6Model $Demo }
+        $script:Quantized = Import-Csk6Model $Demo
         $script:Float = Import-Csk6Model (Join-Path $PyTorch 'tiny_resnet_opset11.onnx')
     }
 
     It "writes linger's dialect that re-imports to tpacker's package" {
-        if (-not $Quantized) { Set-ItResult -Skipped -Because '../shared/fixtures is absent'; return }
         $file = $Quantized | Export-Csk6Onnx -Path (Join-Path $TestDrive 'linger.onnx') -Format Linger -PassThru
         $file | Should -BeOfType ([IO.FileInfo])
         $package = Import-Csk6Model $file.FullName | New-Csk6Package -Path (Join-Path $TestDrive 'again.bin') -Planner GreedyByBreadth
@@ -63,8 +61,7 @@ Describe 'Export-Csk6Onnx' {
         @{ Network = 'r50_dw_w025_fm'; Planner = 'GreedyBySize' }
         @{ Network = 'r18_dw_stem_fm'; Planner = 'GreedyByBreadth' }
     ) {
-        $oracle = Join-Path $Fixtures '../tpacker-oracle'
-        if (-not (Test-Path $oracle)) { Set-ItResult -Skipped -Because 'the tpacker-oracle fixtures are absent'; return }
+        $oracle = Join-Path $PSScriptRoot '../fixtures/tpacker-oracle'
         $file = Import-Csk6Model (Join-Path $oracle "$Network.linger.onnx") |
             Export-Csk6Onnx -Path (Join-Path $TestDrive "$Network.onnx") -Format Linger -PassThru
         $package = Import-Csk6Model $file.FullName | New-Csk6Package -Path (Join-Path $TestDrive "$Network.bin") -Planner Tpacker
@@ -75,7 +72,6 @@ Describe 'Export-Csk6Onnx' {
     }
 
     It "packs LISTENAI's demo for thinker 3 with -Layout V3: tpacker 3.0.4's bytes" {
-        if (-not $Quantized) { Set-ItResult -Skipped -Because '../shared/fixtures is absent'; return }
         $package = $Quantized | New-Csk6Package -Path (Join-Path $TestDrive 'v3.bin') -Layout V3 -Planner Tpacker
         $package.Layout | Should -Be 'V3'
         $package.PlatformName | Should -Be 'venus'

@@ -5,7 +5,7 @@ BeforeAll {
     $script:apple = Join-Path $Fixtures 'apple_input_q6.bin'
 }
 
-Describe 'Get-Csk6Package' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../../../shared/fixtures/thinker-demo'))) {
+Describe 'Get-Csk6Package' {
     It 'reads LISTENAI''s v2 package' {
         $p = Get-Csk6Package $v2
         $p.Layout | Should -Be 'V2'
@@ -50,7 +50,7 @@ Describe 'Get-Csk6Package' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../.
     }
 }
 
-Describe 'Invoke-Csk6Inference' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../../../shared/fixtures/thinker-demo'))) {
+Describe 'Invoke-Csk6Inference' {
     It 'predicts apple for the tutorial''s input, as test_thinker did' {
         $r = Invoke-Csk6Inference -Package $v2 -InputPath $apple
         $r.Index | Should -Be 0
@@ -98,7 +98,7 @@ Describe 'Invoke-Csk6Inference' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot 
     }
 }
 
-Describe 'ConvertTo-Csk6Input' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../../../shared/fixtures/thinker-demo'))) {
+Describe 'ConvertTo-Csk6Input' {
     BeforeAll { $script:jpg = Join-Path $Fixtures 'apple.jpg' }
 
     It 'writes the tutorial input, close to the reference and clamped where it wrapped' {

@@ -37,6 +37,20 @@ Describe 'Training through the pipeline' {
         $rows | ForEach-Object { $_.Top1 | Should -BeGreaterThan 0.5 }
     }
 
+    It 'shows the trained model, its history, normalization, exponents and accuracy rows in short plain views' {
+        # One object: a table row with its header (3 lines) or a short list; a collection: one row per item.
+        foreach ($case in @(
+                @{ View = Get-DefaultView $model; Lines = 3 }
+                @{ View = Get-DefaultView $model.History; Lines = 9 + 2 }
+                @{ View = Get-DefaultView $model.Normalization; Lines = 3 }
+                @{ View = Get-DefaultView $model.Quantization; Lines = 2 }
+                @{ View = Get-DefaultView ($model | Test-ModelAccuracy -Dataset $data); Lines = 2 + 2 })) {
+            $case.View.Count | Should -BeLessOrEqual $case.Lines -Because ($case.View -join "`n")
+            $case.View -join "`n" | Should -Not -Match $NotInView
+        }
+        (Get-DefaultView $model)[2] | Should -Match '^resnet18-w0\.125\s+Quantized\s+[\d,]+\s+1×12×12\s+9\s+\d+\.\d\d %\s+4$'
+    }
+
     It 'saves and imports the model with identical accuracy' {
         $path = Join-Path $TestDrive 'model.safetensors'
         $file = $model | Save-Csk6Model -Path $path -PassThru

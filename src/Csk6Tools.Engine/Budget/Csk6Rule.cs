@@ -1,6 +1,8 @@
 namespace Csk6Tools.Engine.Budget;
 
-/// <summary>The CSK6 rules a model can break (csk6-target.md §1–§6). The names are stable: scripts match on them.</summary>
+/// <summary>
+/// The CSK6 rules a model can break (docs/csk6-target.md#operator-rules). The names are stable: scripts match on them.
+/// </summary>
 public enum Csk6Rule
 {
     /// <summary>Convolution and pool kernels are 1–5 on each axis.</summary>

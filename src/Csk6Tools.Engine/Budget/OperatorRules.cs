@@ -3,7 +3,7 @@ using Csk6Tools.Engine.Target;
 
 namespace Csk6Tools.Engine.Budget;
 
-/// <summary>The per-operator rules of csk6-target.md §6, checked on the model's layers.</summary>
+/// <summary>The per-operator rules of docs/csk6-target.md#operator-rules, checked on the model's layers.</summary>
 internal static class OperatorRules
 {
     public static IEnumerable<BudgetViolation> Check(ModelGraph graph, Node node) => node switch

@@ -1,7 +1,7 @@
 namespace Csk6Tools.Engine.Data;
 
 /// <summary>CIFAR-100 facts: the fine class names in label order (alphabetical, as test_thinker prints them) and the
-/// training-set normalization of pytorch-cifar100 (resnet-cifar.md).</summary>
+/// training-set normalization of pytorch-cifar100 (docs/resnet-cifar.md#normalization).</summary>
 public static class Cifar100
 {
     public static IReadOnlyList<string> FineLabels { get; } =

@@ -7,6 +7,8 @@ public sealed record PlannedTensor(string Name, TensorKind Kind, long Bytes, int
 {
     /// <summary>The tensor's id in the <see cref="DeployGraph"/>.</summary>
     public int Id { get; init; }
+
+    public override string ToString() => $"{Name} {Bytes:N0} B at {Offset:N0}, ops {Begin}–{End}";
 }
 
 /// <summary>The SHARE_MEM arena: the winning plan, the other planners' totals and the lower bound no plan can beat.</summary>
@@ -15,6 +17,8 @@ public sealed record MemoryPlan(string Planner, long Bytes, long LowerBound, IRe
 {
     /// <summary>How far the plan is above the bound (0 = optimal).</summary>
     public double Overhead => LowerBound == 0 ? 0 : (double)Bytes / LowerBound - 1;
+
+    public override string ToString() => $"{Planner} {Bytes:N0} B (lower bound {LowerBound:N0} B)";
 }
 
 /// <summary>

@@ -67,5 +67,6 @@ public abstract record Node
     protected static (int C, int H, int W) FeatureMap(TensorShape s, Node n)
         => s.Rank == 3 ? s.Chw : throw n.Fail($"expects a C×H×W feature map, got {s}.");
 
-    public override string ToString() => $"{Name} ({Op} → {OutputShape})";
+    // Sealed: derived records would otherwise print every property, the way records do by default.
+    public sealed override string ToString() => $"{Name} ({Op} → {OutputShape})";
 }

@@ -10,6 +10,8 @@ public enum OverflowMode { Saturate, Wrap }
 public sealed record PreparedInput(string Source, InputSpec Spec, byte[] Bytes, int OutOfRange, OverflowMode Overflow)
 {
     public string? Path { get; init; }
+
+    public override string ToString() => $"{System.IO.Path.GetFileName(Source)}: {Spec}";
 }
 
 /// <summary>

@@ -22,4 +22,6 @@ public sealed record InputSpec(int Channels, int Height, int Width, int Exponent
     }
 
     public int Bytes => Channels * Height * Width;
+
+    public override string ToString() => $"{Channels}×{Height}×{Width} int8 at Q{Exponent}";
 }

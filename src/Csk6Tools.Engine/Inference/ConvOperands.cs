@@ -22,7 +22,7 @@ internal sealed record ConvOperands(Conv2dAttributes Attributes, PackageTensor X
             throw KernelChecks.Invalid(op, $"the bias must be {cout} int32 values");
         if (a.Activation == FusedActivation.Prelu)
             throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"Operator {op.Index} (Conv2dInt) fuses a PReLU, which the engine does not run.");
-        // act_type 3 (Clip) is ignored on venus (quant-arithmetic.md §5).
+        // act_type 3 (Clip) is ignored on venus (docs/quant-arithmetic.md#fused-activation).
         return new ConvOperands(a, x, y, weight, bias, KernelChecks.Shift(op, x, weight, y), a.Activation == FusedActivation.Relu);
     }
 }

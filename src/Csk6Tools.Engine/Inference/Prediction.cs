@@ -4,7 +4,10 @@ using Csk6Tools.Engine.Package;
 namespace Csk6Tools.Engine.Inference;
 
 /// <summary>One class of a prediction: index, label, softmax probability, raw int8 logit (null for a float output) and its real value.</summary>
-public sealed record ClassScore(int Index, string Label, double Probability, int? Logit, double Value);
+public sealed record ClassScore(int Index, string Label, double Probability, int? Logit, double Value)
+{
+    public override string ToString() => $"{Label} {Probability:P1}";
+}
 
 /// <summary>
 /// What a classifier package output means: argmax (first maximum wins, as test_thinker), top-k, and the raw output:
@@ -16,6 +19,8 @@ public sealed record Prediction(string? Input, int Index, string Label, double P
     /// <summary>The true class when the input came from a labelled data set.</summary>
     public int? Expected { get; init; }
     public bool? Correct => Expected is int e ? e == Index : null;
+
+    public override string ToString() => $"{Label} ({Index}, {Probability:P1})";
 
     /// <summary>Reads an output tensor's bytes (int8 or float32); labels default to the class index.</summary>
     public static Prediction From(string? input, ReadOnlySpan<byte> output, PackageTensor tensor, IReadOnlyList<string>? labels, int top)

@@ -6,10 +6,16 @@ namespace Csk6Tools.Engine.Model;
 public enum ModelStage { Float, Constrained, Quantized }
 
 /// <summary>Per-channel input normalization, for pixels scaled to [0, 1]: x' = (x − Mean) / Std.</summary>
-public sealed record Normalization(float[] Mean, float[] Std);
+public sealed record Normalization(float[] Mean, float[] Std)
+{
+    public override string ToString() => $"mean ({string.Join(", ", Mean)}), std ({string.Join(", ", Std)})";
+}
 
 /// <summary>One training epoch: the mean loss and accuracy over the batches it saw (augmented), and the test accuracy after it.</summary>
-public sealed record EpochRecord(ModelStage Stage, int Epoch, double Loss, double Accuracy, double? TestAccuracy, double LearningRate, double Seconds);
+public sealed record EpochRecord(ModelStage Stage, int Epoch, double Loss, double Accuracy, double? TestAccuracy, double LearningRate, double Seconds)
+{
+    public override string ToString() => $"{Stage} epoch {Epoch}: loss {Loss:F4}, accuracy {Accuracy:P2}";
+}
 
 /// <summary>
 /// A model as it flows down the pipeline once it has weights: the graph, its float weights (PyTorch state_dict

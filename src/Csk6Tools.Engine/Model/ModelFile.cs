@@ -48,7 +48,7 @@ public static class ModelFile
     {
         var (tensors, metadata) = SafeTensors.Read(path);
         if (!metadata.TryGetValue(Prefix + "graph", out var graphJson))
-            throw new ModelFileException($"'{path}' is a safetensors file but not a Csk6Tools model: its metadata has no '{Prefix}graph' (save models with Save-Csk6Model).", path, foreign: true);
+            throw new ModelFileException($"'{path}' is a safetensors file but not a Csk6Tools model: its metadata has no '{Prefix}graph' (save models with Save-Csk6Model; for a PyTorch state_dict pass the graph with -Graph).", path, foreign: true);
         if (metadata.GetValueOrDefault(Prefix + "version") != FormatVersion)
             throw new ModelFileException($"'{path}' is a Csk6Tools model of format version '{metadata.GetValueOrDefault(Prefix + "version")}'; this version reads {FormatVersion}.", path, foreign: true);
         try
@@ -71,6 +71,31 @@ public static class ModelFile
             return model;
         }
         catch (Exception e) when (e is JsonException or GraphException or ArgumentException or KeyNotFoundException)
+        {
+            throw new ModelFileException($"'{path}' has Csk6Tools metadata that cannot be read: {e.Message}", path);
+        }
+    }
+
+    /// <summary>
+    /// A Float-stage model from a safetensors state_dict (train.py's, or safetensors.torch.save_file's) fitted to
+    /// <paramref name="graph"/> (<see cref="StateDict.Match"/>); the normalization, classes and history train.py
+    /// writes as metadata come along when they are there.
+    /// </summary>
+    public static Csk6Model LoadStateDict(string path, ModelGraph graph)
+    {
+        var (tensors, metadata) = SafeTensors.Read(path);
+        try
+        {
+            return new Csk6Model
+            {
+                Graph = graph,
+                Weights = StateDict.Match(graph, tensors, path),
+                Normalization = Deserialize<Normalization>(metadata, "normalization"),
+                Classes = Deserialize<string[]>(metadata, "classes") ?? [],
+                History = Deserialize<EpochRecord[]>(metadata, "history") ?? [],
+            };
+        }
+        catch (JsonException e)
         {
             throw new ModelFileException($"'{path}' has Csk6Tools metadata that cannot be read: {e.Message}", path);
         }

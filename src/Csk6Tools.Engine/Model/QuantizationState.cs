@@ -1,8 +1,8 @@
 namespace Csk6Tools.Engine.Model;
 
 /// <summary>
-/// The exponents quantization-aware training fixed (a tensor with exponent Q holds q / 2^Q, quant-arithmetic.md §1).
-/// Every node of the (BN-folded) graph has an entry.
+/// The exponents quantization-aware training fixed (a tensor with exponent Q holds q / 2^Q,
+/// docs/quant-arithmetic.md#representation). Every node of the (BN-folded) graph has an entry.
 /// </summary>
 public sealed record QuantizationState
 {
@@ -22,6 +22,8 @@ public sealed record QuantizationState
 
     /// <summary>The inputs of a residual add whose exponent differs from the add's output: the op rescales each in its workspace.</summary>
     public int RescaledInputs(Graph.AddNode add, string graphInput) => add.Inputs.Count(i => OutputOf(i, graphInput) != this[add.Name].Output);
+
+    public override string ToString() => $"input Q{InputExponent}, {Layers.Count} layers";
 }
 
 /// <summary>
@@ -46,4 +48,7 @@ public sealed record LayerQuantization
 
     /// <summary>The requantization shift of a Conv2d or Linear: Q_x + Q_w − Q_o.</summary>
     public int Shift => Weight is int w ? Inputs[0] + w - Output : Inputs[0] - Output;
+
+    public override string ToString()
+        => $"in Q{string.Join(", Q", Inputs)}{(Weight is int w ? $", weight Q{w}" : "")}, out Q{Output}{(FusedRelu ? ", ReLU" : "")}";
 }

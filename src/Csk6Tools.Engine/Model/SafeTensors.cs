@@ -95,31 +95,58 @@ public static class SafeTensors
         return (tensors, metadata);
     }
 
-    private static WeightTensor ReadTensor(FileStream stream, string path, string name, JsonNode? node, long dataStart, long size)
+    private static WeightTensor ReadTensor(FileStream stream, string path, string name, JsonNode? node, long dataStart, long fileSize)
     {
         try
         {
             string dtype = node!["dtype"]!.GetValue<string>();
-            if (dtype != "F32") throw Corrupt(path, $"holds tensor '{name}' as {dtype}; Csk6Tools reads float32 (F32) tensors only");
+            int size = ElementSize(dtype);
+            if (size == 0) throw Corrupt(path, $"holds tensor '{name}' as {dtype}; Csk6Tools reads F32, F16, BF16, F64, I64 and I32 tensors (as float32)");
             int[] shape = node["shape"]!.AsArray().Select(d => d!.GetValue<int>()).ToArray();
             long begin = node["data_offsets"]![0]!.GetValue<long>(), end = node["data_offsets"]![1]!.GetValue<long>();
             long count = shape.Aggregate(1L, (a, d) => a * d);
-            if (shape.Any(d => d < 0) || end - begin != 4 * count || begin < 0 || dataStart + end > size)
-                throw Corrupt(path, $"has tensor '{name}' at bytes {dataStart + begin:N0}–{dataStart + end:N0} of a {size:N0}-byte file, shape ({string.Join(", ", shape)})");
-            var data = new float[count];
+            if (shape.Any(d => d < 0) || end - begin != size * count || begin < 0 || dataStart + end > fileSize)
+                throw Corrupt(path, $"has tensor '{name}' at bytes {dataStart + begin:N0}–{dataStart + end:N0} of a {fileSize:N0}-byte file, shape ({string.Join(", ", shape)})");
             stream.Position = dataStart + begin;
-            stream.ReadExactly(MemoryMarshal.AsBytes(data.AsSpan()));
-            if (!BitConverter.IsLittleEndian)
-            {
-                var ints = MemoryMarshal.Cast<float, int>(data.AsSpan());
-                BinaryPrimitives.ReverseEndianness(ints, ints);
-            }
+            var data = ReadAsFloats(stream, dtype, count);
             return new WeightTensor(shape, data);
         }
         catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or IndexOutOfRangeException or ArgumentException)
         {
             throw Corrupt(path, $"describes tensor '{name}' without a valid dtype, shape and data_offsets");
         }
+    }
+
+    /// <summary>Bytes per element of the dtypes read (0: not read). PyTorch state_dicts hold F32 weights and I64 counters.</summary>
+    private static int ElementSize(string dtype) => dtype switch { "F32" or "I32" => 4, "F16" or "BF16" => 2, "F64" or "I64" => 8, _ => 0 };
+
+    private static float[] ReadAsFloats(Stream stream, string dtype, long count)
+    {
+        var data = new float[count];
+        if (dtype == "F32")
+        {
+            stream.ReadExactly(MemoryMarshal.AsBytes(data.AsSpan()));
+            if (!BitConverter.IsLittleEndian)
+            {
+                var ints = MemoryMarshal.Cast<float, int>(data.AsSpan());
+                BinaryPrimitives.ReverseEndianness(ints, ints);
+            }
+            return data;
+        }
+        var bytes = new byte[count * ElementSize(dtype)];
+        stream.ReadExactly(bytes);
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = dtype switch
+            {
+                "F16" => (float)BinaryPrimitives.ReadHalfLittleEndian(bytes.AsSpan(2 * i)),
+                "BF16" => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(2 * i)) << 16),
+                "F64" => (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(8 * i)),
+                "I64" => BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8 * i)),
+                _ => BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4 * i)),
+            };
+        }
+        return data;
     }
 
     private static void WriteFloats(Stream stream, float[] data)

@@ -7,9 +7,10 @@ using Csk6Tools.Engine.Target;
 namespace Csk6Tools.Engine.Onnx;
 
 /// <summary>
-/// linger v1's quantized dialect (linger-onnx.md §3–§4) that tpacker v2 packs: thinker::Quant on the input, Conv2dInt,
-/// LinearInt, iqAdd, iqCat and AvgPool2dInt with int8 weights, int32 biases and 2^Q scales (attributes as linger writes
-/// them), standard Relu, MaxPool, Clip and Constant + Reshape, and a thinker::Dequant (scale_o) on each output.
+/// linger v1's quantized dialect (docs/linger-onnx.md#tpacker-requirements) that tpacker v2 packs: thinker::Quant on
+/// the input, Conv2dInt, LinearInt, iqAdd, iqCat and AvgPool2dInt with int8 weights, int32 biases and 2^Q scales
+/// (attributes as linger writes them), standard Relu, MaxPool, Clip and Constant + Reshape, and a thinker::Dequant
+/// (scale_o) on each output.
 /// </summary>
 internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
 {

@@ -8,7 +8,7 @@ using Csk6Tools.Engine.Target;
 namespace Csk6Tools.Engine.Onnx;
 
 /// <summary>
-/// linger v1's quantized operators (domain <c>thinker</c>, linger-onnx.md §3): int8 weights become floats
+/// linger v1's quantized operators (domain <c>thinker</c>, docs/linger-onnx.md#operators): int8 weights become floats
 /// w = q / 2^Q_w and int32 biases b = b_q / 2^(Q_x+Q_w), so that quantizing them again gives back the file's integers.
 /// Running ranges are set to 127 / 2^Q, the range whose eval exponent is Q, so the model evaluates and fine-tunes as is.
 /// </summary>
@@ -98,7 +98,10 @@ internal sealed partial class OnnxGraphImport
         return w.DataType == OnnxType.Int8 ? w : throw Invalid($"Node '{Describe(n)}': the weight '{n.Input[1]}' has element type {w.DataType}; linger writes int8 (3).");
     }
 
-    /// <summary>int32 biases are at 2^(Q_x+Q_w); int16 ones at 2^min(Q_x+Q_w, 7+Q_o) (tpacker widens them, quant-arithmetic.md §5).</summary>
+    /// <summary>
+    /// int32 biases are at 2^(Q_x+Q_w); int16 ones at 2^min(Q_x+Q_w, 7+Q_o) (tpacker widens them,
+    /// docs/quant-arithmetic.md#bias).
+    /// </summary>
     private float[] IntBias(NodeProto n, int qx, int qw, int qo)
     {
         var b = Const(n, 2);

@@ -5,7 +5,7 @@ namespace Csk6Tools.Engine.Package;
 
 /// <summary>
 /// Reads a thinker package with every offset and count checked against the file, so a corrupt or truncated
-/// file gives a <see cref="PackageFormatException"/> and never an out-of-range read (thinker-model-bin.md).
+/// file gives a <see cref="PackageFormatException"/> and never an out-of-range read (docs/thinker-model-bin.md).
 /// </summary>
 internal static class PackageReader
 {

@@ -7,10 +7,15 @@ public sealed record RegionUsage(MemoryKind Region, long Bytes, long Capacity)
 {
     public bool Fits => Bytes <= Capacity;
     public double Share => Capacity == 0 ? 0 : (double)Bytes / Capacity;
+
+    public override string ToString() => $"{Region} {Bytes:N0} of {Capacity:N0} B";
 }
 
 /// <summary>What New-Csk6Package decided: memory per region, the SHARE_MEM plan (lifetimes and offsets), the splits.</summary>
-public sealed record PackageReport(IReadOnlyList<RegionUsage> Regions, MemoryPlan ShareMemPlan, IReadOnlyList<string> Splits);
+public sealed record PackageReport(IReadOnlyList<RegionUsage> Regions, MemoryPlan ShareMemPlan, IReadOnlyList<string> Splits)
+{
+    public override string ToString() => $"{string.Join(", ", Regions)}; SHARE_MEM plan {ShareMemPlan}";
+}
 
 /// <summary>A packed model: the file's bytes and the report.</summary>
 public sealed record PackResult(byte[] Bytes, PackageContent Content, PackageReport Report);

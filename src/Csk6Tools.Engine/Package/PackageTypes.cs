@@ -19,7 +19,10 @@ public enum ThinkerDType : ushort
 }
 
 /// <summary>One entry of the memory list: a parameter blob or a runtime arena.</summary>
-public sealed record PackageMemory(int Index, MemoryKind Kind, long Size, bool IsParameterBlob);
+public sealed record PackageMemory(int Index, MemoryKind Kind, long Size, bool IsParameterBlob)
+{
+    public override string ToString() => $"{Kind} {Size:N0} B{(IsParameterBlob ? " of parameters" : "")}";
+}
 
 /// <summary>One tensor record. <see cref="InArena"/>: in the runtime arena (mem_id 1) rather than the parameter blob.</summary>
 public sealed record PackageTensor(
@@ -42,10 +45,19 @@ public sealed record PackageOperator(
 }
 
 /// <summary>A parameter blob: where its bytes start in the file.</summary>
-public sealed record PackageParameterBlob(MemoryKind Memory, long FileOffset, long Size);
+public sealed record PackageParameterBlob(MemoryKind Memory, long FileOffset, long Size)
+{
+    public override string ToString() => $"{Memory} {Size:N0} B at file offset {FileOffset:N0}";
+}
 
 /// <summary>A DMA record: the op's constants copied from PSRAM into a share-memory buffer before it runs.</summary>
-public sealed record PackageDma(MemoryKind SourceMemory, MemoryKind DestinationMemory, int SourceTensor, int DestinationTensor, long Bytes);
+public sealed record PackageDma(MemoryKind SourceMemory, MemoryKind DestinationMemory, int SourceTensor, int DestinationTensor, long Bytes)
+{
+    public override string ToString() => $"{SourceMemory} {SourceTensor} → {DestinationMemory} {DestinationTensor}, {Bytes:N0} B";
+}
 
 /// <summary>A graph input or output: tensor id and name.</summary>
-public sealed record PackageIO(int Tensor, string Name);
+public sealed record PackageIO(int Tensor, string Name)
+{
+    public override string ToString() => $"{Tensor} {Name}";
+}

@@ -4,7 +4,7 @@ using System.Text;
 namespace Csk6Tools.Engine.Package;
 
 /// <summary>
-/// Writes a thinker package (thinker-model-bin.md): header, memory, tensor, operator, io, param, (v3: shape-infer,
+/// Writes a thinker package (docs/thinker-model-bin.md): header, memory, tensor, operator, io, param, (v3: shape-infer,
 /// empty for a static model), debug and dma sections, each 16-aligned, then the CRC-24 of everything after the header.
 /// </summary>
 public static class PackageWriter

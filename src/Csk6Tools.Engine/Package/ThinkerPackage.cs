@@ -42,6 +42,8 @@ public sealed record ThinkerPackage
     public PackageTensor InputTensor => Tensors[Inputs[0].Tensor];
     public PackageTensor OutputTensor => Tensors[Outputs[0].Tensor];
 
+    public override string ToString() => $"{Path ?? "thinker package"} ({Layout}, {TotalSize:N0} B)";
+
     /// <summary>A CSK6 package holds at most 8 MiB of PSRAM constants; a file far larger is not one.</summary>
     public const long MaxFileBytes = 256L << 20;
 

@@ -3,9 +3,9 @@ using Csk6Tools.Engine.Target;
 namespace Csk6Tools.Engine.Package;
 
 /// <summary>
-/// venus weight packing (thinker-model-bin.md §8). Dense: per pair of output channels, per kernel position, per
-/// group of 8 input channels, 2 × 8 values (NHWC8). Depthwise: per group of 16 channels, per kernel position,
-/// 16 values. Group convs: each group packed as a dense conv, groups back to back.
+/// venus weight packing (docs/thinker-model-bin.md#weight-packing). Dense: per pair of output channels, per kernel
+/// position, per group of 8 input channels, 2 × 8 values (NHWC8). Depthwise: per group of 16 channels, per kernel
+/// position, 16 values. Group convs: each group packed as a dense conv, groups back to back.
 /// </summary>
 public static class WeightPacking
 {

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Csk6Tools.Engine.Quant;
 
 /// <summary>
-/// The CSK6 integer arithmetic (quant-arithmetic.md §2–§11): the one definition shared by
+/// The CSK6 integer arithmetic (docs/quant-arithmetic.md): the one definition shared by
 /// fake-quant training, the packer and the int8 engine. A value with exponent Q is q / 2^Q.
 /// </summary>
 public static class Int8Arithmetic
@@ -104,8 +104,9 @@ public static class Int8Arithmetic
 
     /// <summary>
     /// iqAdd / iqCat output exponent: round(log2(127 / max)) of the batch (training) or of the running range (eval),
-    /// all-zero gives 8, limited to the smallest input exponent so no input needs a left shift (§7). linger applies
-    /// the limit at eval only; Csk6Tools applies it in training too, so training sees what the chip computes.
+    /// all-zero gives 8, limited to the smallest input exponent so no input needs a left shift
+    /// (docs/quant-arithmetic.md#exponents). linger applies the limit at eval only; Csk6Tools applies it in training
+    /// too, so training sees what the chip computes.
     /// </summary>
     public static int MergeExponent(double maxAbs, IEnumerable<int> inputExponents)
     {
@@ -113,7 +114,10 @@ public static class Int8Arithmetic
         return Math.Min(local, inputExponents.Min());
     }
 
-    /// <summary>A conv/linear output exponent limited to Q_x + Q_w, so the requantization shift is never negative (§3).</summary>
+    /// <summary>
+    /// A conv/linear output exponent limited to Q_x + Q_w, so the requantization shift is never negative
+    /// (docs/quant-arithmetic.md#exponents).
+    /// </summary>
     public static int LimitOutputExponent(int exponent, int inputExponent, int weightExponent) => Math.Min(exponent, inputExponent + weightExponent);
 
     /// <summary>The range a power-of-two exponent covers, 127 / 2^Q: what conv/linear/input running statistics average.</summary>
@@ -122,7 +126,9 @@ public static class Int8Arithmetic
     /// <summary>linger's running statistics: an EMA with momentum 0.1, starting from 0.</summary>
     public static double UpdateRunning(double running, double observed) => 0.9 * running + 0.1 * observed;
 
-    /// <summary>ReLU6Int's integer upper bound at exponent Q: round(6 · 2^Q) (§9).</summary>
+    /// <summary>
+    /// ReLU6Int's integer upper bound at exponent Q: round(6 · 2^Q) (docs/quant-arithmetic.md#relu-pool-reshape).
+    /// </summary>
     public static int Relu6Bound(int exponent) => (int)Math.Round(6 * Math.ScaleB(1.0, exponent), MidpointRounding.ToEven);
 
     /// <summary>iqAdd: sat8(sat8(rshift(x, Qx−Qo)) + sat8(rshift(y, Qy−Qo))), each input rounded on its own.</summary>

@@ -2,7 +2,7 @@ namespace Csk6Tools.Engine.Target;
 
 /// <summary>
 /// The CSK6 ("venus") numbers, each from LISTENAI's packer (tpacker v2.1.1) or runtime; see
-/// shared/reference/csk6-target.md for the source of each.
+/// docs/csk6-target.md for the source of each.
 /// </summary>
 public static class Csk6
 {

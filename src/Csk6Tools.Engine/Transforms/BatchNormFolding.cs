@@ -4,9 +4,10 @@ using Csk6Tools.Engine.Model;
 namespace Csk6Tools.Engine.Transforms;
 
 /// <summary>
-/// Folds every BatchNorm2d that is its convolution's only consumer into that convolution (quant-arithmetic.md §12,
-/// linger's fuse_conv_bn, in float64): α = γ / √(var + eps), W' = W·α, b' = b·α + β − mean·α. The BN node leaves
-/// the graph, the convolution gains a bias, and the BN's consumers read the convolution.
+/// Folds every BatchNorm2d that is its convolution's only consumer into that convolution
+/// (docs/quant-arithmetic.md#batchnorm-folding, linger's fuse_conv_bn, in float64): α = γ / √(var + eps), W' = W·α,
+/// b' = b·α + β − mean·α. The BN node leaves the graph, the convolution gains a bias, and the BN's consumers read the
+/// convolution.
 /// </summary>
 public static class BatchNormFolding
 {

@@ -1,3 +1,4 @@
+using Csk6Tools.Engine;
 using System.Management.Automation;
 using Csk6Tools.Engine.Data;
 
@@ -38,4 +39,15 @@ public abstract class DatasetCommand : WeightedModelCommand, IDisposable
     public string Device { get; set; } = "cpu";
 
     protected int? BatchLimit => MaxBatches > 0 ? MaxBatches : null;
+
+    /// <summary>Stops before any libtorch call when the Csk6Tools.Torch module is missing.</summary>
+    protected override void BeginProcessing()
+    {
+        if (TorchModule.Folder is not null) return;
+        ThrowTerminatingError(new ErrorRecord(
+            new InvalidOperationException($"{MyInvocation.MyCommand.Name} runs on libtorch, which comes in the {TorchModule.Name} module " +
+                $"{TorchModule.Version} (a 120 MB download), kept apart so that Csk6Tools stays small; it is not installed. " +
+                $"Install it with: {TorchModule.InstallHint}"),
+            ErrorIds.TorchModuleNotInstalled, ErrorCategory.NotInstalled, TorchModule.Name));
+    }
 }

@@ -43,6 +43,6 @@ public sealed class ExportCsk6OnnxCommand : WeightedModelCommand
         }
         if (!ShouldProcess(target, $"Write {bytes.Length:N0}-byte {Format} ONNX of '{model.Name}'")) return;
         Csk6Tools.Engine.AtomicFile.Write(target, bytes);
-        if (PassThru) WriteObject(new FileInfo(target));
+        if (PassThru) WriteObject(FilePaths.Item(this, target));
     }
 }

@@ -6,6 +6,9 @@ namespace Csk6Tools.Commands;
 /// <summary>Paths through the PowerShell provider (relative to the current location, PSDrives), FileSystem only.</summary>
 internal static class FilePaths
 {
+    /// <summary>A file just written, as Get-Item returns it: the provider's properties make the usual file view and PSPath binding work.</summary>
+    public static PSObject Item(PSCmdlet cmdlet, string path) => cmdlet.InvokeProvider.Item.Get([path], false, true)[0];
+
     /// <summary>Existing files: wildcards expand unless <paramref name="literal"/>; each failure is a non-terminating error.</summary>
     public static IEnumerable<string> ResolveExisting(PSCmdlet cmdlet, string path, bool literal)
     {

@@ -35,6 +35,6 @@ public sealed class SaveCsk6ModelCommand : WeightedModelCommand
             WriteError(new ErrorRecord(e, ErrorIds.ModelFileWriteFailed, ErrorCategory.WriteError, path));
             return;
         }
-        if (PassThru) WriteObject(new FileInfo(path));
+        if (PassThru) WriteObject(FilePaths.Item(this, path));
     }
 }

@@ -7,7 +7,7 @@ namespace Csk6Tools.Engine.Tests.Budget;
 /// <summary>Get-ModelBudget on a quantized model lowers it with its exponents, as New-Csk6Package does: the same figures.</summary>
 public class QuantizedBudgetTests
 {
-    [SkippableTheory]
+    [Theory]
     [InlineData("tpacker-oracle", "r50_dw_w025_fm.linger.onnx", 318_464, 268_288)] // adds rescaling both inputs
     [InlineData("tpacker-oracle", "r18_dw_stem_fm.linger.onnx", 193_024, 167_936)]
     [InlineData("thinker-demo", "resnet18-12-regular.onnx", 347_536, 347_536)]

@@ -4,7 +4,10 @@ using Csk6Tools.Engine.Target;
 
 namespace Csk6Tools.Engine.Tests.Budget;
 
-/// <summary>Each rule of csk6-target.md broken by one crafted layer: exactly that violation, naming that layer.</summary>
+/// <summary>
+/// Each rule of docs/csk6-target.md#operator-rules broken by one crafted layer: exactly that violation, naming that
+/// layer.
+/// </summary>
 public class RuleTests
 {
     private static IReadOnlyList<BudgetViolation> Budget(Func<GraphBuilder, string, string> body, int c = 8, int size = 16, Csk6Limits? limits = null, int? height = null)

@@ -61,7 +61,7 @@ public class DemoNetworkTests
                     Assert.True(a.Offset + a.Bytes <= b.Offset || b.Offset + b.Bytes <= a.Offset, $"{a.Name} overlaps {b.Name}");
     }
 
-    [SkippableFact]
+    [Fact]
     public void LifetimesEqualTpackersMemoryReport()
     {
         // Every planned tensor of tpacker's report (life begin, life end, size), in its order, against ours.

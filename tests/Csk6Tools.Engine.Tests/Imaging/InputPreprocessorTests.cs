@@ -9,7 +9,7 @@ namespace Csk6Tools.Engine.Tests.Imaging;
 
 public class InputPreprocessorTests(ITestOutputHelper output)
 {
-    [SkippableFact]
+    [Fact]
     public void AppleMatchesTheReferenceInputWhereItDidNotWrap()
     {
         var reference = File.ReadAllBytes(Fixtures.Path("apple_input_q6.bin")).Select(b => (int)(sbyte)b).ToArray();
@@ -27,7 +27,7 @@ public class InputPreprocessorTests(ITestOutputHelper output)
         Assert.True(saturated.OutOfRange > 400);
     }
 
-    [SkippableFact]
+    [Fact]
     public void ThePreparedAppleIsStillAnApple()
     {
         var engine = new Int8Engine(ThinkerPackage.Read(Fixtures.Path("resnet18_v2_model.bin")));

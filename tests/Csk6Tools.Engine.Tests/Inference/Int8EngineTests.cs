@@ -7,7 +7,7 @@ namespace Csk6Tools.Engine.Tests.Inference;
 /// <summary>The engine against what LISTENAI's test_thinker wrote for the demo package.</summary>
 public class Int8EngineTests
 {
-    [SkippableTheory]
+    [Theory]
     [InlineData("resnet18_v2_model.bin")]
     [InlineData("resnet18_v3_model.bin")]
     public void AppleGivesTheReferenceLogits(string package)
@@ -18,7 +18,7 @@ public class Int8EngineTests
         Assert.Equal(91, (sbyte)output[0]);
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("resnet18_v2_model.bin")]
     [InlineData("resnet18_v3_model.bin")]
     public void ZerosGiveTheReferenceLogits(string package)
@@ -30,7 +30,7 @@ public class Int8EngineTests
         Assert.Equal((23, 58), (logits.IndexOf(logits.Max()), (int)logits.Max()));
     }
 
-    [SkippableFact]
+    [Fact]
     public void WrongInputSizeIsRefused()
     {
         var engine = new Int8Engine(ThinkerPackage.Read(Fixtures.Path("resnet18_v2_model.bin")));

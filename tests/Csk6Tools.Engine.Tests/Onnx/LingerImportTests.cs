@@ -14,7 +14,7 @@ public class LingerImportTests
     private static readonly Lazy<Csk6Model> Demo = new(() => ModelImporter.Import(Fixtures.Path("resnet18-12-regular.onnx")));
     private static readonly Lazy<PackResult> Packed = new(() => PackageBuilder.Build(Demo.Value, new PackOptions { Planner = "GreedyByBreadth" }));
 
-    [SkippableFact]
+    [Fact]
     public void ImportsTheDemoAsAQuantizedModel()
     {
         var m = Demo.Value;
@@ -29,10 +29,10 @@ public class LingerImportTests
         Assert.Equal((3, 9, 4), (fc.Inputs[0], fc.Weight!.Value, fc.Output));
     }
 
-    [SkippableFact]
+    [Fact]
     public void BudgetSaysWhatTpackerPrinted() => Assert.Equal(2_875_136, BudgetCalculator.Measure(Demo.Value.Graph).PsramBytes);
 
-    [SkippableFact]
+    [Fact]
     public void ItsPackageGivesTheReferenceLogits()
     {
         var engine = new Int8Engine(ThinkerPackage.Read(Packed.Value.Bytes));
@@ -40,7 +40,7 @@ public class LingerImportTests
         Assert.Equal(File.ReadAllBytes(Fixtures.Path("zeros_output_q4.bin")), engine.Run(new byte[3072]));
     }
 
-    [SkippableFact]
+    [Fact]
     public void ItsPackageIsTpackersByteForByte()
     {
         var theirs = PackageContent.From(ThinkerPackage.Read(Fixtures.Path("resnet18_v2_model.bin")));
@@ -57,7 +57,7 @@ public class LingerImportTests
         Assert.Equal(File.ReadAllBytes(Fixtures.Path("resnet18_v2_model.bin")), Packed.Value.Bytes);
     }
 
-    [SkippableFact]
+    [Fact]
     public void SavedAndReadBackItStillPacksToTpackersBytes()
     {
         string path = Path.Combine(Path.GetTempPath(), $"linger-{Guid.NewGuid():N}.safetensors");
@@ -74,7 +74,7 @@ public class LingerImportTests
         }
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("scale_w", 100f, "Conv2dInt_4Conv2dInt_325", "is not a power of two")]
     [InlineData("scale_x", 64f, "Conv2dInt_4Conv2dInt_325", "the scale chain is broken")]
     [InlineData("o_bits", 16f, "Conv2dInt_4Conv2dInt_325", "o_bits = 16")]

@@ -8,7 +8,7 @@ namespace Csk6Tools.Engine.Tests.Package;
 
 /// <summary>
 /// A hand-built quantized network (conv 3×3 + ReLU, global average pool, flatten, linear) packed, and its bytes
-/// checked against thinker-model-bin.md field by field: the expectations below are written from the format, not
+/// checked against docs/thinker-model-bin.md field by field: the expectations below are written from the format, not
 /// read from our writer.
 /// </summary>
 public class PackageLayoutTests

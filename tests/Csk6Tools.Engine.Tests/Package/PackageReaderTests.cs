@@ -10,7 +10,7 @@ public class PackageReaderTests
     [Fact]
     public void Crc24CheckValue() => Assert.Equal(0xB30D04u, Crc24.Compute(Encoding.ASCII.GetBytes("123456789")));
 
-    [SkippableFact]
+    [Fact]
     public void ReadsTheV2Demo()
     {
         var p = ThinkerPackage.Read(Fixtures.Path("resnet18_v2_model.bin"));
@@ -45,7 +45,7 @@ public class PackageReaderTests
         Assert.Equal(fc.Attributes.AsSpan(0, LinearAttributes.Size).ToArray(), linear.ToBytes());
     }
 
-    [SkippableFact]
+    [Fact]
     public void ReadsTheV3DemoAndTellsTheLayoutsApart()
     {
         var p = ThinkerPackage.Read(Fixtures.Path("resnet18_v3_model.bin"));
@@ -58,7 +58,7 @@ public class PackageReaderTests
         Assert.Contains("3.x", p.Runtime);
     }
 
-    [SkippableFact]
+    [Fact]
     public void DamagedFilesGiveStableErrors()
     {
         var good = File.ReadAllBytes(Fixtures.Path("resnet18_v2_model.bin"));
@@ -75,7 +75,7 @@ public class PackageReaderTests
         Assert.Equal(ErrorIds.PackageCorrupt, Fail([.. good, 0]).ErrorId);
     }
 
-    [SkippableFact]
+    [Fact]
     public void FuzzedPackagesNeverCrash()
     {
         var good = File.ReadAllBytes(Fixtures.Path("resnet18_v2_model.bin"));
@@ -96,7 +96,7 @@ public class PackageReaderTests
 
 public class PackageWriterTests
 {
-    [SkippableTheory]
+    [Theory]
     [InlineData("resnet18_v2_model.bin")]
     [InlineData("resnet18_v3_model.bin")] // v3: the (empty) shape-infer section and the platform field
     public void RewritesLISTENAIsPackageByteForByte(string file)

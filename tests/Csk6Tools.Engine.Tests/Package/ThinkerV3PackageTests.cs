@@ -10,7 +10,7 @@ public class ThinkerV3PackageTests
 {
     private static readonly Lazy<Engine.Model.Csk6Model> Demo = new(() => ModelImporter.Import(Fixtures.Path("resnet18-12-regular.onnx")));
 
-    [SkippableFact]
+    [Fact]
     public void TpackerPlannerPacksTpacker3sDemoPackage()
     {
         var packed = PackageBuilder.Build(Demo.Value, new PackOptions { Layout = PackageLayout.V3, Planner = MemoryPlanner.Tpacker });
@@ -23,7 +23,7 @@ public class ThinkerV3PackageTests
         Assert.Equal(expected, packed.Bytes);
     }
 
-    [SkippableFact]
+    [Fact]
     public void OurPlannersV3PackageComputesLisenaisOutput()
     {
         var packed = PackageBuilder.Build(Demo.Value, new PackOptions { Layout = PackageLayout.V3 });
@@ -34,7 +34,7 @@ public class ThinkerV3PackageTests
         Assert.Equal(File.ReadAllBytes(Fixtures.Path("apple_output_q4.bin")), output);
     }
 
-    [SkippableFact]
+    [Fact]
     public void FloatInputAndOutputIsAV2Option()
     {
         var e = Assert.Throws<PackException>(() => PackageBuilder.Build(Demo.Value, new PackOptions { Layout = PackageLayout.V3, KeepQuantDequant = true }));

@@ -12,7 +12,7 @@ namespace Csk6Tools.Engine.Tests.Package;
 /// </summary>
 public class TpackerOracleTests
 {
-    [SkippableTheory]
+    [Theory]
     [InlineData("r50_dw_w025_fm", "GreedyBySize", 337_152, 882_032)]   // bottleneck ResNet-50: tpacker picks GreedyBySize
     [InlineData("r18_dw_stem_fm", "GreedyByBreadth", 195_072, 378_064)] // -IncludeStem: a one-channel depthwise stem
     public void TpackerPlannerPacksTpackersBytes(string network, string chosen, long shareMem, long psram)
@@ -27,7 +27,7 @@ public class TpackerOracleTests
         Assert.Equal(expected, packed.Bytes);
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("r50_dw_w025_fm", 337_152, 341_376, 356_880)] // what tpacker's three planners give (printed by tpacker run as an oracle)
     [InlineData("r18_dw_stem_fm", 197_120, 195_072, 196_640)]
     public void TpackersThreePlannersGiveItsTotals(string network, long bySize, long byBreadth, long byOrder)
@@ -39,7 +39,7 @@ public class TpackerOracleTests
         Assert.Equal(byOrder, plan.Candidates["GreedyByOrder"]);
     }
 
-    [SkippableFact]
+    [Fact]
     public void TpackerPlannerPacksLisenaisDemo()
     {
         var demo = ModelImporter.Import(Fixtures.Path("resnet18-12-regular.onnx"));

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace Csk6Tools.Engine.Tests.Quant;
 
-/// <summary>The worked examples of quant-arithmetic.md, exactly.</summary>
+/// <summary>The worked examples of docs/quant-arithmetic.md#worked-examples, exactly.</summary>
 public class Int8ArithmeticTests
 {
     [Theory]
