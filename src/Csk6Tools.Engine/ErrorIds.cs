@@ -95,6 +95,8 @@ public static class ErrorIds
     public const string PackUnsupportedOperator = nameof(PackUnsupportedOperator);
     public const string PackMissingWeight = nameof(PackMissingWeight);
     public const string PackageOverCapacity = nameof(PackageOverCapacity);
+    /// <summary>An option of one package layout asked for with the other (KeepQuantDequant with -Layout V3).</summary>
+    public const string PackOptionNotInLayout = nameof(PackOptionNotInLayout);
 
     // Reading a package (model.bin).
     public const string PackageNotThinker = nameof(PackageNotThinker);
@@ -139,7 +141,8 @@ public static class ErrorIds
     {
         DatasetFileNotFound or DatasetNotInstalled or ModelFileNotFound or PathNotFound => Csk6ErrorCategory.ObjectNotFound,
         UnknownDatasetFormat or AmbiguousDataset or TrainingFailed or InvalidArgument or InvalidDepth or InvalidWidth
-            or ChartInputNotSupported or ChartKindNotSupported or ChartFormatNotSupported => Csk6ErrorCategory.InvalidArgument,
+            or ChartInputNotSupported or ChartKindNotSupported or ChartFormatNotSupported or PackOptionNotInLayout
+            => Csk6ErrorCategory.InvalidArgument,
         SearchEmptyRange or SearchInvalidDepth or SearchInvalidWidth or SearchInvalidCapacity or SearchInvalidLimit or SearchInvalidInput
             or SearchModelNotConvertible or SearchDatasetRequired => Csk6ErrorCategory.InvalidArgument,
         ImageTooLarge or PackageOverCapacity => Csk6ErrorCategory.LimitsExceeded,

@@ -30,10 +30,30 @@ public class PackagingTests
         CompareOnEveryTestImage(model, data);
     }
 
+    /// <summary>A trained bottleneck network: the budget of the quantized model is what its package needs.</summary>
+    [Fact]
+    public void BottleneckBudgetIsThePackages()
+    {
+        var data = TestData.Quadrants(64, 16);
+        var graph = Engine.Transforms.DepthwiseConverter.Convert(Engine.Zoo.ResNet.Create(new Engine.Zoo.ResNetOptions { Depth = 50, Classes = 4, InputChannels = 1, InputSize = 12, Width = 0.125 })).Model;
+        var options = new TrainingOptions { Dataset = data, Epochs = 1, BatchSize = 16, MaxBatches = 1, Seed = 3, Threads = 2 };
+        var model = Trainer.Train(Csk6Model.FromGraph(graph), ModelStage.Quantized, options, null, default);
+        AssertBudgetIsThePackages(model, PackageBuilder.Build(model));
+    }
+
+    private static void AssertBudgetIsThePackages(Csk6Model model, PackResult packed)
+    {
+        var budget = Engine.Budget.BudgetCalculator.Measure(model);
+        Assert.Equal(packed.Report.Regions.Single(r => r.Region == MemoryKind.Psram).Bytes, budget.PsramBytes);
+        Assert.Equal(packed.Report.ShareMemPlan.Bytes, budget.ShareMemBytes);
+        Assert.Equal(packed.Report.ShareMemPlan.Tensors, budget.ShareMemPlan.Tensors);
+    }
+
     /// <summary>Packs the model, runs every test image through the engine and asserts its int8 logits are the fake-quant ones; returns the number right.</summary>
     private static int CompareOnEveryTestImage(Csk6Model model, Engine.Data.Dataset data)
     {
         var packed = PackageBuilder.Build(model);
+        AssertBudgetIsThePackages(model, packed);
         var package = ThinkerPackage.Read(packed.Bytes);
         var engine = new Int8Engine(package);
         var q = model.Quantization!;

@@ -57,6 +57,32 @@ Describe 'Export-Csk6Onnx' {
         (Get-FileHash $package.Path).Hash | Should -Be (Get-FileHash (Join-Path $Fixtures 'resnet18_v2_model.bin')).Hash
     }
 
+    It "packs the linger export of <Network> to tpacker 2.1.1's bytes with -Planner Tpacker" -ForEach @(
+        @{ Network = 'r50_dw_w025_fm'; Planner = 'GreedyBySize' }
+        @{ Network = 'r18_dw_stem_fm'; Planner = 'GreedyByBreadth' }
+    ) {
+        $oracle = Join-Path $PSScriptRoot '../fixtures/tpacker-oracle'
+        $file = Import-Csk6Model (Join-Path $oracle "$Network.linger.onnx") |
+            Export-Csk6Onnx -Path (Join-Path $TestDrive "$Network.onnx") -Format Linger -PassThru
+        $package = Import-Csk6Model $file.FullName | New-Csk6Package -Path (Join-Path $TestDrive "$Network.bin") -Planner Tpacker
+        $package.Report.ShareMemPlan.Planner | Should -Be $Planner
+        $model = Import-Csk6Model $file.FullName
+        ($model | Get-ModelBudget).ShareMemBytes | Should -Be ($model | New-Csk6Package -Path (Join-Path $TestDrive "$Network.default.bin")).Report.ShareMemPlan.Bytes
+        (Get-FileHash $package.Path).Hash | Should -Be (Get-FileHash (Join-Path $oracle "$Network.tpacker_v2.bin")).Hash
+    }
+
+    It "packs LISTENAI's demo for thinker 3 with -Layout V3: tpacker 3.0.4's bytes" {
+        $package = $Quantized | New-Csk6Package -Path (Join-Path $TestDrive 'v3.bin') -Layout V3 -Planner Tpacker
+        $package.Layout | Should -Be 'V3'
+        $package.PlatformName | Should -Be 'venus'
+        (Get-FileHash $package.Path).Hash | Should -Be (Get-FileHash (Join-Path $Fixtures 'resnet18_v3_model.bin')).Hash
+        { $Quantized | New-Csk6Package -Path (Join-Path $TestDrive 'v4.bin') -Layout V4 } |
+            Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,Csk6Tools.Commands.NewCsk6PackageCommand'
+        { $Quantized | New-Csk6Package -Path (Join-Path $TestDrive 'f.bin') -Layout V3 -KeepQuantDequant } |
+            Should -Throw -ErrorId 'PackOptionNotInLayout,Csk6Tools.Commands.NewCsk6PackageCommand'
+        Test-Path (Join-Path $TestDrive 'f.bin') | Should -BeFalse
+    }
+
     It 'writes float and QDQ files that read back' {
         $Float | Export-Csk6Onnx -Path (Join-Path $TestDrive 'float.onnx')
         (Import-Csk6Model (Join-Path $TestDrive 'float.onnx')).Parameters | Should -Be 5266

@@ -1,5 +1,6 @@
 using Csk6Tools.Engine.Deploy;
 using Csk6Tools.Engine.Graph;
+using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.Target;
 using Csk6Tools.Engine.Transforms;
 
@@ -16,10 +17,27 @@ public sealed record BudgetOptions
 /// <summary>Measures a model against the CSK6: pure graph analysis, no weights and no libtorch.</summary>
 public static class BudgetCalculator
 {
+    /// <summary>A graph before QAT: each residual add is assumed to rescale <see cref="BudgetOptions.RescaledAddInputs"/> inputs.</summary>
     public static ModelBudget Measure(ModelGraph graph, BudgetOptions? options = null)
     {
         options ??= new BudgetOptions();
-        var deploy = DeployGraph.Lower(graph, options.RescaledAddInputs);
+        return Measure(graph, DeployGraph.Lower(graph, options.RescaledAddInputs), options);
+    }
+
+    /// <summary>
+    /// A model with weights. Once quantized its exponents say which add inputs are rescaled, so it is lowered as
+    /// New-Csk6Package lowers it and the budget is the package's (RescaledAddInputs does not apply).
+    /// </summary>
+    public static ModelBudget Measure(Csk6Model model, BudgetOptions? options = null)
+    {
+        options ??= new BudgetOptions();
+        if (model.Stage != ModelStage.Quantized || model.Quantization is not { } q) return Measure(model.Graph, options);
+        var graph = model.Graph;
+        return Measure(graph, DeployGraph.Lower(graph, add => q.RescaledInputs(add, graph.Input.Name)), options);
+    }
+
+    private static ModelBudget Measure(ModelGraph graph, DeployGraph deploy, BudgetOptions options)
+    {
         var plan = MemoryPlanner.Plan(deploy);
         long psram = Csk6.Align16(deploy.ConstantBytes);
         var live = LiveBytes(plan, deploy.Ops.Count);

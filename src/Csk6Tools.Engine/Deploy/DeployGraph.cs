@@ -106,10 +106,12 @@ public sealed class DeployGraph
     /// <param name="graph">The model.</param>
     /// <param name="rescaledAddInputs">The inputs of an add whose exponent differs from its output's.</param>
     /// <param name="keepQuantDequant">Float32 input and output with Quant and Dequant ops, as tpacker's <c>-s Remove_QuantDequant</c>.</param>
-    public static DeployGraph Lower(ModelGraph graph, Func<AddNode, int> rescaledAddInputs, bool keepQuantDequant = false)
+    /// <param name="thinker3">The workspaces tpacker 3.x asks for (<see cref="WorkspacePassV3"/>) instead of 2.1.1's.</param>
+    public static DeployGraph Lower(ModelGraph graph, Func<AddNode, int> rescaledAddInputs, bool keepQuantDequant = false, bool thinker3 = false)
     {
         var draft = OperatorLowering.Run(graph, ConvFusion.Find(graph), keepQuantDequant);
-        WorkspacePass.Run(draft, graph, rescaledAddInputs);
+        if (thinker3) WorkspacePassV3.Run(draft, graph, rescaledAddInputs);
+        else WorkspacePass.Run(draft, graph, rescaledAddInputs);
         DmaPass.Run(draft);
         return TensorOrder.Run(draft, graph);
     }

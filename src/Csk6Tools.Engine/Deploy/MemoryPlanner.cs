@@ -46,8 +46,14 @@ public static class MemoryPlanner
     /// <summary>The planners, by the name a plan reports.</summary>
     public static IReadOnlyList<string> Planners { get; } = ["GreedyBySize", "GreedyByBreadth", "GreedyByOrder", "OffsetBestFit"];
 
+    /// <summary>The planner value that chooses as tpacker v2.1.1 does: the smallest of its three plans, the first on ties.</summary>
+    public const string Tpacker = "Tpacker";
+
     /// <param name="g">The lowered graph.</param>
-    /// <param name="planner">One of <see cref="Planners"/> to force it (GreedyByBreadth reproduces tpacker v2.1.1's plans); the smallest plan by default.</param>
+    /// <param name="planner">
+    /// One of <see cref="Planners"/> to force it, or <see cref="Tpacker"/> for tpacker v2.1.1's choice (its package
+    /// byte for byte); the smallest plan by default.
+    /// </param>
     public static MemoryPlan Plan(DeployGraph g, string? planner = null)
     {
         var items = Lifetimes(g);
@@ -66,15 +72,19 @@ public static class MemoryPlanner
             ("GreedyByOrder", () => Blocks("GreedyByOrder", items, ByOrder(live))),
             ("OffsetBestFit", () => OffsetBestFit(items, ops)),
         };
-        if (planner is not null && !Planners.Contains(planner))
-            throw new ArgumentException($"Unknown planner '{planner}'; the planners are {string.Join(", ", Planners)}.", nameof(planner));
-        // A forced planner runs alone. Otherwise they run in order until one reaches the lower bound: no later one can
-        // beat it, and ties keep the earlier, so skipping them changes nothing.
+        if (planner is not null && planner != Tpacker && !Planners.Contains(planner))
+            throw new ArgumentException(
+                $"Unknown planner '{planner}'; the planners are {string.Join(", ", [.. Planners, Tpacker])}.", nameof(planner));
+        // A forced planner runs alone; Tpacker runs tpacker's three (size, breadth, order) and keeps the smallest.
+        // Otherwise they run in order until one reaches the lower bound: no later one can beat it, and ties keep the
+        // earlier (OrderBy is stable), so skipping them changes nothing.
+        var chosen = planner == Tpacker ? planners.Take(3)
+            : planners.Where(p => planner is null || p.Name == planner);
         var candidates = new List<(string Name, long[] Offsets, long Total)>();
-        foreach (var p in planners.Where(p => planner is null || p.Name == planner))
+        foreach (var p in chosen)
         {
             candidates.Add(p.Run());
-            if (candidates[^1].Total <= Csk6.Align16(bound)) break;
+            if (planner is null && candidates[^1].Total <= Csk6.Align16(bound)) break;
         }
         var best = candidates.OrderBy(c => c.Total).First();
         var tensors = items.Select(t => new PlannedTensor(t.Tensor.Name, t.Tensor.Kind, t.Size, t.Begin, t.End, best.Offsets[t.Index]) { Id = t.Tensor.Id }).ToList();

@@ -13,13 +13,19 @@ internal static class WorkspacePass
     {
         foreach (var op in d.Ops)
             op.Workspace = Workspace(op, graph[op.Layer], d, rescaledAddInputs);
+        AddWorkspaceTensor(d);
+    }
+
+    /// <summary>The one workspace tensor, as large as the largest ask, when any op asks.</summary>
+    internal static void AddWorkspaceTensor(LoweringDraft d)
+    {
         if (d.Ops.Any(o => o.Workspace.HasValue))
             d.Buffers.Add(new DeployTensor(-1, "workspace", TensorKind.Workspace, Csk6.Align16(d.Ops.Max(o => o.Workspace ?? 0)), ""));
     }
 
     private static long? Workspace(DeployOp op, Node node, LoweringDraft d, Func<AddNode, int> rescaledAddInputs) => (op.Kind, node) switch
     {
-        (ThinkerOp.Conv2dInt, Conv2dNode c) when !d.Splits.ContainsKey(c.Name) => Conv(c),
+        (ThinkerOp.Conv2dInt, Conv2dNode c) => Conv(c, d.Splits.TryGetValue(c.Name, out var s) ? s.Pieces[s.PieceStartingAt(op.ChannelStart)] : c.OutChannels),
         (ThinkerOp.iqCat, _) => 0,
         (ThinkerOp.iqAdd, AddNode a) => rescaledAddInputs(a) * d[op.Inputs[0]].Bytes,
         (ThinkerOp.MaxPool, MaxPool2dNode mp) => MaxPool(mp),
@@ -43,11 +49,16 @@ internal static class WorkspacePass
         return oh;
     }
 
-    private static long? Conv(Conv2dNode c)
+    /// <param name="c">The conv.</param>
+    /// <param name="cout">Its output channels, or a split piece's.</param>
+    private static long? Conv(Conv2dNode c, int cout)
     {
         var (cin, h, w) = c.InputShapes[0].Chw;
-        long outBytes = Csk6.Align16(c.OutputShape!.Elements);
-        if (c.IsDepthwise)
+        var (_, oh, ow) = c.OutputShape!.Chw;
+        long outBytes = Csk6.Align16((long)cout * oh * ow);
+        // tpacker tells a depthwise conv by its packed weight's shape (dim 1 is 1, dim 0 is ALIGN16(group)). A dense
+        // conv packs as (ALIGN2(cout), kh, kw, ALIGN8(cin)), so one with kh 1 and 15 or 16 outputs counts as depthwise.
+        if (c.IsDepthwise || c.Kernel[0] == 1 && Csk6.Align(cout, 2) == 16)
         {
             long data = Csk6.InputOperandBytes(cin, h, w, c.Stride[1]);
             return data > Csk6.InputOperandLimit ? (long)Math.Ceiling((double)outBytes / HSplitCount(c)) : 0;

@@ -20,6 +20,9 @@ public sealed record QuantizationState
     /// <summary>The exponent of a node's output; the graph input's for the graph input.</summary>
     public int OutputOf(string node, string graphInput) => node == graphInput ? InputExponent : this[node].Output;
 
+    /// <summary>The inputs of a residual add whose exponent differs from the add's output: the op rescales each in its workspace.</summary>
+    public int RescaledInputs(Graph.AddNode add, string graphInput) => add.Inputs.Count(i => OutputOf(i, graphInput) != this[add.Name].Output);
+
     public override string ToString() => $"input Q{InputExponent}, {Layers.Count} layers";
 }
 

@@ -15,12 +15,13 @@ namespace Csk6Tools.Engine.Onnx;
 internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
 {
     private const string LunaQuant = "luna_quant";
+    private const int Batch = 1; // tpacker's shape inference needs the fixed batch linger writes
     private readonly OnnxWriter _w = new(model.Graph.Name, 11, thinker: true);
 
     public byte[] Run()
     {
         string input = T(Graph.Input.Name);
-        _w.Graph.Input.Add(OnnxWriter.Value(input, Graph.InputShape.Dims));
+        _w.Graph.Input.Add(OnnxWriter.Value(input, Graph.InputShape.Dims, Batch));
         TensorOf[Graph.Input.Name] = $"{input}_quantized";
         Thinker(ThinkerOp.Quant, $"{input}_Quant", [input], TensorOf[Graph.Input.Name])
             .Int("data_bits", 8).Text("platform_quant", LunaQuant).Float("scale_x", Scale(Graph.Input.Name));
@@ -29,7 +30,7 @@ internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
         {
             string o = Graph.Outputs[i], output = OutputName(i);
             Thinker(ThinkerOp.Dequant, $"{T(o)}_Dequant", [TensorOf[o]], output).Float("scale_o", Scale(o));
-            _w.Graph.Output.Add(OnnxWriter.Value(output, Graph[o].OutputShape!.Dims));
+            _w.Graph.Output.Add(OnnxWriter.Value(output, Graph[o].OutputShape!.Dims, Batch));
         }
         return _w.ToBytes();
     }

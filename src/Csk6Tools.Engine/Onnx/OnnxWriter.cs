@@ -25,13 +25,14 @@ internal sealed class OnnxWriter
 
     public GraphProto Graph => _model.Graph;
 
-    public byte[] ToBytes() => _model.ToByteArray();
+    /// <summary>The serialized model, with proto2's presence of every attribute value (<see cref="AttributePresence"/>).</summary>
+    public byte[] ToBytes() => AttributePresence.Restore(_model.ToByteArray());
 
-    /// <summary>A float tensor input or output: batch dimension symbolic, the rest fixed.</summary>
-    public static ValueInfoProto Value(string name, IEnumerable<int> sampleDims)
+    /// <summary>A float tensor input or output: the sample dims fixed, the batch symbolic unless given (linger writes 1).</summary>
+    public static ValueInfoProto Value(string name, IEnumerable<int> sampleDims, int? batch = null)
     {
         var shape = new TensorShapeProto();
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+        shape.Dim.Add(batch is int b ? new TensorShapeProto.Types.Dimension { DimValue = b } : new TensorShapeProto.Types.Dimension { DimParam = "batch" });
         foreach (var d in sampleDims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = OnnxType.Float, Shape = shape } } };
     }

@@ -22,7 +22,10 @@ internal sealed class ConstantBlob
 {
     private readonly Dictionary<int, PackedConstant> _byId = [];
 
-    public ConstantBlob(Csk6Model model, DeployGraph deploy)
+    /// <param name="model">The quantized model.</param>
+    /// <param name="deploy">Its lowering.</param>
+    /// <param name="thinker3">Shapes and layout codes as tpacker 3.x records them (the bytes are the same).</param>
+    public ConstantBlob(Csk6Model model, DeployGraph deploy, bool thinker3 = false)
     {
         var q = model.Quantization!;
         foreach (var op in deploy.Ops.Where(o => o.Constants.Count > 0))
@@ -30,8 +33,8 @@ internal sealed class ConstantBlob
             var node = model.Graph[op.Layer];
             var packed = node switch
             {
-                Conv2dNode c => Conv(model, q, deploy, op, c),
-                LinearNode l => Linear(model, q, l),
+                Conv2dNode c => Conv(model, q, deploy, op, c, thinker3),
+                LinearNode l => Linear(model, q, l, thinker3),
                 _ when op.Kind == ThinkerOp.Reshape => [Shape(node)],
                 _ => throw new PackException(ErrorIds.PackUnsupportedOperator, $"The packer does not pack the constants of {node.Name} ({node.Op})."),
             };
@@ -55,7 +58,7 @@ internal sealed class ConstantBlob
     public long BlobBytes => Blob.Length;
     public PackedConstant this[int id] => _byId[id];
 
-    private static PackedConstant[] Conv(Csk6Model model, QuantizationState q, DeployGraph deploy, DeployOp op, Conv2dNode c)
+    private static PackedConstant[] Conv(Csk6Model model, QuantizationState q, DeployGraph deploy, DeployOp op, Conv2dNode c, bool thinker3)
     {
         var lq = q[c.Name];
         int qw = lq.Weight ?? throw new PackException(ErrorIds.PackMissingWeight, $"Layer {c.Name} has no weight exponent.");
@@ -67,13 +70,24 @@ internal sealed class ConstantBlob
         bool depthwise = c.IsDepthwise;
         int cin = depthwise ? count : c.InChannels;
         var packed = WeightPacking.Pack(w, count, cin, depthwise ? count : 1, kh, kw);
-        int[] shape = depthwise ? [(int)Csk6.Align(count, 16), 1, kh, kw] : [(int)Csk6.Align(count, 2), kh, kw, (int)Csk6.Align(c.InChannels, 8)];
-        var result = new List<PackedConstant> { new(MemoryMarshal.AsBytes(packed.AsSpan()).ToArray(), ThinkerDType.Int8, shape, TensorLayout.Nhwc8, qw) };
+        var (shape, layout) = thinker3 ? V3Shape(count, c, kh, kw) : (depthwise
+            ? [(int)Csk6.Align(count, 16), 1, kh, kw]
+            : [(int)Csk6.Align(count, 2), kh, kw, (int)Csk6.Align(c.InChannels, 8)], TensorLayout.Nhwc8);
+        var result = new List<PackedConstant> { new(MemoryMarshal.AsBytes(packed.AsSpan()).ToArray(), ThinkerDType.Int8, shape, layout, qw) };
         if (c.Bias) result.Add(Bias(model, $"{c.Name}.bias", op.ChannelStart, count, lq.Inputs[0] + qw));
         return [.. result];
     }
 
-    private static PackedConstant[] Linear(Csk6Model model, QuantizationState q, LinearNode l)
+    /// <summary>
+    /// tpacker 3.x records the same bytes with the packing's own shape: depthwise (ALIGN16(C)/16, kh, kw, 16) in
+    /// NHWC16, dense (ALIGN2(Cout)/2, kh·kw, ALIGN8(Cin)/8, 2, 8); it takes only a grouped conv for depthwise, so a
+    /// one-channel conv (group 1) is dense there (its packed bytes are the same either way).
+    /// </summary>
+    private static (int[] Shape, TensorLayout Layout) V3Shape(int count, Conv2dNode c, int kh, int kw) => c.IsDepthwise && c.Groups > 1
+        ? ([(int)Csk6.Align(count, 16) / 16, kh, kw, 16], TensorLayout.Nhwc16)
+        : ([(int)Csk6.Align(count, 2) / 2, kh * kw, (int)Csk6.Align(c.InChannels, 8) / 8, 2, 8], TensorLayout.Nhwc8);
+
+    private static PackedConstant[] Linear(Csk6Model model, QuantizationState q, LinearNode l, bool thinker3)
     {
         var lq = q[l.Name];
         int qw = lq.Weight ?? throw new PackException(ErrorIds.PackMissingWeight, $"Layer {l.Name} has no weight exponent.");
@@ -82,7 +96,8 @@ internal sealed class ConstantBlob
         for (int o = 0; o < l.OutFeatures; o++)
             for (int i = 0; i < l.InFeatures; i++)
                 transposed[i * l.OutFeatures + o] = (byte)Int8Arithmetic.Quantize(weight.Data[o * l.InFeatures + i], qw);
-        var result = new List<PackedConstant> { new(transposed, ThinkerDType.Int8, [l.InFeatures, l.OutFeatures], TensorLayout.Nchw, qw) };
+        var layout = thinker3 ? TensorLayout.Ncwh : TensorLayout.Nchw; // 3.x marks the transposed weight
+        var result = new List<PackedConstant> { new(transposed, ThinkerDType.Int8, [l.InFeatures, l.OutFeatures], layout, qw) };
         if (l.Bias) result.Add(Bias(model, $"{l.Name}.bias", 0, l.OutFeatures, lq.Inputs[0] + qw));
         return [.. result];
     }

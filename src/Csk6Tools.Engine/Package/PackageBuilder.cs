@@ -15,6 +15,9 @@ public sealed record PackOptions
 
     /// <summary>Float32 input and output through Quant and Dequant ops (tpacker <c>-s Remove_QuantDequant</c>) instead of int8 I/O.</summary>
     public bool KeepQuantDequant { get; init; }
+
+    /// <summary>V2 (thinker 2.1.1, the default) or V3 (thinker 3.x for venus: its workspaces, shapes and layout).</summary>
+    public PackageLayout Layout { get; init; } = PackageLayout.V2;
 }
 
 /// <summary>
@@ -38,9 +41,12 @@ public static class PackageBuilder
             throw new PackException(ErrorIds.PackUnsupportedOperator, "The packer does not pack " +
                 string.Join(", ", unsupported.Select(n => $"{n.Name} ({n.Op}{(n is Conv2dNode c ? $", {c.Groups} groups" : "")})")) + ".");
 
-        var deploy = DeployGraph.Lower(graph, add => add.Inputs.Count(i => q.OutputOf(i, graph.Input.Name) != q[add.Name].Output), options.KeepQuantDequant);
+        bool thinker3 = options.Layout == PackageLayout.V3;
+        if (thinker3 && options.KeepQuantDequant)
+            throw new PackException(ErrorIds.PackOptionNotInLayout, "KeepQuantDequant (float32 input and output) is a thinker 2.1.1 option; the V3 layout packs int8 input and output only.");
+        var deploy = DeployGraph.Lower(graph, add => q.RescaledInputs(add, graph.Input.Name), options.KeepQuantDequant, thinker3);
         var plan = MemoryPlanner.Plan(deploy, options.Planner);
-        var constants = new ConstantBlob(model, deploy);
+        var constants = new ConstantBlob(model, deploy, thinker3);
         var offsets = plan.Tensors.ToDictionary(p => p.Id, p => p.Offset);
         var tensors = deploy.Tensors.Select(t => Tensor(t, q, graph, deploy, offsets, constants) with { Name = NameOf(t, model.Names) }).ToList();
         var outputs = graph.Outputs
@@ -49,11 +55,11 @@ public static class PackageBuilder
         var content = new PackageContent(
             [new PackageMemory(0, MemoryKind.Psram, constants.BlobBytes, true), new PackageMemory(1, MemoryKind.ShareMem, Csk6.Align16(plan.Bytes), false)],
             tensors,
-            Operators(deploy, graph),
+            Operators(deploy, graph, thinker3),
             [new PackageIO(0, graph.Input.Name)],
             outputs,
             [new ParameterBlobData(MemoryKind.Psram, constants.Blob)],
-            Dma(deploy));
+            Dma(deploy)) { Layout = options.Layout }; // platform 0: venus
 
         var regions = new[]
         {
@@ -118,7 +124,7 @@ public static class PackageBuilder
         return [1, .. dims];
     }
 
-    private static List<PackageOperator> Operators(DeployGraph deploy, ModelGraph graph)
+    private static List<PackageOperator> Operators(DeployGraph deploy, ModelGraph graph, bool thinker3)
     {
         int workspace = deploy.Tensors.FirstOrDefault(t => t.Kind == TensorKind.Workspace)?.Id ?? -1;
         var buffers = deploy.Tensors.Where(t => t.Kind == TensorKind.DmaBuffer).Select(t => t.Id).ToArray();
@@ -129,12 +135,13 @@ public static class PackageBuilder
             var temps = new List<int>();
             if (op.Workspace.HasValue) temps.Add(workspace);
             if (op.DmaBytes > 0) temps.Add(buffers[dmaOps++ % 2]);
-            list.Add(new PackageOperator(op.Index, op.Kind, Attributes(op, graph, deploy), [.. op.Inputs, .. op.Constants], [.. op.Outputs], [.. temps], Luna));
+            list.Add(new PackageOperator(op.Index, op.Kind, Attributes(op, graph, thinker3), [.. op.Inputs, .. op.Constants], [.. op.Outputs], [.. temps], Luna));
         }
         return list;
     }
 
-    private static byte[] Attributes(DeployOp op, ModelGraph graph, DeployGraph deploy)
+    /// <summary>The op's attribute struct; tpacker 3.x leaves AvgPool2dInt's quant_type and LinearInt's transB at 0.</summary>
+    private static byte[] Attributes(DeployOp op, ModelGraph graph, bool thinker3)
     {
         var node = graph[op.Layer];
         switch (op.Kind)
@@ -149,7 +156,7 @@ public static class PackageBuilder
             case ThinkerOp.Quant:
                 return [8, LunaQuant]; // data_bits, quant_type
             case ThinkerOp.AvgPool2dInt or ThinkerOp.MaxPool:
-                byte quant = op.Kind == ThinkerOp.MaxPool ? NormalQuant : LunaQuant;
+                byte quant = op.Kind == ThinkerOp.MaxPool ? NormalQuant : thinker3 ? (byte)0 : LunaQuant;
                 if (node is GlobalAvgPoolNode g)
                 {
                     var (_, h, w) = g.InputShapes[0].Chw;
@@ -157,8 +164,8 @@ public static class PackageBuilder
                 }
                 var p = (Pool2dNode)node;
                 return new PoolAttributes(p.CeilMode, p.Kernel[0], p.Kernel[1], p.Stride[0], p.Stride[1], p.Pads[0], p.Pads[1], p.Pads[2], p.Pads[3], quant).ToBytes();
-            case ThinkerOp.LinearInt:
-                return new LinearAttributes(0, 0, TransA: false, TransB: true, LunaQuant).ToBytes(); // the weight is stored transposed
+            case ThinkerOp.LinearInt: // the weight is stored transposed; 3.x nevertheless writes transB 0
+                return new LinearAttributes(0, 0, TransA: false, TransB: !thinker3, LunaQuant).ToBytes();
             default:
                 return [];
         }

@@ -4,7 +4,7 @@ namespace Csk6Tools.Engine.Package;
 public enum MemoryKind : byte { Flash = 0, Psram = 1, ShareMem = 2, Uncertain = 3 }
 
 /// <summary>Tensor storage order (thinker layout codes).</summary>
-public enum TensorLayout : byte { Nchw = 0, Nhwc = 1, Ncwh = 2, Nhwc8 = 3, Nwhc8 = 4 }
+public enum TensorLayout : byte { Nchw = 0, Nhwc = 1, Ncwh = 2, Nhwc8 = 3, Nwhc8 = 4, Nhwc16 = 5 }
 
 /// <summary>The two incompatible package layouts: thinker v2.1.1 (test_thinker v2) and thinker 3.x.</summary>
 public enum PackageLayout { V2, V3 }

@@ -4,8 +4,8 @@ using System.Text;
 namespace Csk6Tools.Engine.Package;
 
 /// <summary>
-/// Writes a thinker v2 package (docs/thinker-model-bin.md): header, memory, tensor, operator, io, param, debug and dma
-/// sections, each 16-aligned, then the CRC-24 of everything after the header.
+/// Writes a thinker package (docs/thinker-model-bin.md): header, memory, tensor, operator, io, param, (v3: shape-infer,
+/// empty for a static model), debug and dma sections, each 16-aligned, then the CRC-24 of everything after the header.
 /// </summary>
 public static class PackageWriter
 {
@@ -20,6 +20,7 @@ public static class PackageWriter
         long opAt = Section(file, () => Operators(file, c));
         long ioAt = Section(file, () => IO(file, c));
         long paramAt = Section(file, () => Parameters(file, c));
+        long shapeInferAt = c.Layout == PackageLayout.V3 ? file.Length : 0;
         long debugAt = Section(file, () => Debug(file, c));
         long dmaAt = Section(file, () => Dma(file, c));
         var bytes = file.ToArray();
@@ -31,8 +32,10 @@ public static class PackageWriter
         BinaryPrimitives.WriteUInt32LittleEndian(h[32..], (uint)opAt);
         BinaryPrimitives.WriteUInt32LittleEndian(h[36..], (uint)ioAt);
         BinaryPrimitives.WriteUInt32LittleEndian(h[44..], (uint)debugAt);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[48..], (uint)shapeInferAt);
         BinaryPrimitives.WriteUInt32LittleEndian(h[52..], (uint)paramAt);
         BinaryPrimitives.WriteUInt32LittleEndian(h[56..], (uint)dmaAt);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[60..], (uint)c.Platform);
         BinaryPrimitives.WriteUInt64LittleEndian(h[64..], (ulong)bytes.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(h[16..], Crc24.Compute(h[ThinkerPackage.HeaderSize..]));
         return bytes;

@@ -9,7 +9,7 @@ namespace Csk6Tools.Engine.Package;
 /// </summary>
 public static class WeightPacking
 {
-    public static bool IsDepthwise(int cout, int cin, int group) => group > 1 && group == cin && group == cout;
+    public static bool IsDepthwise(int cout, int cin, int group) => Graph.Conv2dNode.IsDepthwiseShape(cout, cin, group);
 
     public static long PackedBytes(int cout, int cin, int group, int kh, int kw) => IsDepthwise(cout, cin, group)
         ? Csk6.DepthwiseWeightBytes(cout, kh, kw)

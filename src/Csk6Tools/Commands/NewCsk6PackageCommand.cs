@@ -1,6 +1,7 @@
 using Csk6Tools.Engine;
 using System.Management.Automation;
 using Csk6Tools.Engine.Budget;
+using Csk6Tools.Engine.Deploy;
 using Csk6Tools.Engine.Graph;
 using Csk6Tools.Engine.Model;
 using Csk6Tools.Engine.Package;
@@ -18,12 +19,16 @@ public sealed class NewCsk6PackageCommand : CapacityCommand
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
 
-    /// <summary>The SHARE_MEM planner; the smallest plan by default. GreedyByBreadth plans as tpacker v2.1.1 does.</summary>
+    /// <summary>The SHARE_MEM planner; the smallest plan by default. Tpacker chooses as tpacker v2.1.1 does (its bytes).</summary>
     [Parameter]
-    [ValidateSet("GreedyBySize", "GreedyByBreadth", "GreedyByOrder", "OffsetBestFit")]
+    [ValidateSet("GreedyBySize", "GreedyByBreadth", "GreedyByOrder", "OffsetBestFit", MemoryPlanner.Tpacker)]
     public string? Planner { get; set; }
 
-    /// <summary>Keeps float32 input and output with Quant and Dequant ops instead of int8 I/O.</summary>
+    /// <summary>V2 (thinker 2.1.1, the default) or V3 (thinker 3.x for venus).</summary>
+    [Parameter]
+    public PackageLayout Layout { get; set; } = PackageLayout.V2;
+
+    /// <summary>Keeps float32 input and output with Quant and Dequant ops instead of int8 I/O (V2 only).</summary>
     [Parameter]
     public SwitchParameter KeepQuantDequant { get; set; }
 
@@ -47,6 +52,7 @@ public sealed class NewCsk6PackageCommand : CapacityCommand
                 Limits = Limits,
                 Planner = Planner,
                 KeepQuantDequant = KeepQuantDequant,
+                Layout = Layout,
             });
         }
         catch (PackException e)

@@ -76,8 +76,10 @@ public class MemoryPlannerTests
         Assert.Equal(g.Tensors.Count - 2, buffers[0].Id);
         var plan = MemoryPlanner.Plan(g);
         Assert.All(plan.Tensors.Where(t => t.Kind == TensorKind.DmaBuffer), t => Assert.Equal((0, g.Ops.Count - 1), (t.Begin, t.End)));
-        // The workspace lives from the first op that reports one (the pooling) to the last (fc: 10 int32 accumulators).
+        // The workspace lives from the first op that reports one to the last (fc: 10 int32 accumulators). The first is
+        // conv1: a dense 1×1 conv with 16 outputs packs as (16, 1, 1, 8), which tpacker takes for depthwise (0 bytes).
         var workspace = plan.Tensors.Single(t => t.Kind == TensorKind.Workspace);
-        Assert.Equal((3, 5), (workspace.Begin, workspace.End));
+        Assert.Equal((0, 5), (workspace.Begin, workspace.End));
+        Assert.Equal([0L, null, null, 64, null, 64], g.Ops.Select(o => o.Workspace)); // pool: 32 × 2 B; fc: 16 × 4 B
     }
 }

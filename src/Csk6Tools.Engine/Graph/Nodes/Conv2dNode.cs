@@ -14,8 +14,14 @@ public sealed record Conv2dNode : Node
 
     protected override string OpName => GraphOp.Conv2d;
 
-    /// <summary>One filter per input channel (groups = in = out channels).</summary>
-    public bool IsDepthwise => Groups > 1 && Groups == InChannels && OutChannels == InChannels;
+    /// <summary>
+    /// One filter per input channel (groups = in = out channels). A one-channel conv is depthwise too, as tpacker
+    /// decides it (one input channel per group, one group per output): it packs it as depthwise, with a workspace.
+    /// </summary>
+    public bool IsDepthwise => IsDepthwiseShape(OutChannels, InChannels, Groups);
+
+    /// <summary>The depthwise rule on bare channel counts (the packer and the int8 engine see no node).</summary>
+    public static bool IsDepthwiseShape(int outChannels, int inChannels, int groups) => groups == inChannels && groups == outChannels;
 
     public long WeightCount => (long)OutChannels * (InChannels / Groups) * Kernel[0] * Kernel[1];
     public override long Parameters => WeightCount + (Bias ? OutChannels : 0);
