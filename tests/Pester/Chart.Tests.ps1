@@ -24,7 +24,7 @@ Describe 'Export-Csk6Chart' {
         $svg | Should -Match 'offset in SHARE_MEM'
     }
 
-    It 'draws LISTENAI''s package' -Skip:(-not (Test-Path $Fixtures)) {
+    It 'draws LISTENAI''s package' {
         $path = Join-Path $TestDrive 'demo.png'
         Get-Csk6Package (Join-Path $Fixtures 'resnet18_v2_model.bin') | Export-Csk6Chart $path | Out-Null
         ([SixLabors.ImageSharp.Image]::Identify($path)).Width | Should -Be 1200

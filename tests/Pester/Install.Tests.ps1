@@ -31,7 +31,9 @@ Describe 'The Csk6Tools package' -Tag 'Install' {
 
     It 'is one small .nupkg named after the module and its version, without libtorch or debug symbols' {
         @(Get-ChildItem $Repository).Name | Should -Be "Csk6Tools.$Version.nupkg"
-        $Nupkg.Length | Should -BeLessThan 2MB
+        # 1.2 MB for the engine, cmdlets and help; Export-Csk6Chart's SkiaSharp and HarfBuzz natives (11.5 MB unpacked)
+        # bring it to about 7 MB. libtorch (120 MB) is in Csk6Tools.Torch.
+        $Nupkg.Length | Should -BeLessThan 8MB
         Add-Type -AssemblyName System.IO.Compression.FileSystem
         $zip = [IO.Compression.ZipFile]::OpenRead($Nupkg.FullName)
         try { $entries = @($zip.Entries.FullName) } finally { $zip.Dispose() }

@@ -13,7 +13,7 @@ $onnx = $model | Export-Csk6Onnx -Path (Join-Path $Work 'model.onnx') -Format Qd
 $help = Get-Help New-Csk6Package -Full
 # Charts, where the module has them (their SkiaSharp must ship with Csk6Tools, not with Csk6Tools.Torch).
 $chart = if (Get-Command Export-Csk6Chart -ErrorAction Ignore) {
-    $budget | Export-Csk6Chart -Path (Join-Path $Work 'budget.png')
+    $budget | Export-Csk6Chart -Path (Join-Path $Work 'budget.png') | Out-Null
     (Get-Item (Join-Path $Work 'budget.png')).Length
 }
 # Training needs Csk6Tools.Torch: without it, one clear error before anything loads libtorch.
