@@ -223,7 +223,8 @@ Describe 'New-Csk6Package' {
             $json.input.exponent | Should -Be $p.InputTensor.Exponent
             $json.moduleVersion | Should -Be (Get-Module Csk6Tools).Version.ToString(3)
             (Get-Csk6Package $path).Description.Classes[0] | Should -Be 'T-shirt/top'
-            Get-Csk6Package $path | Out-String | Should -Match 'Described\s*:\s*10 classes \(T-shirt/top, Trouser, Pullover, …\); input 1×1×28×28 at Q\d+; output 1×10 at Q\d+; mean [\d.]+, std [\d.]+; from resnet18-w0.125-dw'
+            Get-Csk6Package $path | Out-String -Width 300 | Should -Match 'Path\s*:\s*\S+fashion\.bin \+ model\.json \(10 classes, normalization, from resnet18-w0.125-dw\)'
+            "$((Get-Csk6Package $path).Description)" | Should -Match '^10 classes \(T-shirt/top, Trouser, Pullover, …\); input 1×1×28×28 at Q\d+; output 1×10 at Q\d+; mean [\d.]+, std [\d.]+; from resnet18-w0.125-dw$'
             $text = (Get-Csk6Package $path).Description | Out-String
             $text | Should -Match 'Classes\s*:\s*10: T-shirt/top, Trouser, Pullover, Dress, Coat, \.\.\.'
             $text | Should -Match 'Crc\s*:\s*0x[0-9A-F]{6}'
