@@ -145,7 +145,8 @@ Describe 'Scale-out round trip' {
         $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $listener.Start()
         $port = $listener.LocalEndpoint.Port; $listener.Stop()
         # --redirects 1 --tee 1: Debian's torchrun 1.13 fails on Python 3.11 with the default "0" (README, scale-out).
-        $log = & $python -m torch.distributed.run --nproc_per_node 2 --master_addr 127.0.0.1 --master_port $port --redirects 1 --tee 1 `
+        # A hang fails here instead of holding CI (timeout exits 124).
+        $log = & timeout --kill-after 10 300 $python -m torch.distributed.run --nproc_per_node 2 --master_addr 127.0.0.1 --master_port $port --redirects 1 --tee 1 `
             (Join-Path $dir 'train.py') $fashion --train-count 256 --test-count 64 --batch-size 64 --epochs 2 --out $weights 2>&1
         $LASTEXITCODE | Should -Be 0 -Because ($log -join "`n")
         ($log -join "`n") | Should -Match '2 process\(es\) on cpu'

@@ -23,6 +23,7 @@ import json
 import math
 import os
 import struct
+import sys
 import time
 
 import torch
@@ -398,7 +399,12 @@ def main():
         })
         log(f"wrote {args.out}.pt and {args.out}.safetensors")
     if distributed:
-        dist.destroy_process_group()
+        dist.barrier()
+        # PyTorch 1.13 can deadlock tearing DDP down: the Reducer's destructor joins a gloo thread that waits for the GIL
+        # the destructor holds. Everything is written; leave without running destructors.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def evaluate(model, data, batch, max_batches, rank, world, device, distributed):
