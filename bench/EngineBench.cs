@@ -20,7 +20,9 @@ internal static class EngineBench
         double gmac = model.Graph.Macs / 1e9;
         var qdq = OnnxExporter.Export(model, OnnxFormat.Qdq);
         int cores = Environment.ProcessorCount;
-        Console.WriteLine($"int8 engine vs ONNX Runtime {typeof(InferenceSession).Assembly.GetName().Version} (QDQ), demo ResNet-18: {model.Graph.Macs / 1e6:F1} M MACs per image, AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}");
+        Console.WriteLine($"int8 engine vs ONNX Runtime {typeof(InferenceSession).Assembly.GetName().Version} (QDQ), demo ResNet-18: " +
+                          $"{model.Graph.Macs / 1e6:F1} M MACs per image; engine path {KernelPaths.Best} " +
+                          $"(this CPU: {string.Join(", ", KernelPaths.Supported)})");
 
         foreach (var (batch, threads) in new[] { (1, 1), (64, 1), (64, cores) })
         {

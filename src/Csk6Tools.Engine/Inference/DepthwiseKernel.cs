@@ -1,43 +1,57 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Csk6Tools.Engine.Package;
 using Csk6Tools.Engine.Quant;
 
 namespace Csk6Tools.Engine.Inference;
 
 /// <summary>
-/// A depthwise Conv2dInt (group = channels), computed directly: each channel is zero-padded and split into
-/// stride × stride phase planes, so every tap is a stride-1 multiply-add of eight int32 lanes. Same sums, same
-/// requantization as <see cref="ConvKernel"/>.
+/// A depthwise Conv2dInt (group = channels), computed directly. Each channel is zero-padded and split into
+/// stride × stride phase planes of one width, so output (oy, ox) of every tap reads its phase plane at
+/// (oy + ky/s)·width + ox + kx/s: one fixed offset per tap over the whole plane, and all of the plane's outputs,
+/// the few past each row's end included (dropped at the end), go through the vectors in one sweep, every tap
+/// added in registers. Same sums, same requantization as <see cref="ConvKernel"/>.
 /// </summary>
 internal sealed class DepthwiseKernel : IKernel
 {
+    private const int Lanes = 16;
     private readonly PackageTensor _x, _y;
     private readonly PackageTensor? _bias;
     private readonly Conv2dAttributes _a;
-    private readonly int[] _w; // [C, kh, kw]
-    private readonly int _c, _h, _w0, _oh, _ow, _shift, _rowStride, _phaseH, _phaseW;
+    private readonly int[] _w; // [C, taps]: the weight in its low 16 bits, so vpmaddwd with a sign-extended x is x·w
+    private readonly int[] _tapOffset; // where each tap reads, from the start of the phase planes
+    private readonly int _c, _h, _w0, _oh, _ow, _shift, _width, _phaseH, _outputs;
     private readonly bool _relu;
-    private readonly int[] _phases, _acc;
+    private readonly KernelPath _path;
+    private readonly int[] _phases, _acc, _row;
+    private readonly sbyte[] _out;
 
     public static bool Handles(Conv2dAttributes a, PackageTensor x, PackageTensor y) =>
-        x.Shape.Length == 4 && y.Shape.Length == 4 && a.Group > 1 && a.Group == x.Shape[1] && a.Group == y.Shape[1] && a.StrideH == a.StrideW && a.DilationH == 1 && a.DilationW == 1;
+        x.Shape.Length == 4 && y.Shape.Length == 4 && a.Group > 1 && a.Group == x.Shape[1] && a.Group == y.Shape[1] &&
+        a.StrideH == a.StrideW && a.DilationH == 1 && a.DilationW == 1;
 
-    public DepthwiseKernel(PackageOperator op, ThinkerPackage package, TensorMemory memory)
+    public DepthwiseKernel(PackageOperator op, ThinkerPackage package, TensorMemory memory, KernelPath path)
     {
         var c = ConvOperands.Read(op, package);
-        (_a, _x, _y, _bias, _shift, _relu) = (c.Attributes, c.X, c.Y, c.Bias, c.Shift, c.Relu);
-        var weight = c.Weight;
+        (_a, _x, _y, _bias, _shift, _relu, _path) = (c.Attributes, c.X, c.Y, c.Bias, c.Shift, c.Relu, path);
         (_c, _h, _w0) = (_x.Shape[1], _x.Shape[2], _x.Shape[3]);
         (_oh, _ow) = (_y.Shape[2], _y.Shape[3]);
-        _w = Array.ConvertAll(KernelChecks.UnpackWeight(memory.Int8(weight), _c, _c, _c, _a.KernelH, _a.KernelW, op), v => (int)v);
-        int s = _a.StrideH;
-        _rowStride = (_ow + 7) / 8 * 8;
-        // A phase plane holds every s-th padded pixel; wide enough for the last tap plus a full vector.
-        _phaseH = _oh + (_a.KernelH - 1) / s + 1;
-        _phaseW = _rowStride + (_a.KernelW - 1) / s + 8;
-        _phases = new int[s * s * _phaseH * _phaseW];
-        _acc = new int[_oh * _rowStride];
+        int s = _a.StrideH, kh = _a.KernelH, kw = _a.KernelW;
+        _w = Array.ConvertAll(KernelChecks.UnpackWeight(memory.Int8(c.Weight), _c, _c, _c, kh, kw, op), v => v & 0xFFFF);
+        _width = _ow + (kw - 1) / s;
+        _phaseH = _oh + (kh - 1) / s;
+        _outputs = (_oh * _width + Lanes - 1) / Lanes * Lanes;
+        int plane = _outputs + (kh - 1) / s * _width + (kw - 1) / s;
+        _tapOffset = new int[kh * kw];
+        for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++)
+                _tapOffset[ky * kw + kx] = (ky % s * s + kx % s) * plane + ky / s * _width + kx / s;
+        _phases = new int[s * s * plane];
+        _row = new int[_width * s + s]; // a padded input row, for stride > 1
+        _acc = new int[_outputs];
+        _out = new sbyte[_outputs];
     }
 
     public void Run(TensorMemory memory)
@@ -45,61 +59,118 @@ internal sealed class DepthwiseKernel : IKernel
         ReadOnlySpan<sbyte> x = memory.Int8(_x);
         Span<sbyte> y = memory.Int8(_y);
         ReadOnlySpan<int> bias = _bias is null ? default : memory.Int32(_bias);
-        int s = _a.StrideH, kh = _a.KernelH, kw = _a.KernelW, plane = _phaseH * _phaseW;
+        int taps = _tapOffset.Length;
         for (int c = 0; c < _c; c++)
         {
-            FillPhases(x.Slice(c * _h * _w0, _h * _w0), s);
-            Array.Fill(_acc, bias.IsEmpty ? 0 : bias[c]);
-            ref int acc0 = ref MemoryMarshal.GetArrayDataReference(_acc);
-            ref int phases0 = ref MemoryMarshal.GetArrayDataReference(_phases);
-            for (int ky = 0; ky < kh; ky++)
-                for (int kx = 0; kx < kw; kx++)
-                {
-                    int w = _w[(c * kh + ky) * kw + kx];
-                    if (w == 0) continue;
-                    var wv = Vector256.Create(w);
-                    int phase = (ky % s * s + kx % s) * plane, dy = ky / s, dx = kx / s;
-                    for (int oy = 0; oy < _oh; oy++)
-                    {
-                        int src = phase + (oy + dy) * _phaseW + dx, dst = oy * _rowStride;
-                        for (int ox = 0; ox < _rowStride; ox += 8)
-                        {
-                            var sum = Vector256.LoadUnsafe(ref acc0, (nuint)(dst + ox)) + wv * Vector256.LoadUnsafe(ref phases0, (nuint)(src + ox));
-                            sum.StoreUnsafe(ref acc0, (nuint)(dst + ox));
-                        }
-                    }
-                }
-            for (int oy = 0; oy < _oh; oy++)
-                Int8Arithmetic.Requantize(_acc.AsSpan(oy * _rowStride, _ow), y.Slice((c * _oh + oy) * _ow, _ow), _shift, _relu);
+            FillPhases(x.Slice(c * _h * _w0, _h * _w0));
+            int b = bias.IsEmpty ? 0 : bias[c];
+            var weights = _w.AsSpan(c * taps, taps);
+            switch (_path)
+            {
+                case KernelPath.Avx512: Accumulate512(weights, b); break;
+                case KernelPath.Scalar: AccumulateScalar(weights, b); break;
+                default: Accumulate256(weights, b); break;
+            }
+            Int8Arithmetic.Requantize(_acc.AsSpan(0, _oh * _width), _out, _shift, _relu);
+            for (int oy = 0; oy < _oh; oy++) _out.AsSpan(oy * _width, _ow).CopyTo(y.Slice((c * _oh + oy) * _ow, _ow));
         }
     }
 
-    /// <summary>phase (py, px)[i, j] = padded input[i·s + py, j·s + px], zero outside the image.</summary>
-    private void FillPhases(ReadOnlySpan<sbyte> channel, int s)
+    private void AccumulateScalar(ReadOnlySpan<int> weights, int bias)
     {
-        Array.Clear(_phases);
-        int plane = _phaseH * _phaseW;
-        if (s == 1)
+        for (int q = 0; q < _outputs; q++)
         {
-            int width = Math.Min(_w0, _phaseW - _a.PadLeft);
-            for (int iy = 0; iy < _h && iy + _a.PadTop < _phaseH; iy++)
-            {
-                var row = channel.Slice(iy * _w0, width);
-                var target = _phases.AsSpan((iy + _a.PadTop) * _phaseW + _a.PadLeft, width);
-                for (int ix = 0; ix < row.Length; ix++) target[ix] = row[ix];
-            }
-            return;
+            int sum = bias;
+            for (int t = 0; t < weights.Length; t++) sum += (short)weights[t] * _phases[_tapOffset[t] + q];
+            _acc[q] = sum;
         }
-        for (int iy = 0; iy < _h; iy++)
+    }
+
+    private void Accumulate256(ReadOnlySpan<int> weights, int bias)
+    {
+        ref int phases = ref MemoryMarshal.GetArrayDataReference(_phases);
+        ref int offsets = ref MemoryMarshal.GetArrayDataReference(_tapOffset);
+        ref int w0 = ref MemoryMarshal.GetReference(weights);
+        ref int acc = ref MemoryMarshal.GetArrayDataReference(_acc);
+        for (int q = 0; q < _outputs; q += Lanes)
         {
-            int py = iy + _a.PadTop;
-            var row = channel.Slice(iy * _w0, _w0);
-            for (int ix = 0; ix < _w0; ix++)
+            Vector256<int> s0 = Vector256.Create(bias), s1 = s0;
+            for (int t = 0; t < weights.Length; t++)
             {
-                int px = ix + _a.PadLeft;
-                int i = py / s, j = px / s;
-                if (i < _phaseH && j < _phaseW) _phases[(py % s * s + px % s) * plane + i * _phaseW + j] = row[ix];
+                var w = Vector256.Create(Unsafe.Add(ref w0, t)).AsInt16();
+                ref int from = ref Unsafe.Add(ref phases, Unsafe.Add(ref offsets, t) + q);
+                s0 = Avx2.Add(s0, Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref from).AsInt16(), w));
+                s1 = Avx2.Add(s1, Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref from, 8).AsInt16(), w));
+            }
+            s0.StoreUnsafe(ref acc, (nuint)q);
+            s1.StoreUnsafe(ref acc, (nuint)q + 8);
+        }
+    }
+
+    private void Accumulate512(ReadOnlySpan<int> weights, int bias)
+    {
+        ref int phases = ref MemoryMarshal.GetArrayDataReference(_phases);
+        ref int offsets = ref MemoryMarshal.GetArrayDataReference(_tapOffset);
+        ref int w0 = ref MemoryMarshal.GetReference(weights);
+        ref int acc = ref MemoryMarshal.GetArrayDataReference(_acc);
+        for (int q = 0; q < _outputs; q += Lanes)
+        {
+            var sum = Vector512.Create(bias);
+            for (int t = 0; t < weights.Length; t++)
+            {
+                var w = Vector512.Create(Unsafe.Add(ref w0, t)).AsInt16();
+                var from = Vector512.LoadUnsafe(ref phases, (nuint)(Unsafe.Add(ref offsets, t) + q)).AsInt16();
+                sum = Avx512BW.Add(sum, Avx512BW.MultiplyAddAdjacent(from, w));
+            }
+            sum.StoreUnsafe(ref acc, (nuint)q);
+        }
+    }
+
+    /// <summary>phase (py, px)[i, j] = padded input[i·s + py, j·s + px], 0 outside the image.</summary>
+    private void FillPhases(ReadOnlySpan<sbyte> channel)
+    {
+        int s = _a.StrideH, plane = _phases.Length / (s * s);
+        var padded = _row.AsSpan();
+        for (int py = 0; py < s; py++)
+            for (int i = 0; i < _phaseH; i++)
+            {
+                int iy = i * s + py - _a.PadTop;
+                bool inside = (uint)iy < (uint)_h;
+                if (s == 1)
+                {
+                    // One phase: the padded row is the phase row.
+                    var row = _phases.AsSpan(i * _width, _width);
+                    if (inside) PadRow(channel.Slice(iy * _w0, _w0), row); else row.Clear();
+                    continue;
+                }
+                if (inside) PadRow(channel.Slice(iy * _w0, _w0), padded);
+                for (int px = 0; px < s; px++)
+                {
+                    var row = _phases.AsSpan((py * s + px) * plane + i * _width, _width);
+                    if (!inside) { row.Clear(); continue; }
+                    for (int j = 0; j < row.Length; j++) row[j] = padded[j * s + px];
+                }
+            }
+    }
+
+    /// <summary>target[j] = row[j − left pad] inside the row, 0 outside.</summary>
+    private void PadRow(ReadOnlySpan<sbyte> row, Span<int> target)
+    {
+        int left = Math.Min(_a.PadLeft, target.Length), count = Math.Min(row.Length, target.Length - left);
+        target[..left].Clear();
+        target[(left + count)..].Clear();
+        var inside = target.Slice(left, count);
+        int j = 0;
+        if (_path != KernelPath.Scalar)
+        {
+            ref sbyte from = ref MemoryMarshal.GetReference(row);
+            ref int to = ref MemoryMarshal.GetReference(inside);
+            for (; j + 8 <= count; j += 8)
+            {
+                var eight = Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref from, j)))).AsSByte();
+                Avx2.ConvertToVector256Int32(eight).StoreUnsafe(ref to, (nuint)j);
             }
         }
+        for (; j < count; j++) inside[j] = row[j];
     }
 }

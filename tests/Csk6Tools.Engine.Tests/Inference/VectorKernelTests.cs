@@ -6,23 +6,37 @@ namespace Csk6Tools.Engine.Tests.Inference;
 /// <summary>Each vectorized kernel of the engine against its scalar twin, both paths forced, on sizes that leave remainders.</summary>
 public class VectorKernelTests
 {
-    [SkippableTheory]
-    [InlineData(1, 1, 16)]
-    [InlineData(4, 3, 32)]
-    [InlineData(7, 9, 48)]
-    [InlineData(13, 5, 64)]
-    public void Int16GemmAvx2EqualsScalar(int m, int kp, int positions)
+    public static TheoryData<int, int, int, KernelPath> GemmCases()
     {
-        Skip.IfNot(Avx2.IsSupported, "AVX2 is not available.");
+        var data = new TheoryData<int, int, int, KernelPath>();
+        foreach (var path in Enum.GetValues<KernelPath>().Where(p => p != KernelPath.Scalar))
+            foreach (var (m, kp, positions) in new[] { (1, 1, 32), (4, 3, 32), (7, 9, 64), (13, 5, 64), (17, 33, 96) })
+                data.Add(m, kp, positions, path);
+        return data;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(GemmCases))]
+    public void Int16GemmEqualsScalar(int m, int kp, int positions, KernelPath path)
+    {
+        Skip.IfNot(KernelPaths.IsSupported(path), $"This CPU has no {path}.");
         var random = new Random(m * 1000 + kp * 10 + positions);
         // Pairs of int8 weights packed as int16 halves, some rows of zeros (the scalar path skips them).
         var w = Enumerable.Range(0, m * kp).Select(i => i % 5 == 0 ? 0 : (int)(ushort)(short)random.Next(-128, 128) | random.Next(-128, 128) << 16).ToArray();
         var x = Enumerable.Range(0, kp * positions * 2).Select(_ => (short)random.Next(-128, 128)).ToArray();
         var bias = Enumerable.Range(0, m * positions).Select(_ => random.Next(-100_000, 100_000)).ToArray();
         int[] vector = [.. bias], scalar = [.. bias];
-        Int16Gemm.MultiplyAvx2(w, m, kp, x, positions, vector);
-        Int16Gemm.MultiplyScalar(w, m, kp, x, positions, scalar);
+        Int16Gemm.Multiply(path, w, m, kp, x, positions, vector);
+        Int16Gemm.Multiply(KernelPath.Scalar, w, m, kp, x, positions, scalar);
         Assert.Equal(scalar, vector);
+        // One sum by hand: row m-1, the last position, from the panel layout.
+        int expected = bias[(m - 1) * positions + positions - 1];
+        for (int j = 0; j < kp; j++)
+        {
+            int pair = w[(m - 1) * kp + j], at = Int16Gemm.ColumnIndex(j, positions - 1, kp);
+            expected += (short)pair * x[at] + (pair >> 16) * x[at + 1];
+        }
+        Assert.Equal(expected, scalar[^1]);
     }
 
     [SkippableTheory]
@@ -30,18 +44,21 @@ public class VectorKernelTests
     [InlineData(2, 16)]
     [InlineData(5, 37)]
     [InlineData(8, 64)]
-    public void PointwiseInterleaveAvx2EqualsScalar(int channels, int plane)
+    [InlineData(3, 100)]
+    public void PointwiseInterleaveVectorEqualsScalar(int channels, int plane)
     {
         Skip.IfNot(Avx2.IsSupported, "AVX2 is not available.");
         var random = new Random(channels * 100 + plane);
         var x = Enumerable.Range(0, channels * plane).Select(_ => (sbyte)random.Next(-128, 128)).ToArray();
-        int positions = (plane + 15) / 16 * 16, size = (channels + 1) / 2 * positions * 2;
-        var vector = Enumerable.Repeat((short)77, size).ToArray();
-        var scalar = Enumerable.Repeat((short)-77, size).ToArray();
-        Pointwise.Interleave(x, channels, plane, positions, vector, avx2: true);
-        Pointwise.Interleave(x, channels, plane, positions, scalar, avx2: false);
+        int pairs = (channels + 1) / 2, size = pairs * Int16Gemm.PaddedPositions(plane) * 2;
+        var vector = new short[size];
+        var scalar = new short[size];
+        Pointwise.Interleave(x, channels, plane, vector, KernelPath.Avx2, 0, pairs);
+        Pointwise.Interleave(x, channels, plane, scalar, KernelPath.Scalar, 0, pairs);
         Assert.Equal(scalar, vector);
+        int last = Int16Gemm.ColumnIndex(pairs - 1, plane - 1, pairs);
         Assert.Equal(((short)x[0], (short)(channels > 1 ? x[plane] : 0)), (scalar[0], scalar[1])); // (channel 0, channel 1) at position 0
+        Assert.Equal((short)x[(2 * pairs - 2) * plane + plane - 1], scalar[last]);
     }
 
     [Theory]

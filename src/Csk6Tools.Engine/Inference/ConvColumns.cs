@@ -1,0 +1,112 @@
+using Csk6Tools.Engine.Package;
+
+namespace Csk6Tools.Engine.Inference;
+
+/// <summary>
+/// The im2col of a convolution for <see cref="Int16Gemm"/>, with k ordered tap by tap and, within a tap, by
+/// channel pairs: pair (tap t, pair c) holds channels 2c and 2c + 1 at tap t (an odd last channel pairs with 0).
+/// So the columns of a tap are two shifted channel planes interleaved, which vectors do as for a 1×1
+/// convolution: the input is zero-padded and split into stride × stride phase planes once, each tap's plane of
+/// every channel is gathered row by row, then interleaved.
+/// </summary>
+internal sealed class ConvColumns
+{
+    private readonly Conv2dAttributes _a;
+    private readonly int _channels, _h, _w, _oh, _ow, _phaseH, _phaseW, _channelPairs;
+    private readonly sbyte[] _phases; // [channel, stride², phaseH, phaseW]
+    private readonly sbyte[] _tapPlanes; // [channel, oh·ow]: one tap's inputs
+
+    public ConvColumns(Conv2dAttributes a, int channels, int h, int w, int oh, int ow)
+    {
+        (_a, _channels, _h, _w, _oh, _ow) = (a, channels, h, w, oh, ow);
+        _channelPairs = (channels + 1) / 2;
+        IsPointwise = a.KernelH == 1 && a.KernelW == 1 && a.StrideH == 1 && a.StrideW == 1 &&
+                      a.PadTop == 0 && a.PadLeft == 0 && oh == h && ow == w;
+        Pairs = a.KernelH * a.KernelW * _channelPairs;
+        if (IsPointwise) { _phases = _tapPlanes = []; return; }
+        _phaseH = oh + (a.KernelH - 1) * a.DilationH / a.StrideH;
+        _phaseW = ow + (a.KernelW - 1) * a.DilationW / a.StrideW;
+        _phases = new sbyte[channels * a.StrideH * a.StrideW * _phaseH * _phaseW];
+        _tapPlanes = new sbyte[channels * oh * ow];
+    }
+
+    /// <summary>A 1×1 stride-1 convolution: its taps are the input channels themselves.</summary>
+    public bool IsPointwise { get; }
+
+    /// <summary>k-pairs: taps × channel pairs.</summary>
+    public int Pairs { get; }
+
+    /// <summary>Weights [cout, channels, kh, kw] reordered to k = (tap, channel), each tap's channels padded to even.</summary>
+    public sbyte[] Reorder(ReadOnlySpan<sbyte> weights, int cout)
+    {
+        int taps = _a.KernelH * _a.KernelW, k = Pairs * 2;
+        var reordered = new sbyte[cout * k];
+        for (int m = 0; m < cout; m++)
+            for (int c = 0; c < _channels; c++)
+                for (int t = 0; t < taps; t++)
+                    reordered[m * k + t * _channelPairs * 2 + c] = weights[(m * _channels + c) * taps + t];
+        return reordered;
+    }
+
+    /// <summary>Writes the columns of <paramref name="x"/> ([channels, h, w]) into the GEMM's panels.</summary>
+    public void Fill(ReadOnlySpan<sbyte> x, Span<short> columns, KernelPath path)
+    {
+        int plane = _oh * _ow;
+        if (IsPointwise)
+        {
+            Pointwise.Interleave(x, _channels, plane, columns, path, 0, Pairs);
+            return;
+        }
+        FillPhases(x);
+        int sh = _a.StrideH, sw = _a.StrideW, phasePlane = _phaseH * _phaseW;
+        for (int ky = 0, t = 0; ky < _a.KernelH; ky++)
+            for (int kx = 0; kx < _a.KernelW; kx++, t++)
+            {
+                int dy = ky * _a.DilationH, dx = kx * _a.DilationW;
+                int phase = dy % sh * sw + dx % sw, top = dy / sh, left = dx / sw;
+                for (int c = 0; c < _channels; c++)
+                {
+                    var source = _phases.AsSpan((c * sh * sw + phase) * phasePlane, phasePlane);
+                    var target = _tapPlanes.AsSpan(c * plane, plane);
+                    for (int oy = 0; oy < _oh; oy++)
+                        source.Slice((oy + top) * _phaseW + left, _ow).CopyTo(target.Slice(oy * _ow, _ow));
+                }
+                Pointwise.Interleave(_tapPlanes, _channels, plane, columns, path, t * _channelPairs, Pairs);
+            }
+    }
+
+    /// <summary>phase (py, px)[i, j] of channel c = padded x[c, i·sh + py, j·sw + px], 0 outside the image.</summary>
+    private void FillPhases(ReadOnlySpan<sbyte> x)
+    {
+        int sh = _a.StrideH, sw = _a.StrideW, phasePlane = _phaseH * _phaseW;
+        for (int c = 0; c < _channels; c++)
+        {
+            var channel = x.Slice(c * _h * _w, _h * _w);
+            for (int py = 0; py < sh; py++)
+                for (int px = 0; px < sw; px++)
+                {
+                    var phase = _phases.AsSpan(((c * sh + py) * sw + px) * phasePlane, phasePlane);
+                    for (int i = 0; i < _phaseH; i++)
+                    {
+                        var row = phase.Slice(i * _phaseW, _phaseW);
+                        int iy = i * sh + py - _a.PadTop;
+                        if ((uint)iy >= (uint)_h) { row.Clear(); continue; }
+                        var source = channel.Slice(iy * _w, _w);
+                        if (sw == 1) { CopyPadded(source, row, _a.PadLeft - px); continue; }
+                        for (int j = 0, ix = px - _a.PadLeft; j < row.Length; j++, ix += sw)
+                            row[j] = (uint)ix < (uint)_w ? source[ix] : (sbyte)0;
+                    }
+                }
+        }
+    }
+
+    /// <summary>target[j] = source[j − left], 0 where that is outside the source.</summary>
+    private static void CopyPadded(ReadOnlySpan<sbyte> source, Span<sbyte> target, int left)
+    {
+        int first = Math.Clamp(left, 0, target.Length), skip = Math.Max(0, -left);
+        int count = Math.Clamp(source.Length - skip, 0, target.Length - first);
+        target[..first].Clear();
+        source.Slice(skip, count).CopyTo(target.Slice(first, count));
+        target[(first + count)..].Clear();
+    }
+}
