@@ -11,7 +11,7 @@ internal sealed class ConvKernel : IKernel
     private readonly Conv2dAttributes _a;
     private readonly int _cin, _h, _w0, _cout, _oh, _ow, _shift;
     private readonly bool _relu;
-    private readonly int _pairs, _positions;
+    private readonly int _pairs, _positions, _panel;
     private readonly int[] _packed; // per group: [Cout/g, k-pairs]
     private readonly short[] _columns;
     private readonly int[] _acc;
@@ -35,7 +35,8 @@ internal sealed class ConvKernel : IKernel
         var weights = KernelChecks.UnpackWeight(memory.Int8(weight), _cout, _cin, _a.Group, _a.KernelH, _a.KernelW, op);
         _im2col = new ConvColumns(_a, _cin / _a.Group, _h, _w0, _oh, _ow);
         _pairs = _im2col.Pairs;
-        _positions = Int16Gemm.PaddedPositions(_oh * _ow);
+        _panel = Int16Gemm.PanelFor(_oh * _ow);
+        _positions = Int16Gemm.PaddedPositions(_oh * _ow, _panel);
         _packed = Int16Gemm.PackWeights(_im2col.Reorder(weights, _cout), _cout, 2 * _pairs);
         _columns = new short[_pairs * _positions * 2];
         _key = (op.Inputs[0], _a with { QuantType = 0, Activation = FusedActivation.None });
@@ -53,7 +54,7 @@ internal sealed class ConvKernel : IKernel
             var acc = _acc.AsSpan(0, groupOut * _positions);
             for (int o = 0; o < groupOut; o++) acc.Slice(o * _positions, _positions).Fill(bias.IsEmpty ? 0 : bias[g * groupOut + o]);
             var columns = _a.Group == 1 && _cache.TryReuse(_opIndex, _key, out var cached) ? cached : Im2Col(x.Slice(g * groupIn * _h * _w0, groupIn * _h * _w0));
-            Int16Gemm.Multiply(_path, _packed.AsSpan(g * groupOut * _pairs, groupOut * _pairs), groupOut, _pairs, columns, _positions, acc);
+            Int16Gemm.Multiply(_path, _packed.AsSpan(g * groupOut * _pairs, groupOut * _pairs), groupOut, _pairs, columns, _positions, _panel, acc);
             for (int o = 0; o < groupOut; o++)
             {
                 Int8Arithmetic.Requantize(acc.Slice(o * _positions, plane), y.Slice((g * groupOut + o) * plane, plane), _shift, _relu);

@@ -8,20 +8,21 @@ namespace Csk6Tools.Engine.Inference;
 /// <summary>
 /// acc[m, p] += Σ_k w[m, k] · x[k, p] with int16 operands in k-pairs and int32 sums: exact for int8 values
 /// (|x·w| ≤ 2^14), so every <see cref="KernelPath"/> gives the scalar path's bits. Weights come as one int32 per
-/// k-pair (low half k, high half k+1). x comes in panels of <see cref="PositionBlock"/> positions: within a panel,
-/// k-pair after k-pair, the pairs of its positions (see <see cref="ColumnIndex"/>), so a block of outputs reads
-/// its inputs in one sequential sweep.
+/// k-pair (low half k, high half k+1). x comes in panels of 32 positions (16 when there are no more): within a
+/// panel, k-pair after k-pair, the pairs of its positions (see <see cref="ColumnIndex"/>), so a block of outputs
+/// reads its inputs in one sequential sweep.
 /// </summary>
 internal static class Int16Gemm
 {
-    public const int PositionBlock = 32;
+    /// <summary>The panel width for a number of positions: 16 for a 4×4 map (no padding wasted), else 32.</summary>
+    public static int PanelFor(int positions) => positions <= 16 ? 16 : 32;
 
     /// <summary>Where the pair (x[2·pair, position], x[2·pair + 1, position]) starts in the panels.</summary>
-    public static int ColumnIndex(int pair, int position, int pairs) =>
-        ((position / PositionBlock * pairs + pair) * PositionBlock + position % PositionBlock) * 2;
+    public static int ColumnIndex(int pair, int position, int pairs, int panel) =>
+        ((position / panel * pairs + pair) * panel + position % panel) * 2;
 
     /// <summary>Positions rounded up to whole panels.</summary>
-    public static int PaddedPositions(int positions) => (positions + PositionBlock - 1) / PositionBlock * PositionBlock;
+    public static int PaddedPositions(int positions, int panel) => (positions + panel - 1) / panel * panel;
 
     /// <summary>Packs rows of int8 weights [m, k] into k-pairs, zero-padding an odd k.</summary>
     public static int[] PackWeights(ReadOnlySpan<sbyte> w, int m, int k)
@@ -38,37 +39,38 @@ internal static class Int16Gemm
     }
 
     /// <summary>
-    /// w: [m, kp] packed weights; x: panels of [kp, <see cref="PositionBlock"/>, 2]; positions a multiple of
-    /// <see cref="PositionBlock"/>; acc: [m, positions], the biases on entry.
+    /// w: [m, kp] packed weights; x: panels of [kp, panel, 2] (panel 16 or 32); positions a multiple of the
+    /// panel; acc: [m, positions], the biases on entry.
     /// </summary>
-    public static void Multiply(KernelPath path, ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions, Span<int> acc)
+    public static void Multiply(KernelPath path, ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions, int panel, Span<int> acc)
     {
-        if (positions % PositionBlock != 0 || w.Length < m * kp || x.Length < kp * positions * 2 || acc.Length < m * positions)
+        if (panel is not (16 or 32) || positions % panel != 0 || w.Length < m * kp || x.Length < kp * positions * 2 || acc.Length < m * positions)
             throw new ArgumentException("The GEMM's operands do not match its sizes.");
         switch (path)
         {
-            case KernelPath.Avx512: Multiply512(w, m, kp, x, positions, acc); break;
-            case KernelPath.Vnni: Multiply256<VnniDot>(w, m, kp, x, positions, acc); break;
-            case KernelPath.Avx2: Multiply256<Avx2Dot>(w, m, kp, x, positions, acc); break;
-            default: MultiplyScalar(w, m, kp, x, positions, acc); break;
+            case KernelPath.Avx512 when panel == 32: Multiply512(w, m, kp, x, positions, acc); break;
+            case KernelPath.Avx512: Multiply512Narrow(w, m, kp, x, positions, acc); break;
+            case KernelPath.Vnni: Multiply256<VnniDot>(w, m, kp, x, positions, panel, acc); break;
+            case KernelPath.Avx2: Multiply256<Avx2Dot>(w, m, kp, x, positions, panel, acc); break;
+            default: MultiplyScalar(w, m, kp, x, positions, panel, acc); break;
         }
     }
 
-    private static void MultiplyScalar(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions, Span<int> acc)
+    private static void MultiplyScalar(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions, int panel, Span<int> acc)
     {
-        for (int b = 0; b < positions / PositionBlock; b++)
+        for (int b = 0; b < positions / panel; b++)
         {
-            var panel = x.Slice(b * kp * PositionBlock * 2, kp * PositionBlock * 2);
+            var columns = x.Slice(b * kp * panel * 2, kp * panel * 2);
             for (int r = 0; r < m; r++)
             {
-                var row = acc.Slice(r * positions + b * PositionBlock, PositionBlock);
+                var row = acc.Slice(r * positions + b * panel, panel);
                 for (int j = 0; j < kp; j++)
                 {
                     int pair = w[r * kp + j];
                     int lo = (short)pair, hi = pair >> 16;
                     if (lo == 0 && hi == 0) continue;
-                    var xs = panel.Slice(j * PositionBlock * 2, PositionBlock * 2);
-                    for (int p = 0; p < PositionBlock; p++) row[p] += lo * xs[2 * p] + hi * xs[2 * p + 1];
+                    var xs = columns.Slice(j * panel * 2, panel * 2);
+                    for (int p = 0; p < panel; p++) row[p] += lo * xs[2 * p] + hi * xs[2 * p + 1];
                 }
             }
         }
@@ -96,24 +98,26 @@ internal static class Int16Gemm
 #pragma warning restore CA2252
     }
 
-    /// <summary>256 bits: blocks of 4 rows × 16 positions (8 accumulators), half a panel at a time.</summary>
-    private static void Multiply256<TDot>(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions, Span<int> acc)
+    /// <summary>256 bits: blocks of 4 rows × 16 positions (8 accumulators), 16 positions of a panel at a time.</summary>
+    private static void Multiply256<TDot>(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions, int panel, Span<int> acc)
         where TDot : struct, IDot256
     {
         ref int w0 = ref MemoryMarshal.GetReference(w);
         ref int a0 = ref MemoryMarshal.GetReference(acc);
-        for (int b = 0; b < positions / PositionBlock; b++)
-            for (int half = 0; half < PositionBlock; half += 16)
+        int stride = panel * 2;
+        for (int b = 0; b < positions / panel; b++)
+            for (int half = 0; half < panel; half += 16)
             {
-                ref short x0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (b * kp * PositionBlock + half) * 2);
-                int p = b * PositionBlock + half, r = 0;
-                for (; r + 4 <= m; r += 4) Rows4<TDot>(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, ref Unsafe.Add(ref a0, r * positions + p), positions);
-                for (; r < m; r++) Rows1<TDot>(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, ref Unsafe.Add(ref a0, r * positions + p));
+                ref short x0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (b * kp * panel + half) * 2);
+                int p = b * panel + half, r = 0;
+                for (; r + 4 <= m; r += 4)
+                    Rows4<TDot>(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, stride, ref Unsafe.Add(ref a0, r * positions + p), positions);
+                for (; r < m; r++) Rows1<TDot>(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, stride, ref Unsafe.Add(ref a0, r * positions + p));
             }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Rows4<TDot>(ref int w, int kp, ref short x, ref int acc, int positions) where TDot : struct, IDot256
+    private static void Rows4<TDot>(ref int w, int kp, ref short x, int stride, ref int acc, int positions) where TDot : struct, IDot256
     {
         ref int a1 = ref Unsafe.Add(ref acc, positions);
         ref int a2 = ref Unsafe.Add(ref acc, 2 * positions);
@@ -122,7 +126,7 @@ internal static class Int16Gemm
         Vector256<int> c20 = V(ref a2, 0), c21 = V(ref a2, 8), c30 = V(ref a3, 0), c31 = V(ref a3, 8);
         for (int j = 0; j < kp; j++)
         {
-            nuint at = (nuint)(j * PositionBlock * 2);
+            nuint at = (nuint)(j * stride);
             var v0 = Vector256.LoadUnsafe(ref x, at);
             var v1 = Vector256.LoadUnsafe(ref x, at + 16);
             var w0 = Vector256.Create(Unsafe.Add(ref w, j)).AsInt16();
@@ -139,12 +143,12 @@ internal static class Int16Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Rows1<TDot>(ref int w, int kp, ref short x, ref int acc) where TDot : struct, IDot256
+    private static void Rows1<TDot>(ref int w, int kp, ref short x, int stride, ref int acc) where TDot : struct, IDot256
     {
         Vector256<int> c0 = V(ref acc, 0), c1 = V(ref acc, 8);
         for (int j = 0; j < kp; j++)
         {
-            nuint at = (nuint)(j * PositionBlock * 2);
+            nuint at = (nuint)(j * stride);
             var wv = Vector256.Create(Unsafe.Add(ref w, j)).AsInt16();
             c0 = TDot.Add(c0, Vector256.LoadUnsafe(ref x, at), wv);
             c1 = TDot.Add(c1, Vector256.LoadUnsafe(ref x, at + 16), wv);
@@ -157,10 +161,10 @@ internal static class Int16Gemm
     {
         ref int w0 = ref MemoryMarshal.GetReference(w);
         ref int a0 = ref MemoryMarshal.GetReference(acc);
-        for (int b = 0; b < positions / PositionBlock; b++)
+        for (int b = 0; b < positions / 32; b++)
         {
-            ref short x0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), b * kp * PositionBlock * 2);
-            int p = b * PositionBlock, r = 0;
+            ref short x0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), b * kp * 64);
+            int p = b * 32, r = 0;
             for (; r + 8 <= m; r += 8) Rows8Wide(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, ref Unsafe.Add(ref a0, r * positions + p), positions);
             for (; r + 4 <= m; r += 4) Rows4Wide(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, ref Unsafe.Add(ref a0, r * positions + p), positions);
             for (; r < m; r++) Rows1Wide(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, ref Unsafe.Add(ref a0, r * positions + p));
@@ -183,7 +187,7 @@ internal static class Int16Gemm
         Vector512<int> c60 = Z(ref a6, 0), c61 = Z(ref a6, 16), c70 = Z(ref a7, 0), c71 = Z(ref a7, 16);
         for (int j = 0; j < kp; j++)
         {
-            nuint at = (nuint)(j * PositionBlock * 2);
+            nuint at = (nuint)(j * 64);
             var v0 = Vector512.LoadUnsafe(ref x, at);
             var v1 = Vector512.LoadUnsafe(ref x, at + 32);
             var w0 = Vector512.Create(Unsafe.Add(ref w, j)).AsInt16();
@@ -217,7 +221,7 @@ internal static class Int16Gemm
         Vector512<int> c20 = Z(ref a2, 0), c21 = Z(ref a2, 16), c30 = Z(ref a3, 0), c31 = Z(ref a3, 16);
         for (int j = 0; j < kp; j++)
         {
-            nuint at = (nuint)(j * PositionBlock * 2);
+            nuint at = (nuint)(j * 64);
             var v0 = Vector512.LoadUnsafe(ref x, at);
             var v1 = Vector512.LoadUnsafe(ref x, at + 32);
             var w0 = Vector512.Create(Unsafe.Add(ref w, j)).AsInt16();
@@ -236,12 +240,57 @@ internal static class Int16Gemm
         Vector512<int> c0 = Z(ref acc, 0), c1 = Z(ref acc, 16);
         for (int j = 0; j < kp; j++)
         {
-            nuint at = (nuint)(j * PositionBlock * 2);
+            nuint at = (nuint)(j * 64);
             var wv = Vector512.Create(Unsafe.Add(ref w, j)).AsInt16();
             c0 = Dot(c0, Vector512.LoadUnsafe(ref x, at), wv);
             c1 = Dot(c1, Vector512.LoadUnsafe(ref x, at + 32), wv);
         }
         c0.StoreUnsafe(ref acc); c1.StoreUnsafe(ref acc, 16);
+    }
+
+    /// <summary>512 bits on panels of 16 positions: blocks of 8 rows × 16 positions, then 1 row.</summary>
+    private static void Multiply512Narrow(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions, Span<int> acc)
+    {
+        ref int w0 = ref MemoryMarshal.GetReference(w);
+        ref int a0 = ref MemoryMarshal.GetReference(acc);
+        for (int b = 0; b < positions / 16; b++)
+        {
+            ref short x0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), b * kp * 32);
+            int p = b * 16, r = 0;
+            for (; r + 8 <= m; r += 8) Rows8Narrow(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, ref Unsafe.Add(ref a0, r * positions + p), positions);
+            for (; r < m; r++)
+            {
+                ref int a = ref Unsafe.Add(ref a0, r * positions + p);
+                ref int wr = ref Unsafe.Add(ref w0, r * kp);
+                var c = Z(ref a, 0);
+                for (int j = 0; j < kp; j++) c = Dot(c, Vector512.LoadUnsafe(ref x0, (nuint)(j * 32)), Vector512.Create(Unsafe.Add(ref wr, j)).AsInt16());
+                c.StoreUnsafe(ref a);
+            }
+        }
+    }
+
+    private static void Rows8Narrow(ref int w, int kp, ref short x, ref int acc, int positions)
+    {
+        ref int a1 = ref Unsafe.Add(ref acc, positions), a2 = ref Unsafe.Add(ref acc, 2 * positions);
+        ref int a3 = ref Unsafe.Add(ref acc, 3 * positions), a4 = ref Unsafe.Add(ref acc, 4 * positions);
+        ref int a5 = ref Unsafe.Add(ref acc, 5 * positions), a6 = ref Unsafe.Add(ref acc, 6 * positions);
+        ref int a7 = ref Unsafe.Add(ref acc, 7 * positions);
+        Vector512<int> c0 = Z(ref acc, 0), c1 = Z(ref a1, 0), c2 = Z(ref a2, 0), c3 = Z(ref a3, 0);
+        Vector512<int> c4 = Z(ref a4, 0), c5 = Z(ref a5, 0), c6 = Z(ref a6, 0), c7 = Z(ref a7, 0);
+        for (int j = 0; j < kp; j++)
+        {
+            var v = Vector512.LoadUnsafe(ref x, (nuint)(j * 32));
+            c0 = Dot(c0, v, Vector512.Create(Unsafe.Add(ref w, j)).AsInt16());
+            c1 = Dot(c1, v, Vector512.Create(Unsafe.Add(ref w, kp + j)).AsInt16());
+            c2 = Dot(c2, v, Vector512.Create(Unsafe.Add(ref w, 2 * kp + j)).AsInt16());
+            c3 = Dot(c3, v, Vector512.Create(Unsafe.Add(ref w, 3 * kp + j)).AsInt16());
+            c4 = Dot(c4, v, Vector512.Create(Unsafe.Add(ref w, 4 * kp + j)).AsInt16());
+            c5 = Dot(c5, v, Vector512.Create(Unsafe.Add(ref w, 5 * kp + j)).AsInt16());
+            c6 = Dot(c6, v, Vector512.Create(Unsafe.Add(ref w, 6 * kp + j)).AsInt16());
+            c7 = Dot(c7, v, Vector512.Create(Unsafe.Add(ref w, 7 * kp + j)).AsInt16());
+        }
+        c0.StoreUnsafe(ref acc); c1.StoreUnsafe(ref a1); c2.StoreUnsafe(ref a2); c3.StoreUnsafe(ref a3);
+        c4.StoreUnsafe(ref a4); c5.StoreUnsafe(ref a5); c6.StoreUnsafe(ref a6); c7.StoreUnsafe(ref a7);
     }
 
     private static Vector256<int> V(ref int a, nuint at) => Vector256.LoadUnsafe(ref a, at);

@@ -15,8 +15,8 @@ internal static class Pointwise
     /// <summary>Channels 2c and 2c + 1 of <paramref name="x"/> become k-pair <paramref name="firstPair"/> + c of <paramref name="pairs"/>.</summary>
     public static void Interleave(ReadOnlySpan<sbyte> x, int channels, int plane, Span<short> columns, KernelPath path, int firstPair, int pairs)
     {
-        int channelPairs = (channels + 1) / 2;
-        if (x.Length < channels * plane || firstPair + channelPairs > pairs || columns.Length < pairs * Int16Gemm.PaddedPositions(plane) * 2)
+        int channelPairs = (channels + 1) / 2, panel = Int16Gemm.PanelFor(plane);
+        if (x.Length < channels * plane || firstPair + channelPairs > pairs || columns.Length < pairs * Int16Gemm.PaddedPositions(plane, panel) * 2)
             throw new ArgumentException("The columns do not match the input.");
         bool vector = path != KernelPath.Scalar;
         for (int c = 0; c < channelPairs; c++)
@@ -30,8 +30,8 @@ internal static class Pointwise
                 ref sbyte e0 = ref MemoryMarshal.GetReference(even), o0 = ref MemoryMarshal.GetReference(odd);
                 for (; p + 16 <= plane; p += 16)
                 {
-                    // 16 positions never straddle a panel: panels hold 32 and p is a multiple of 16.
-                    ref short c0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), Int16Gemm.ColumnIndex(j, p, pairs));
+                    // 16 positions never straddle a panel: panels hold 16 or 32 and p is a multiple of 16.
+                    ref short c0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), Int16Gemm.ColumnIndex(j, p, pairs, panel));
                     var a = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref e0, (nuint)p));
                     var b = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref o0, (nuint)p));
                     var low = Avx2.UnpackLow(a, b);   // positions 0–3 | 8–11, each (even, odd)
@@ -42,7 +42,7 @@ internal static class Pointwise
             }
             for (; p < plane; p++)
             {
-                int at = Int16Gemm.ColumnIndex(j, p, pairs);
+                int at = Int16Gemm.ColumnIndex(j, p, pairs, panel);
                 columns[at] = even[p];
                 columns[at + 1] = odd.IsEmpty ? (short)0 : odd[p];
             }

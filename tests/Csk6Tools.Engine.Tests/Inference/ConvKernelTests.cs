@@ -25,6 +25,8 @@ public class ConvKernelTests
         new(4, 6, 10, [3, 3], [1, 1], [2, 2, 2, 2], [2, 2], 1),       // dilated
         new(5, 7, 13, [5, 3], [2, 1], [2, 0, 1, 1], [1, 1], 1),       // rectangular kernel, asymmetric pads and strides
         new(33, 40, 6, [3, 3], [1, 1], [1, 1, 1, 1], [1, 1], 1),      // more rows than one GEMM block, odd channels
+        new(9, 11, 8, [3, 3], [2, 2], [1, 1, 1, 1], [1, 1], 1),       // a 4×4 output: panels of 16 positions
+        new(7, 19, 3, [1, 1], [1, 1], [0, 0, 0, 0], [1, 1], 1),       // pointwise on 3×3: 9 of 16 positions
     ];
 
     public static TheoryData<Geometry, KernelPath> Cases()

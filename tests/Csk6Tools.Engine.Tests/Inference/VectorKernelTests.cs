@@ -6,18 +6,22 @@ namespace Csk6Tools.Engine.Tests.Inference;
 /// <summary>Each vectorized kernel of the engine against its scalar twin, both paths forced, on sizes that leave remainders.</summary>
 public class VectorKernelTests
 {
-    public static TheoryData<int, int, int, KernelPath> GemmCases()
+    public static TheoryData<int, int, int, int, KernelPath> GemmCases()
     {
-        var data = new TheoryData<int, int, int, KernelPath>();
+        var data = new TheoryData<int, int, int, int, KernelPath>();
         foreach (var path in Enum.GetValues<KernelPath>().Where(p => p != KernelPath.Scalar))
+        {
             foreach (var (m, kp, positions) in new[] { (1, 1, 32), (4, 3, 32), (7, 9, 64), (13, 5, 64), (17, 33, 96) })
-                data.Add(m, kp, positions, path);
+                data.Add(m, kp, positions, 32, path);
+            foreach (var (m, kp, positions) in new[] { (1, 2, 16), (9, 7, 16), (20, 3, 48) })
+                data.Add(m, kp, positions, 16, path);
+        }
         return data;
     }
 
     [SkippableTheory]
     [MemberData(nameof(GemmCases))]
-    public void Int16GemmEqualsScalar(int m, int kp, int positions, KernelPath path)
+    public void Int16GemmEqualsScalar(int m, int kp, int positions, int panel, KernelPath path)
     {
         Skip.IfNot(KernelPaths.IsSupported(path), $"This CPU has no {path}.");
         var random = new Random(m * 1000 + kp * 10 + positions);
@@ -26,14 +30,14 @@ public class VectorKernelTests
         var x = Enumerable.Range(0, kp * positions * 2).Select(_ => (short)random.Next(-128, 128)).ToArray();
         var bias = Enumerable.Range(0, m * positions).Select(_ => random.Next(-100_000, 100_000)).ToArray();
         int[] vector = [.. bias], scalar = [.. bias];
-        Int16Gemm.Multiply(path, w, m, kp, x, positions, vector);
-        Int16Gemm.Multiply(KernelPath.Scalar, w, m, kp, x, positions, scalar);
+        Int16Gemm.Multiply(path, w, m, kp, x, positions, panel, vector);
+        Int16Gemm.Multiply(KernelPath.Scalar, w, m, kp, x, positions, panel, scalar);
         Assert.Equal(scalar, vector);
         // One sum by hand: row m-1, the last position, from the panel layout.
         int expected = bias[(m - 1) * positions + positions - 1];
         for (int j = 0; j < kp; j++)
         {
-            int pair = w[(m - 1) * kp + j], at = Int16Gemm.ColumnIndex(j, positions - 1, kp);
+            int pair = w[(m - 1) * kp + j], at = Int16Gemm.ColumnIndex(j, positions - 1, kp, panel);
             expected += (short)pair * x[at] + (pair >> 16) * x[at + 1];
         }
         Assert.Equal(expected, scalar[^1]);
@@ -45,18 +49,19 @@ public class VectorKernelTests
     [InlineData(5, 37)]
     [InlineData(8, 64)]
     [InlineData(3, 100)]
+    [InlineData(6, 12)]
     public void PointwiseInterleaveVectorEqualsScalar(int channels, int plane)
     {
         Skip.IfNot(Avx2.IsSupported, "AVX2 is not available.");
         var random = new Random(channels * 100 + plane);
         var x = Enumerable.Range(0, channels * plane).Select(_ => (sbyte)random.Next(-128, 128)).ToArray();
-        int pairs = (channels + 1) / 2, size = pairs * Int16Gemm.PaddedPositions(plane) * 2;
+        int pairs = (channels + 1) / 2, panel = Int16Gemm.PanelFor(plane), size = pairs * Int16Gemm.PaddedPositions(plane, panel) * 2;
         var vector = new short[size];
         var scalar = new short[size];
         Pointwise.Interleave(x, channels, plane, vector, KernelPath.Avx2, 0, pairs);
         Pointwise.Interleave(x, channels, plane, scalar, KernelPath.Scalar, 0, pairs);
         Assert.Equal(scalar, vector);
-        int last = Int16Gemm.ColumnIndex(pairs - 1, plane - 1, pairs);
+        int last = Int16Gemm.ColumnIndex(pairs - 1, plane - 1, pairs, panel);
         Assert.Equal(((short)x[0], (short)(channels > 1 ? x[plane] : 0)), (scalar[0], scalar[1])); // (channel 0, channel 1) at position 0
         Assert.Equal((short)x[(2 * pairs - 2) * plane + plane - 1], scalar[last]);
     }
