@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Csk6Tools.Engine.Package;
 
 namespace Csk6Tools.Engine.Inference;
@@ -64,12 +67,14 @@ internal sealed class ConvColumns
             {
                 int dy = ky * _a.DilationH, dx = kx * _a.DilationW;
                 int phase = dy % sh * sw + dx % sw, top = dy / sh, left = dx / sw;
+                // Every index lies inside its array by construction (phaseH and phaseW leave room for the widest tap).
+                ref sbyte phases = ref MemoryMarshal.GetArrayDataReference(_phases);
+                ref sbyte tapPlanes = ref MemoryMarshal.GetArrayDataReference(_tapPlanes);
                 for (int c = 0; c < _channels; c++)
                 {
-                    var source = _phases.AsSpan((c * sh * sw + phase) * phasePlane, phasePlane);
-                    var target = _tapPlanes.AsSpan(c * plane, plane);
+                    int from = (c * sh * sw + phase) * phasePlane + top * _phaseW + left;
                     for (int oy = 0; oy < _oh; oy++)
-                        source.Slice((oy + top) * _phaseW + left, _ow).CopyTo(target.Slice(oy * _ow, _ow));
+                        CopyRow(ref Unsafe.Add(ref tapPlanes, c * plane + oy * _ow), ref Unsafe.Add(ref phases, from + oy * _phaseW), _ow);
                 }
                 Pointwise.Interleave(_tapPlanes, _channels, plane, columns, path, t * _channelPairs, Pairs);
             }
@@ -93,10 +98,27 @@ internal sealed class ConvColumns
                         if ((uint)iy >= (uint)_h) { row.Clear(); continue; }
                         var source = channel.Slice(iy * _w, _w);
                         if (sw == 1) { CopyPadded(source, row, _a.PadLeft - px); continue; }
-                        for (int j = 0, ix = px - _a.PadLeft; j < row.Length; j++, ix += sw)
-                            row[j] = (uint)ix < (uint)_w ? source[ix] : (sbyte)0;
+                        // Columns j whose pixel ix = j·sw + px − padLeft lies in [0, w).
+                        int ix0 = px - _a.PadLeft, first = ix0 >= 0 ? 0 : Math.Min(row.Length, (-ix0 + sw - 1) / sw);
+                        int end = Math.Clamp(_w - ix0 <= 0 ? 0 : (_w - 1 - ix0) / sw + 1, first, row.Length);
+                        row[..first].Clear();
+                        row[end..].Clear();
+                        for (int j = first; j < end; j++) row[j] = source[j * sw + ix0];
                     }
                 }
+        }
+    }
+
+    /// <summary>n bytes; the short rows of small maps without a call to memmove.</summary>
+    private static void CopyRow(ref sbyte to, ref sbyte from, int n)
+    {
+        switch (n)
+        {
+            case 4: Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref to), Unsafe.ReadUnaligned<uint>(ref Unsafe.As<sbyte, byte>(ref from))); break;
+            case 8: Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref to), Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<sbyte, byte>(ref from))); break;
+            case 16: Vector128.LoadUnsafe(ref from).StoreUnsafe(ref to); break;
+            case 32: Vector256.LoadUnsafe(ref from).StoreUnsafe(ref to); break;
+            default: Unsafe.CopyBlockUnaligned(ref Unsafe.As<sbyte, byte>(ref to), ref Unsafe.As<sbyte, byte>(ref from), (uint)n); break;
         }
     }
 

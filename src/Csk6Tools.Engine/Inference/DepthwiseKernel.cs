@@ -109,6 +109,11 @@ internal sealed class DepthwiseKernel : IKernel
 
     private void Accumulate512(ReadOnlySpan<int> weights, int bias)
     {
+        if (weights.Length == 9)
+        {
+            Accumulate512Of3x3(weights, bias);
+            return;
+        }
         ref int phases = ref MemoryMarshal.GetArrayDataReference(_phases);
         ref int offsets = ref MemoryMarshal.GetArrayDataReference(_tapOffset);
         ref int w0 = ref MemoryMarshal.GetReference(weights);
@@ -124,6 +129,34 @@ internal sealed class DepthwiseKernel : IKernel
             }
             sum.StoreUnsafe(ref acc, (nuint)q);
         }
+    }
+
+    /// <summary>A 3×3 window: the nine weights and offsets held in registers across the plane.</summary>
+    private void Accumulate512Of3x3(ReadOnlySpan<int> weights, int bias)
+    {
+        ref int p = ref MemoryMarshal.GetArrayDataReference(_phases);
+        ref int acc = ref MemoryMarshal.GetArrayDataReference(_acc);
+        var o = _tapOffset;
+        nuint o0 = (nuint)o[0], o1 = (nuint)o[1], o2 = (nuint)o[2], o3 = (nuint)o[3], o4 = (nuint)o[4];
+        nuint o5 = (nuint)o[5], o6 = (nuint)o[6], o7 = (nuint)o[7], o8 = (nuint)o[8];
+        Vector512<short> w0 = W(weights[0]), w1 = W(weights[1]), w2 = W(weights[2]), w3 = W(weights[3]), w4 = W(weights[4]);
+        Vector512<short> w5 = W(weights[5]), w6 = W(weights[6]), w7 = W(weights[7]), w8 = W(weights[8]);
+        var start = Vector512.Create(bias);
+        for (nuint q = 0; q < (nuint)_outputs; q += Lanes)
+        {
+            var a = Avx512BW.Add(start, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o0 + q).AsInt16(), w0));
+            var b = Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o1 + q).AsInt16(), w1);
+            a = Avx512BW.Add(a, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o2 + q).AsInt16(), w2));
+            b = Avx512BW.Add(b, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o3 + q).AsInt16(), w3));
+            a = Avx512BW.Add(a, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o4 + q).AsInt16(), w4));
+            b = Avx512BW.Add(b, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o5 + q).AsInt16(), w5));
+            a = Avx512BW.Add(a, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o6 + q).AsInt16(), w6));
+            b = Avx512BW.Add(b, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o7 + q).AsInt16(), w7));
+            a = Avx512BW.Add(a, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o8 + q).AsInt16(), w8));
+            Avx512BW.Add(a, b).StoreUnsafe(ref acc, q);
+        }
+
+        static Vector512<short> W(int w) => Vector512.Create(w).AsInt16();
     }
 
     /// <summary>phase (py, px)[i, j] = padded input[i·s + py, j·s + px], 0 outside the image.</summary>

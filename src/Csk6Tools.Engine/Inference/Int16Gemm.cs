@@ -248,7 +248,7 @@ internal static class Int16Gemm
         c0.StoreUnsafe(ref acc); c1.StoreUnsafe(ref acc, 16);
     }
 
-    /// <summary>512 bits on panels of 16 positions: blocks of 8 rows × 16 positions, then 1 row.</summary>
+    /// <summary>512 bits on panels of 16 positions: blocks of 8 rows × 16 positions, then 4 rows, then 1.</summary>
     private static void Multiply512Narrow(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions, Span<int> acc)
     {
         ref int w0 = ref MemoryMarshal.GetReference(w);
@@ -258,15 +258,39 @@ internal static class Int16Gemm
             ref short x0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), b * kp * 32);
             int p = b * 16, r = 0;
             for (; r + 8 <= m; r += 8) Rows8Narrow(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, ref Unsafe.Add(ref a0, r * positions + p), positions);
-            for (; r < m; r++)
-            {
-                ref int a = ref Unsafe.Add(ref a0, r * positions + p);
-                ref int wr = ref Unsafe.Add(ref w0, r * kp);
-                var c = Z(ref a, 0);
-                for (int j = 0; j < kp; j++) c = Dot(c, Vector512.LoadUnsafe(ref x0, (nuint)(j * 32)), Vector512.Create(Unsafe.Add(ref wr, j)).AsInt16());
-                c.StoreUnsafe(ref a);
-            }
+            for (; r + 4 <= m; r += 4) Rows4Narrow(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, ref Unsafe.Add(ref a0, r * positions + p), positions);
+            for (; r < m; r++) Row1Narrow(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, ref Unsafe.Add(ref a0, r * positions + p));
         }
+    }
+
+    /// <summary>One row: even and odd k-pairs in two accumulators, so the additions do not wait on each other.</summary>
+    private static void Row1Narrow(ref int w, int kp, ref short x, ref int acc)
+    {
+        Vector512<int> even = Z(ref acc, 0), odd = Vector512<int>.Zero;
+        int j = 0;
+        for (; j + 2 <= kp; j += 2)
+        {
+            even = Dot(even, Vector512.LoadUnsafe(ref x, (nuint)(j * 32)), Vector512.Create(Unsafe.Add(ref w, j)).AsInt16());
+            odd = Dot(odd, Vector512.LoadUnsafe(ref x, (nuint)(j * 32 + 32)), Vector512.Create(Unsafe.Add(ref w, j + 1)).AsInt16());
+        }
+        if (j < kp) even = Dot(even, Vector512.LoadUnsafe(ref x, (nuint)(j * 32)), Vector512.Create(Unsafe.Add(ref w, j)).AsInt16());
+        (even + odd).StoreUnsafe(ref acc);
+    }
+
+    private static void Rows4Narrow(ref int w, int kp, ref short x, ref int acc, int positions)
+    {
+        ref int a1 = ref Unsafe.Add(ref acc, positions), a2 = ref Unsafe.Add(ref acc, 2 * positions);
+        ref int a3 = ref Unsafe.Add(ref acc, 3 * positions);
+        Vector512<int> c0 = Z(ref acc, 0), c1 = Z(ref a1, 0), c2 = Z(ref a2, 0), c3 = Z(ref a3, 0);
+        for (int j = 0; j < kp; j++)
+        {
+            var v = Vector512.LoadUnsafe(ref x, (nuint)(j * 32));
+            c0 = Dot(c0, v, Vector512.Create(Unsafe.Add(ref w, j)).AsInt16());
+            c1 = Dot(c1, v, Vector512.Create(Unsafe.Add(ref w, kp + j)).AsInt16());
+            c2 = Dot(c2, v, Vector512.Create(Unsafe.Add(ref w, 2 * kp + j)).AsInt16());
+            c3 = Dot(c3, v, Vector512.Create(Unsafe.Add(ref w, 3 * kp + j)).AsInt16());
+        }
+        c0.StoreUnsafe(ref acc); c1.StoreUnsafe(ref a1); c2.StoreUnsafe(ref a2); c3.StoreUnsafe(ref a3);
     }
 
     private static void Rows8Narrow(ref int w, int kp, ref short x, ref int acc, int positions)
