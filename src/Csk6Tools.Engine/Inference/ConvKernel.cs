@@ -14,7 +14,6 @@ internal sealed class ConvKernel : IKernel
     private readonly int _pairs, _positions, _panel;
     private readonly int[] _packed; // per group: [Cout/g, k-pairs]
     private readonly short[] _columns;
-    private readonly int[] _acc;
 
     private readonly ColumnCache _cache;
     private readonly int _opIndex;
@@ -40,7 +39,6 @@ internal sealed class ConvKernel : IKernel
         _packed = Int16Gemm.PackWeights(_im2col.Reorder(weights, _cout), _cout, 2 * _pairs);
         _columns = new short[_pairs * _positions * 2];
         _key = (op.Inputs[0], _a with { QuantType = 0, Activation = FusedActivation.None });
-        _acc = new int[_cout / _a.Group * _positions];
     }
 
     public void Run(TensorMemory memory)
@@ -51,14 +49,11 @@ internal sealed class ConvKernel : IKernel
         int groupIn = _cin / _a.Group, groupOut = _cout / _a.Group, plane = _oh * _ow;
         for (int g = 0; g < _a.Group; g++)
         {
-            var acc = _acc.AsSpan(0, groupOut * _positions);
-            for (int o = 0; o < groupOut; o++) acc.Slice(o * _positions, _positions).Fill(bias.IsEmpty ? 0 : bias[g * groupOut + o]);
-            var columns = _a.Group == 1 && _cache.TryReuse(_opIndex, _key, out var cached) ? cached : Im2Col(x.Slice(g * groupIn * _h * _w0, groupIn * _h * _w0));
-            Int16Gemm.Multiply(_path, _packed.AsSpan(g * groupOut * _pairs, groupOut * _pairs), groupOut, _pairs, columns, _positions, _panel, acc);
-            for (int o = 0; o < groupOut; o++)
-            {
-                Int8Arithmetic.Requantize(acc.Slice(o * _positions, plane), y.Slice((g * groupOut + o) * plane, plane), _shift, _relu);
-            }
+            var columns = _a.Group == 1 && _cache.TryReuse(_opIndex, _key, out var cached)
+                ? cached : Im2Col(x.Slice(g * groupIn * _h * _w0, groupIn * _h * _w0));
+            var output = new Int16Gemm.Output(bias.IsEmpty ? default : bias.Slice(g * groupOut, groupOut), _shift, _relu,
+                                              y.Slice(g * groupOut * plane, groupOut * plane), plane);
+            Int16Gemm.Multiply(_path, _packed.AsSpan(g * groupOut * _pairs, groupOut * _pairs), groupOut, _pairs, columns, _positions, _panel, output);
         }
     }
 

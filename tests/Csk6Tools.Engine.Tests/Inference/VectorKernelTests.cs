@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics.X86;
 using Csk6Tools.Engine.Inference;
+using Csk6Tools.Engine.Quant;
 
 namespace Csk6Tools.Engine.Tests.Inference;
 
@@ -28,19 +29,26 @@ public class VectorKernelTests
         // Pairs of int8 weights packed as int16 halves, some rows of zeros (the scalar path skips them).
         var w = Enumerable.Range(0, m * kp).Select(i => i % 5 == 0 ? 0 : (int)(ushort)(short)random.Next(-128, 128) | random.Next(-128, 128) << 16).ToArray();
         var x = Enumerable.Range(0, kp * positions * 2).Select(_ => (short)random.Next(-128, 128)).ToArray();
-        var bias = Enumerable.Range(0, m * positions).Select(_ => random.Next(-100_000, 100_000)).ToArray();
-        int[] vector = [.. bias], scalar = [.. bias];
-        Int16Gemm.Multiply(path, w, m, kp, x, positions, panel, vector);
-        Int16Gemm.Multiply(KernelPath.Scalar, w, m, kp, x, positions, panel, scalar);
-        Assert.Equal(scalar, vector);
-        // One sum by hand: row m-1, the last position, from the panel layout.
-        int expected = bias[(m - 1) * positions + positions - 1];
-        for (int j = 0; j < kp; j++)
-        {
-            int pair = w[(m - 1) * kp + j], at = Int16Gemm.ColumnIndex(j, positions - 1, kp, panel);
-            expected += (short)pair * x[at] + (pair >> 16) * x[at + 1];
-        }
-        Assert.Equal(expected, scalar[^1]);
+        var bias = Enumerable.Range(0, m).Select(_ => random.Next(-100_000, 100_000)).ToArray();
+        // Every plane from a whole number of panels down to one position into the last panel; shifts 0 and 9, with and without ReLU.
+        foreach (int plane in new[] { positions, positions - 1, positions - panel + 1 })
+            foreach (var (shift, relu) in new[] { (0, false), (9, true), (9, false) })
+            {
+                var vector = Enumerable.Repeat((sbyte)77, m * plane + 1).ToArray();
+                var scalar = Enumerable.Repeat((sbyte)77, m * plane + 1).ToArray();
+                Int16Gemm.Multiply(path, w, m, kp, x, positions, panel, new Int16Gemm.Output(bias, shift, relu, vector, plane));
+                Int16Gemm.Multiply(KernelPath.Scalar, w, m, kp, x, positions, panel, new Int16Gemm.Output(bias, shift, relu, scalar, plane));
+                Assert.Equal(scalar, vector);
+                Assert.Equal(77, scalar[^1]); // nothing written past the last row
+                // One output by hand: row m-1, the plane's last position, from the panel layout.
+                int sum = bias[m - 1];
+                for (int j = 0; j < kp; j++)
+                {
+                    int pair = w[(m - 1) * kp + j], at = Int16Gemm.ColumnIndex(j, plane - 1, kp, panel);
+                    sum += (short)pair * x[at] + (pair >> 16) * x[at + 1];
+                }
+                Assert.Equal(Int8Arithmetic.Requantize(sum, shift, relu), scalar[m * plane - 1]);
+            }
     }
 
     [SkippableTheory]
