@@ -25,7 +25,7 @@ internal sealed class DepthwiseKernel : IKernel
     private readonly int _c, _h, _w0, _oh, _ow, _shift, _width, _phaseH, _outputs;
     private readonly bool _relu;
     private readonly KernelPath _path;
-    private readonly int[] _phases, _acc, _row;
+    private readonly int[] _phases, _acc, _wide, _evenOdd;
     private readonly sbyte[] _out;
 
     public static bool Handles(Conv2dAttributes a, PackageTensor x, PackageTensor y) =>
@@ -49,7 +49,7 @@ internal sealed class DepthwiseKernel : IKernel
             for (int kx = 0; kx < kw; kx++)
                 _tapOffset[ky * kw + kx] = (ky % s * s + kx % s) * plane + ky / s * _width + kx / s;
         _phases = new int[s * s * plane];
-        _row = new int[_width * s + s]; // a padded input row, for stride > 1
+        (_wide, _evenOdd) = (new int[_w0 + 16], new int[_w0 + 2]); // a widened input row and its split, for stride 2
         _acc = new int[_outputs];
         _out = new sbyte[_outputs];
     }
@@ -159,51 +159,90 @@ internal sealed class DepthwiseKernel : IKernel
         static Vector512<short> W(int w) => Vector512.Create(w).AsInt16();
     }
 
-    /// <summary>phase (py, px)[i, j] = padded input[i·s + py, j·s + px], 0 outside the image.</summary>
+    /// <summary>
+    /// phase (py, px)[i, j] = padded input[i·s + py, j·s + px]. Only the image's pixels are written: the padding's
+    /// places are the same for every channel and stay 0 from the allocation.
+    /// </summary>
     private void FillPhases(ReadOnlySpan<sbyte> channel)
     {
         int s = _a.StrideH, plane = _phases.Length / (s * s);
-        var padded = _row.AsSpan();
-        for (int py = 0; py < s; py++)
-            for (int i = 0; i < _phaseH; i++)
+        for (int iy = 0; iy < _h; iy++)
+        {
+            int py = (iy + _a.PadTop) % s, i = (iy + _a.PadTop) / s;
+            if (i >= _phaseH) break;
+            var source = channel.Slice(iy * _w0, _w0);
+            if (s == 1)
             {
-                int iy = i * s + py - _a.PadTop;
-                bool inside = (uint)iy < (uint)_h;
-                if (s == 1)
-                {
-                    // One phase: the padded row is the phase row.
-                    var row = _phases.AsSpan(i * _width, _width);
-                    if (inside) PadRow(channel.Slice(iy * _w0, _w0), row); else row.Clear();
-                    continue;
-                }
-                if (inside) PadRow(channel.Slice(iy * _w0, _w0), padded);
-                for (int px = 0; px < s; px++)
-                {
-                    var row = _phases.AsSpan((py * s + px) * plane + i * _width, _width);
-                    if (!inside) { row.Clear(); continue; }
-                    for (int j = 0; j < row.Length; j++) row[j] = padded[j * s + px];
-                }
+                int count = Math.Min(_w0, _width - _a.PadLeft);
+                if (count > 0) Widen(source[..count], _phases.AsSpan(i * _width + _a.PadLeft, count));
+                continue;
             }
+            if (s == 2 && _path != KernelPath.Scalar)
+            {
+                FillStride2Row(source, py, i, plane);
+                continue;
+            }
+            for (int px = 0; px < s; px++)
+            {
+                // Columns j whose pixel ix = j·s + px − padLeft lies in [0, w).
+                int ix0 = px - _a.PadLeft, first = ix0 >= 0 ? 0 : Math.Min(_width, (-ix0 + s - 1) / s);
+                int end = Math.Clamp(_w0 - ix0 <= 0 ? 0 : (_w0 - 1 - ix0) / s + 1, first, _width);
+                var row = _phases.AsSpan((py * s + px) * plane + i * _width, _width);
+                for (int j = first; j < end; j++) row[j] = source[j * s + ix0];
+            }
+        }
     }
 
-    /// <summary>target[j] = row[j − left pad] inside the row, 0 outside.</summary>
-    private void PadRow(ReadOnlySpan<sbyte> row, Span<int> target)
+    /// <summary>
+    /// One input row into its two stride-2 phase rows: widened, split into even and odd pixels with vectors, and
+    /// phase px's row j = pixel 2j + px − padLeft copied from the split.
+    /// </summary>
+    private void FillStride2Row(ReadOnlySpan<sbyte> source, int py, int i, int plane)
     {
-        int left = Math.Min(_a.PadLeft, target.Length), count = Math.Min(row.Length, target.Length - left);
-        target[..left].Clear();
-        target[(left + count)..].Clear();
-        var inside = target.Slice(left, count);
+        int half = (_w0 + 1) / 2;
+        var wide = _wide.AsSpan(0, _w0);
+        Widen(source, wide);
+        Span<int> even = _evenOdd.AsSpan(0, half), odd = _evenOdd.AsSpan(half, half);
+        int k = 0;
+        ref int w = ref MemoryMarshal.GetArrayDataReference(_wide);
+        var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        for (; 2 * k + 16 <= _w0; k += 8)
+        {
+            var a = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref w, (nuint)(2 * k)), split);      // evens | odds of 0..7
+            var b = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref w, (nuint)(2 * k + 8)), split);  // evens | odds of 8..15
+            Avx2.Permute2x128(a, b, 0x20).CopyTo(even[k..]);
+            Avx2.Permute2x128(a, b, 0x31).CopyTo(odd[k..]);
+        }
+        for (; 2 * k < _w0; k++)
+        {
+            even[k] = wide[2 * k];
+            if (2 * k + 1 < _w0) odd[k] = wide[2 * k + 1];
+        }
+        for (int px = 0; px < 2; px++)
+        {
+            int ix0 = px - _a.PadLeft, first = ix0 >= 0 ? 0 : Math.Min(_width, (-ix0 + 1) / 2);
+            int end = Math.Clamp(_w0 - ix0 <= 0 ? 0 : (_w0 - 1 - ix0) / 2 + 1, first, _width);
+            // Pixel 2j + ix0 is even[j + ix0/2] when ix0 is even, odd[j + (ix0 − 1)/2] when it is odd.
+            var from = (ix0 & 1) == 0 ? even : odd;
+            int shift = (ix0 - (ix0 & 1)) / 2;
+            from.Slice(first + shift, end - first).CopyTo(_phases.AsSpan((py * 2 + px) * plane + i * _width + first, end - first));
+        }
+    }
+
+    /// <summary>target[j] = source[j], sign-extended.</summary>
+    private void Widen(ReadOnlySpan<sbyte> source, Span<int> target)
+    {
         int j = 0;
         if (_path != KernelPath.Scalar)
         {
-            ref sbyte from = ref MemoryMarshal.GetReference(row);
-            ref int to = ref MemoryMarshal.GetReference(inside);
-            for (; j + 8 <= count; j += 8)
+            ref sbyte from = ref MemoryMarshal.GetReference(source);
+            ref int to = ref MemoryMarshal.GetReference(target);
+            for (; j + 8 <= source.Length; j += 8)
             {
                 var eight = Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref from, j)))).AsSByte();
                 Avx2.ConvertToVector256Int32(eight).StoreUnsafe(ref to, (nuint)j);
             }
         }
-        for (; j < count; j++) inside[j] = row[j];
+        for (; j < source.Length; j++) target[j] = source[j];
     }
 }
