@@ -6,26 +6,29 @@ using Csk6Tools.Engine.Package;
 namespace Csk6Tools.Engine.Inference;
 
 /// <summary>
-/// The im2col of a convolution for <see cref="Int16Gemm"/>, with k ordered tap by tap and, within a tap, by
-/// channel pairs: pair (tap t, pair c) holds channels 2c and 2c + 1 at tap t (an odd last channel pairs with 0).
-/// So the columns of a tap are two shifted channel planes interleaved, which vectors do as for a 1×1
-/// convolution: the input is zero-padded and split into stride × stride phase planes once, each tap's plane of
-/// every channel is gathered row by row, then interleaved.
+/// The im2col of a convolution for <see cref="Int8Gemm"/>, with k ordered tap by tap and, within a tap, by
+/// groups of channels: pairs of int16 (group (tap t, c) holds channels 2c and 2c + 1 at tap t) or, on the VNNI
+/// path, quads of x + 128 bytes (channels 4c to 4c + 3); missing channels at the end pair with weights of 0.
+/// So the columns of a tap are shifted channel planes interleaved, which vectors do as for a 1×1 convolution:
+/// the input is zero-padded and split into stride × stride phase planes once, each tap's plane of every channel
+/// is gathered row by row, then interleaved.
 /// </summary>
 internal sealed class ConvColumns
 {
     private readonly Conv2dAttributes _a;
-    private readonly int _channels, _h, _w, _oh, _ow, _phaseH, _phaseW, _channelPairs;
+    private readonly int _channels, _h, _w, _oh, _ow, _phaseH, _phaseW, _channelGroups, _groupWidth;
     private readonly sbyte[] _phases; // [channel, stride², phaseH, phaseW]
     private readonly sbyte[] _tapPlanes; // [channel, oh·ow]: one tap's inputs
 
-    public ConvColumns(Conv2dAttributes a, int channels, int h, int w, int oh, int ow)
+    /// <summary>Columns for a convolution of a [channels, h, w] input to an oh × ow output; <paramref name="groupWidth"/>
+    /// channels per k-group: 2 (int16 pairs) or 4 (VNNI's u8 quads).</summary>
+    public ConvColumns(Conv2dAttributes a, int channels, int h, int w, int oh, int ow, int groupWidth)
     {
-        (_a, _channels, _h, _w, _oh, _ow) = (a, channels, h, w, oh, ow);
-        _channelPairs = (channels + 1) / 2;
+        (_a, _channels, _h, _w, _oh, _ow, _groupWidth) = (a, channels, h, w, oh, ow, groupWidth);
+        _channelGroups = (channels + groupWidth - 1) / groupWidth;
         IsPointwise = a.KernelH == 1 && a.KernelW == 1 && a.StrideH == 1 && a.StrideW == 1 &&
                       a.PadTop == 0 && a.PadLeft == 0 && oh == h && ow == w;
-        Pairs = a.KernelH * a.KernelW * _channelPairs;
+        Groups = a.KernelH * a.KernelW * _channelGroups;
         if (IsPointwise) { _phases = _tapPlanes = []; return; }
         _phaseH = oh + (a.KernelH - 1) * a.DilationH / a.StrideH;
         _phaseW = ow + (a.KernelW - 1) * a.DilationW / a.StrideW;
@@ -36,18 +39,18 @@ internal sealed class ConvColumns
     /// <summary>A 1×1 stride-1 convolution: its taps are the input channels themselves.</summary>
     public bool IsPointwise { get; }
 
-    /// <summary>k-pairs: taps × channel pairs.</summary>
-    public int Pairs { get; }
+    /// <summary>k-groups (pairs or quads): taps × channel groups.</summary>
+    public int Groups { get; }
 
-    /// <summary>Weights [cout, channels, kh, kw] reordered to k = (tap, channel), each tap's channels padded to even.</summary>
+    /// <summary>Weights [cout, channels, kh, kw] reordered to k = (tap, channel), each tap's channels padded to whole groups.</summary>
     public sbyte[] Reorder(ReadOnlySpan<sbyte> weights, int cout)
     {
-        int taps = _a.KernelH * _a.KernelW, k = Pairs * 2;
+        int taps = _a.KernelH * _a.KernelW, k = Groups * _groupWidth;
         var reordered = new sbyte[cout * k];
         for (int m = 0; m < cout; m++)
             for (int c = 0; c < _channels; c++)
                 for (int t = 0; t < taps; t++)
-                    reordered[m * k + t * _channelPairs * 2 + c] = weights[(m * _channels + c) * taps + t];
+                    reordered[m * k + t * _channelGroups * _groupWidth + c] = weights[(m * _channels + c) * taps + t];
         return reordered;
     }
 
@@ -57,7 +60,7 @@ internal sealed class ConvColumns
         int plane = _oh * _ow;
         if (IsPointwise)
         {
-            Pointwise.Interleave(x, _channels, plane, columns, path, 0, Pairs);
+            Interleave(x, plane, columns, path, 0);
             return;
         }
         FillPhases(x);
@@ -76,8 +79,14 @@ internal sealed class ConvColumns
                     for (int oy = 0; oy < _oh; oy++)
                         CopyRow(ref Unsafe.Add(ref tapPlanes, c * plane + oy * _ow), ref Unsafe.Add(ref phases, from + oy * _phaseW), _ow);
                 }
-                Pointwise.Interleave(_tapPlanes, _channels, plane, columns, path, t * _channelPairs, Pairs);
+                Interleave(_tapPlanes, plane, columns, path, t * _channelGroups);
             }
+    }
+
+    private void Interleave(ReadOnlySpan<sbyte> planes, int plane, Span<short> columns, KernelPath path, int firstGroup)
+    {
+        if (_groupWidth == 4) Pointwise.InterleaveQuads(planes, _channels, plane, MemoryMarshal.AsBytes(columns), path, firstGroup, Groups);
+        else Pointwise.Interleave(planes, _channels, plane, columns, path, firstGroup, Groups);
     }
 
     /// <summary>phase (py, px)[i, j] of channel c = padded x[c, i·sh + py, j·sw + px], 0 outside the image.</summary>

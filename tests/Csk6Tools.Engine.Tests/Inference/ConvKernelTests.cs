@@ -32,7 +32,7 @@ public class ConvKernelTests
     public static TheoryData<Geometry, KernelPath> Cases()
     {
         var data = new TheoryData<Geometry, KernelPath>();
-        foreach (var path in Enum.GetValues<KernelPath>())
+        foreach (var path in TestedPaths.All)
             foreach (var g in Geometries) data.Add(g, path);
         return data;
     }

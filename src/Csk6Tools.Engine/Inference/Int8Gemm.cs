@@ -8,18 +8,19 @@ namespace Csk6Tools.Engine.Inference;
 
 /// <summary>
 /// A convolution's sums and requantization in one pass: y[m, p] = requantize(bias[m] + Σ_k w[m, k] · x[k, p]).
-/// Operands are int16 k-pairs with int32 sums: exact for int8 values (|x·w| ≤ 2^14), so every
-/// <see cref="KernelPath"/> gives the scalar path's bits. Weights come as one int32 per k-pair (low half k, high
-/// half k+1). x comes in panels of 32 positions (16 when there are no more): within a panel, k-pair after k-pair,
-/// the pairs of its positions (see <see cref="ColumnIndex"/>), so a block of outputs reads its inputs in one
-/// sequential sweep. The sums stay in registers from the bias to the int8 output.
+/// Operands are int8 values in k-groups with int32 sums, exact, so every <see cref="KernelPath"/> gives the
+/// scalar path's bits: int16 k-pairs (|x·w| ≤ 2^14; weights as one int32 per pair, low half k, high half k+1),
+/// or on the VNNI path u8×s8 k-quads (x + 128 against int8 weights, 4 bytes of one int32; the caller takes
+/// 128·Σw from the bias). x comes in panels of 32 positions (16 when there are no more): within a panel, k-group
+/// after k-group, the 4 bytes of each position (see <see cref="ColumnIndex"/>), so a block of outputs reads its
+/// inputs in one sequential sweep. The sums stay in registers from the bias to the int8 output.
 /// </summary>
-internal static class Int16Gemm
+internal static class Int8Gemm
 {
     /// <summary>The panel width for a number of positions: 16 for a 4×4 map (no padding wasted), else 32.</summary>
     public static int PanelFor(int positions) => positions <= 16 ? 16 : 32;
 
-    /// <summary>Where the pair (x[2·pair, position], x[2·pair + 1, position]) starts in the panels.</summary>
+    /// <summary>Where k-group <paramref name="pair"/> of a position starts in the panels, in int16 (a quad is two).</summary>
     public static int ColumnIndex(int pair, int position, int pairs, int panel) =>
         ((position / panel * pairs + pair) * panel + position % panel) * 2;
 
@@ -40,6 +41,18 @@ internal static class Int16Gemm
         return packed;
     }
 
+    /// <summary>Packs rows of int8 weights [m, k] into k-quads (4 bytes of an int32, k first), zero-padding k.</summary>
+    public static int[] PackQuads(ReadOnlySpan<sbyte> w, int m, int k)
+    {
+        int kq = (k + 3) / 4;
+        var packed = new int[m * kq];
+        for (int r = 0; r < m; r++)
+            for (int j = 0; j < kq; j++)
+                for (int t = 0; t < 4 && 4 * j + t < k; t++)
+                    packed[r * kq + j] |= (byte)w[r * k + 4 * j + t] << (8 * t);
+        return packed;
+    }
+
     /// <summary>The output side: one bias per row (none: 0), the shift and ReLU, rows of <c>Plane</c> int8 values.</summary>
     public readonly ref struct Output(ReadOnlySpan<int> bias, int shift, bool relu, Span<sbyte> y, int plane)
     {
@@ -52,8 +65,9 @@ internal static class Int16Gemm
     }
 
     /// <summary>
-    /// w: [m, kp] packed weights; x: panels of [kp, panel, 2] (panel 16 or 32) over <paramref name="positions"/>, a
-    /// multiple of the panel; the first <c>output.Plane</c> positions of each row are written.
+    /// w: [m, kp] packed k-groups (quads on the VNNI paths, pairs elsewhere); x: panels of [kp, panel, 4 bytes]
+    /// (panel 16 or 32) over <paramref name="positions"/>, a multiple of the panel; the first <c>output.Plane</c>
+    /// positions of each row are written.
     /// </summary>
     public static void Multiply(KernelPath path, ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions, int panel, Output output)
     {
@@ -65,12 +79,14 @@ internal static class Int16Gemm
         {
             case KernelPath.Avx512 when panel == 32: Multiply512(w, m, kp, x, output); break;
             case KernelPath.Avx512: Multiply512Narrow(w, m, kp, x, output); break;
-            case KernelPath.Vnni: Multiply256<VnniDot>(w, m, kp, x, panel, output); break;
+            case KernelPath.Vnni: Multiply256<VnniQuadDot>(w, m, kp, x, panel, output); break;
+            case KernelPaths.EmulatedVnni: Multiply256<EmulatedQuadDot>(w, m, kp, x, panel, output); break;
             case KernelPath.Avx2: Multiply256<Avx2Dot>(w, m, kp, x, panel, output); break;
             default: MultiplyScalar(w, m, kp, x, panel, output); break;
         }
     }
 
+    /// <summary>The reference for the pair paths; <see cref="MultiplyScalarQuads"/> is the VNNI paths'.</summary>
     private static void MultiplyScalar(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int panel, Output output)
     {
         Span<int> sums = stackalloc int[panel];
@@ -88,6 +104,34 @@ internal static class Int16Gemm
                     if (lo == 0 && hi == 0) continue;
                     var xs = columns.Slice(j * panel * 2, panel * 2);
                     for (int p = 0; p < panel; p++) sums[p] += lo * xs[2 * p] + hi * xs[2 * p + 1];
+                }
+                var y = output.Y.Slice(r * output.Plane + b * panel, valid);
+                for (int p = 0; p < valid; p++) y[p] = Int8Arithmetic.Requantize(sums[p], output.Shift, output.Relu);
+            }
+        }
+    }
+
+    /// <summary>Σ (x + 128)·w over k-quads, one product at a time (the caller's bias holds −128·Σw).</summary>
+    internal static void MultiplyScalarQuads(ReadOnlySpan<int> w, int m, int kq, ReadOnlySpan<byte> x, int panel, Output output)
+    {
+        Span<int> sums = stackalloc int[panel];
+        for (int b = 0; b * panel < output.Plane; b++)
+        {
+            var columns = x.Slice(b * kq * panel * 4, kq * panel * 4);
+            int valid = Math.Min(panel, output.Plane - b * panel);
+            for (int r = 0; r < m; r++)
+            {
+                sums.Fill(output.BiasOf(r));
+                for (int j = 0; j < kq; j++)
+                {
+                    int quad = w[r * kq + j];
+                    var xs = columns.Slice(j * panel * 4, panel * 4);
+                    for (int t = 0; t < 4; t++)
+                    {
+                        int weight = (sbyte)(quad >> (8 * t));
+                        if (weight == 0) continue;
+                        for (int p = 0; p < panel; p++) sums[p] += xs[4 * p + t] * weight;
+                    }
                 }
                 var y = output.Y.Slice(r * output.Plane + b * panel, valid);
                 for (int p = 0; p < valid; p++) y[p] = Int8Arithmetic.Requantize(sums[p], output.Shift, output.Relu);
@@ -131,13 +175,28 @@ internal static class Int16Gemm
             Avx2.Add(acc, Avx2.MultiplyAddAdjacent(x, w));
     }
 
-    private readonly struct VnniDot : IDot256
+    /// <summary>vpdpbusd: in each int32, the four u8 bytes of x times the four s8 bytes of w, summed exactly.</summary>
+    private readonly struct VnniQuadDot : IDot256
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<int> Add(Vector256<int> acc, Vector256<short> x, Vector256<short> w) =>
 #pragma warning disable CA2252 // preview in .NET 8's reference assemblies only (see KernelPaths)
-            AvxVnni.MultiplyWideningAndAdd(acc, x, w);
+            AvxVnni.MultiplyWideningAndAdd(acc, x.AsByte(), w.AsSByte());
 #pragma warning restore CA2252
+    }
+
+    /// <summary>vpdpbusd's sums with AVX2: even and odd bytes widened to int16 (x zero-, w sign-extended), two vpmaddwd.</summary>
+    private readonly struct EmulatedQuadDot : IDot256
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Add(Vector256<int> acc, Vector256<short> x, Vector256<short> w)
+        {
+            var xEven = (x.AsUInt16() & Vector256.Create((ushort)0xFF)).AsInt16();
+            var xOdd = Vector256.ShiftRightLogical(x.AsUInt16(), 8).AsInt16();
+            var wEven = Vector256.ShiftRightArithmetic(Vector256.ShiftLeft(w, 8), 8);
+            var wOdd = Vector256.ShiftRightArithmetic(w, 8);
+            return Avx2.Add(acc, Avx2.Add(Avx2.MultiplyAddAdjacent(xEven, wEven), Avx2.MultiplyAddAdjacent(xOdd, wOdd)));
+        }
     }
 
     /// <summary>256 bits: blocks of 4 rows × 16 positions (8 accumulators), 16 positions of a panel at a time.</summary>
