@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Csk6Tools.Engine.Package;
 
 namespace Csk6Tools.Engine.Inference;
@@ -19,6 +20,7 @@ internal sealed class ConvColumns
     private readonly int _channels, _h, _w, _oh, _ow, _phaseH, _phaseW, _channelGroups, _groupWidth;
     private readonly sbyte[] _phases; // [channel, stride², phaseH, phaseW]
     private readonly sbyte[] _tapPlanes; // [channel, oh·ow]: one tap's inputs
+    private readonly sbyte[] _evenOdd; // one input row's even pixels, then its odd ones (stride 2)
 
     /// <summary>Columns for a convolution of a [channels, h, w] input to an oh × ow output; <paramref name="groupWidth"/>
     /// channels per k-group: 2 (int16 pairs) or 4 (VNNI's u8 quads).</summary>
@@ -29,6 +31,7 @@ internal sealed class ConvColumns
         IsPointwise = a.KernelH == 1 && a.KernelW == 1 && a.StrideH == 1 && a.StrideW == 1 &&
                       a.PadTop == 0 && a.PadLeft == 0 && oh == h && ow == w;
         Groups = a.KernelH * a.KernelW * _channelGroups;
+        _evenOdd = new sbyte[w];
         if (IsPointwise) { _phases = _tapPlanes = []; return; }
         _phaseH = oh + (a.KernelH - 1) * a.DilationH / a.StrideH;
         _phaseW = ow + (a.KernelW - 1) * a.DilationW / a.StrideW;
@@ -63,7 +66,7 @@ internal sealed class ConvColumns
             Interleave(x, plane, columns, path, 0);
             return;
         }
-        FillPhases(x);
+        FillPhases(x, path);
         int sh = _a.StrideH, sw = _a.StrideW, phasePlane = _phaseH * _phaseW;
         for (int ky = 0, t = 0; ky < _a.KernelH; ky++)
             for (int kx = 0; kx < _a.KernelW; kx++, t++)
@@ -90,31 +93,67 @@ internal sealed class ConvColumns
     }
 
     /// <summary>phase (py, px)[i, j] of channel c = padded x[c, i·sh + py, j·sw + px], 0 outside the image.</summary>
-    private void FillPhases(ReadOnlySpan<sbyte> x)
+    private void FillPhases(ReadOnlySpan<sbyte> x, KernelPath path)
     {
         int sh = _a.StrideH, sw = _a.StrideW, phasePlane = _phaseH * _phaseW;
+        bool split = sw == 2 && path != KernelPath.Scalar;
         for (int c = 0; c < _channels; c++)
         {
             var channel = x.Slice(c * _h * _w, _h * _w);
             for (int py = 0; py < sh; py++)
-                for (int px = 0; px < sw; px++)
+                for (int i = 0; i < _phaseH; i++)
                 {
-                    var phase = _phases.AsSpan(((c * sh + py) * sw + px) * phasePlane, phasePlane);
-                    for (int i = 0; i < _phaseH; i++)
+                    int iy = i * sh + py - _a.PadTop;
+                    bool inside = (uint)iy < (uint)_h;
+                    var source = inside ? channel.Slice(iy * _w, _w) : default;
+                    if (inside && split) SplitEvenOdd(source);
+                    for (int px = 0; px < sw; px++)
                     {
-                        var row = phase.Slice(i * _phaseW, _phaseW);
-                        int iy = i * sh + py - _a.PadTop;
-                        if ((uint)iy >= (uint)_h) { row.Clear(); continue; }
-                        var source = channel.Slice(iy * _w, _w);
-                        if (sw == 1) { CopyPadded(source, row, _a.PadLeft - px); continue; }
-                        // Columns j whose pixel ix = j·sw + px − padLeft lies in [0, w).
-                        int ix0 = px - _a.PadLeft, first = ix0 >= 0 ? 0 : Math.Min(row.Length, (-ix0 + sw - 1) / sw);
-                        int end = Math.Clamp(_w - ix0 <= 0 ? 0 : (_w - 1 - ix0) / sw + 1, first, row.Length);
-                        row[..first].Clear();
-                        row[end..].Clear();
-                        for (int j = first; j < end; j++) row[j] = source[j * sw + ix0];
+                        var row = _phases.AsSpan(((c * sh + py) * sw + px) * phasePlane + i * _phaseW, _phaseW);
+                        int ix0 = px - _a.PadLeft;
+                        if (!inside) row.Clear();
+                        else if (sw == 1) CopyPadded(source, row, -ix0);
+                        else if (split)
+                        {
+                            // Pixel 2j + ix0 = 2(j + ix0/2) + parity: element j + ix0/2 (rounded down) of the even or odd pixels.
+                            int parity = ix0 & 1;
+                            var from = parity == 0 ? _evenOdd.AsSpan(0, (_w + 1) / 2) : _evenOdd.AsSpan((_w + 1) / 2, _w / 2);
+                            CopyPadded(from, row, -(ix0 - parity) / 2);
+                        }
+                        else
+                        {
+                            // Columns j whose pixel ix = j·sw + ix0 lies in [0, w).
+                            int first = ix0 >= 0 ? 0 : Math.Min(row.Length, (-ix0 + sw - 1) / sw);
+                            int end = Math.Clamp(_w - ix0 <= 0 ? 0 : (_w - 1 - ix0) / sw + 1, first, row.Length);
+                            row[..first].Clear();
+                            row[end..].Clear();
+                            for (int j = first; j < end; j++) row[j] = source[j * sw + ix0];
+                        }
                     }
                 }
+        }
+    }
+
+    /// <summary>A row's even pixels, then its odd ones, into <c>_evenOdd</c>: 32 pixels at a time with AVX2.</summary>
+    private void SplitEvenOdd(ReadOnlySpan<sbyte> row)
+    {
+        int half = (row.Length + 1) / 2, k = 0;
+        var even = _evenOdd.AsSpan(0, half);
+        var odd = _evenOdd.AsSpan(half, row.Length / 2);
+        ref sbyte from = ref MemoryMarshal.GetReference(row);
+        for (; 2 * k + 32 <= row.Length; k += 16)
+        {
+            var words = Vector256.LoadUnsafe(ref from, (nuint)(2 * k)).AsUInt16();
+            // Each 16-bit word holds an even pixel (low byte) and an odd one (high byte); packing keeps 0..255 exactly.
+            var packed = Avx2.PackUnsignedSaturate((words & Vector256.Create((ushort)0xFF)).AsInt16(), (words >> 8).AsInt16());
+            var ordered = Avx2.Permute4x64(packed.AsUInt64(), 0b11_01_10_00).AsSByte(); // evens 0–15 | odds 0–15
+            ordered.GetLower().CopyTo(even[k..]);
+            ordered.GetUpper().CopyTo(odd[k..]);
+        }
+        for (; 2 * k < row.Length; k++)
+        {
+            even[k] = row[2 * k];
+            if (2 * k + 1 < row.Length) odd[k] = row[2 * k + 1];
         }
     }
 

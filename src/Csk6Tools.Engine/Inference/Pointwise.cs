@@ -25,7 +25,7 @@ internal static class Pointwise
             var even = x.Slice(2 * c * plane, plane);
             var odd = 2 * c + 1 < channels ? x.Slice((2 * c + 1) * plane, plane) : default;
             int p = 0;
-            if (vector && !odd.IsEmpty)
+            if (vector)
             {
                 ref sbyte e0 = ref MemoryMarshal.GetReference(even), o0 = ref MemoryMarshal.GetReference(odd);
                 for (; p + 16 <= plane; p += 16)
@@ -33,7 +33,7 @@ internal static class Pointwise
                     // 16 positions never straddle a panel: panels hold 16 or 32 and p is a multiple of 16.
                     ref short c0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), Int8Gemm.ColumnIndex(j, p, pairs, panel));
                     var a = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref e0, (nuint)p));
-                    var b = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref o0, (nuint)p));
+                    var b = odd.IsEmpty ? Vector256<short>.Zero : Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref o0, (nuint)p));
                     var low = Avx2.UnpackLow(a, b);   // positions 0–3 | 8–11, each (even, odd)
                     var high = Avx2.UnpackHigh(a, b); // positions 4–7 | 12–15
                     Avx2.Permute2x128(low, high, 0x20).StoreUnsafe(ref c0);
@@ -64,17 +64,17 @@ internal static class Pointwise
             int j = firstQuad + c, p = 0;
             ReadOnlySpan<sbyte> c0 = Channel(x, 4 * c, channels, plane), c1 = Channel(x, 4 * c + 1, channels, plane);
             ReadOnlySpan<sbyte> c2 = Channel(x, 4 * c + 2, channels, plane), c3 = Channel(x, 4 * c + 3, channels, plane);
-            if (vector && !c3.IsEmpty)
+            if (vector)
             {
                 var flip = Vector128.Create((byte)0x80);
                 for (; p + 16 <= plane; p += 16)
                 {
                     // 16 positions never straddle a panel (see Interleave); a quad is 4 bytes, as a pair of int16.
                     ref byte to = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), Int8Gemm.ColumnIndex(j, p, quads, panel) * 2);
-                    var a = Vector128.Create(c0.Slice(p, 16)).AsByte() ^ flip;
-                    var b = Vector128.Create(c1.Slice(p, 16)).AsByte() ^ flip;
-                    var d = Vector128.Create(c2.Slice(p, 16)).AsByte() ^ flip;
-                    var e = Vector128.Create(c3.Slice(p, 16)).AsByte() ^ flip;
+                    var a = Sixteen(c0, p) ^ flip;
+                    var b = Sixteen(c1, p) ^ flip;
+                    var d = Sixteen(c2, p) ^ flip;
+                    var e = Sixteen(c3, p) ^ flip;
                     Vector128<ushort> abLow = Sse2.UnpackLow(a, b).AsUInt16(), abHigh = Sse2.UnpackHigh(a, b).AsUInt16();
                     Vector128<ushort> deLow = Sse2.UnpackLow(d, e).AsUInt16(), deHigh = Sse2.UnpackHigh(d, e).AsUInt16();
                     Sse2.UnpackLow(abLow, deLow).AsByte().StoreUnsafe(ref to);        // positions 0–3
@@ -96,4 +96,8 @@ internal static class Pointwise
 
     private static ReadOnlySpan<sbyte> Channel(ReadOnlySpan<sbyte> x, int i, int channels, int plane) =>
         i < channels ? x.Slice(i * plane, plane) : default;
+
+    /// <summary>Bytes p to p + 15 of a channel; zeros for a missing one.</summary>
+    private static Vector128<byte> Sixteen(ReadOnlySpan<sbyte> channel, int p) =>
+        channel.IsEmpty ? Vector128<byte>.Zero : Vector128.Create(channel.Slice(p, 16)).AsByte();
 }
