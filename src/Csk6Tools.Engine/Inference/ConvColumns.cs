@@ -96,7 +96,7 @@ internal sealed class ConvColumns
     private void FillPhases(ReadOnlySpan<sbyte> x, KernelPath path)
     {
         int sh = _a.StrideH, sw = _a.StrideW, phasePlane = _phaseH * _phaseW;
-        bool split = sw == 2 && path != KernelPath.Scalar;
+        bool split = sw == 2 && _w >= 32 && path != KernelPath.Scalar; // shorter rows: the direct loop costs less
         for (int c = 0; c < _channels; c++)
         {
             var channel = x.Slice(c * _h * _w, _h * _w);
