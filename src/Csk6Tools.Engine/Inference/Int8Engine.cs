@@ -35,10 +35,8 @@ public sealed class Int8Engine
         if (package.Inputs.Count != 1 || package.Outputs.Count != 1)
             throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"The engine runs packages with one input and one output; this one has {package.Inputs.Count} and {package.Outputs.Count}.");
         _memory = new TensorMemory(package);
-        var transfers = package.Dma.ToLookup(d => d.SourceTensor);
-        _steps = package.Operators
-            .Select(op => (Prepare(op), op.Inputs.SelectMany(id => transfers[id]).ToArray()))
-            .ToArray();
+        var transfers = DmaTransfers.ThatMatter(package, _memory);
+        _steps = package.Operators.Select((op, k) => (Prepare(op), transfers[k])).ToArray();
     }
 
     public ThinkerPackage Package => _package;
