@@ -25,7 +25,7 @@ internal sealed class DepthwiseKernel : IKernel
     private readonly int _c, _h, _w0, _oh, _ow, _shift, _width, _phaseH, _outputs;
     private readonly bool _relu;
     private readonly KernelPath _path;
-    private readonly int[] _phases, _acc, _wide, _evenOdd;
+    private readonly int[] _phases, _wide, _evenOdd;
     private readonly sbyte[] _out;
 
     public static bool Handles(Conv2dAttributes a, PackageTensor x, PackageTensor y) =>
@@ -50,7 +50,6 @@ internal sealed class DepthwiseKernel : IKernel
                 _tapOffset[ky * kw + kx] = (ky % s * s + kx % s) * plane + ky / s * _width + kx / s;
         _phases = new int[s * s * plane];
         (_wide, _evenOdd) = (new int[_w0 + 16], new int[_w0 + 2]); // a widened input row and its split, for stride 2
-        _acc = new int[_outputs];
         _out = new sbyte[_outputs];
     }
 
@@ -71,7 +70,6 @@ internal sealed class DepthwiseKernel : IKernel
                 case KernelPath.Scalar: AccumulateScalar(weights, b); break;
                 default: Accumulate256(weights, b); break;
             }
-            Int8Arithmetic.Requantize(_acc.AsSpan(0, _oh * _width), _out, _shift, _relu);
             for (int oy = 0; oy < _oh; oy++) _out.AsSpan(oy * _width, _ow).CopyTo(y.Slice((c * _oh + oy) * _ow, _ow));
         }
     }
@@ -82,7 +80,7 @@ internal sealed class DepthwiseKernel : IKernel
         {
             int sum = bias;
             for (int t = 0; t < weights.Length; t++) sum += (short)weights[t] * _phases[_tapOffset[t] + q];
-            _acc[q] = sum;
+            _out[q] = Int8Arithmetic.Requantize(sum, _shift, _relu);
         }
     }
 
@@ -91,7 +89,7 @@ internal sealed class DepthwiseKernel : IKernel
         ref int phases = ref MemoryMarshal.GetArrayDataReference(_phases);
         ref int offsets = ref MemoryMarshal.GetArrayDataReference(_tapOffset);
         ref int w0 = ref MemoryMarshal.GetReference(weights);
-        ref int acc = ref MemoryMarshal.GetArrayDataReference(_acc);
+        ref sbyte output = ref MemoryMarshal.GetArrayDataReference(_out);
         for (int q = 0; q < _outputs; q += Lanes)
         {
             Vector256<int> s0 = Vector256.Create(bias), s1 = s0;
@@ -102,8 +100,9 @@ internal sealed class DepthwiseKernel : IKernel
                 s0 = Avx2.Add(s0, Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref from).AsInt16(), w));
                 s1 = Avx2.Add(s1, Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref from, 8).AsInt16(), w));
             }
-            s0.StoreUnsafe(ref acc, (nuint)q);
-            s1.StoreUnsafe(ref acc, (nuint)q + 8);
+            // Requantized sums lie in [−128, 127], so narrowing keeps them exactly.
+            var r = Vector256.Narrow(Int8Arithmetic.Requantize(s0, _shift, _relu), Int8Arithmetic.Requantize(s1, _shift, _relu));
+            Vector256.Narrow(r, r).GetLower().StoreUnsafe(ref output, (nuint)q);
         }
     }
 
@@ -117,7 +116,7 @@ internal sealed class DepthwiseKernel : IKernel
         ref int phases = ref MemoryMarshal.GetArrayDataReference(_phases);
         ref int offsets = ref MemoryMarshal.GetArrayDataReference(_tapOffset);
         ref int w0 = ref MemoryMarshal.GetReference(weights);
-        ref int acc = ref MemoryMarshal.GetArrayDataReference(_acc);
+        ref sbyte output = ref MemoryMarshal.GetArrayDataReference(_out);
         for (int q = 0; q < _outputs; q += Lanes)
         {
             var sum = Vector512.Create(bias);
@@ -127,7 +126,7 @@ internal sealed class DepthwiseKernel : IKernel
                 var from = Vector512.LoadUnsafe(ref phases, (nuint)(Unsafe.Add(ref offsets, t) + q)).AsInt16();
                 sum = Avx512BW.Add(sum, Avx512BW.MultiplyAddAdjacent(from, w));
             }
-            sum.StoreUnsafe(ref acc, (nuint)q);
+            Avx512F.ConvertToVector128SByte(Int8Arithmetic.Requantize(sum, _shift, _relu)).StoreUnsafe(ref output, (nuint)q);
         }
     }
 
@@ -135,7 +134,7 @@ internal sealed class DepthwiseKernel : IKernel
     private void Accumulate512Of3x3(ReadOnlySpan<int> weights, int bias)
     {
         ref int p = ref MemoryMarshal.GetArrayDataReference(_phases);
-        ref int acc = ref MemoryMarshal.GetArrayDataReference(_acc);
+        ref sbyte output = ref MemoryMarshal.GetArrayDataReference(_out);
         var o = _tapOffset;
         nuint o0 = (nuint)o[0], o1 = (nuint)o[1], o2 = (nuint)o[2], o3 = (nuint)o[3], o4 = (nuint)o[4];
         nuint o5 = (nuint)o[5], o6 = (nuint)o[6], o7 = (nuint)o[7], o8 = (nuint)o[8];
@@ -153,7 +152,8 @@ internal sealed class DepthwiseKernel : IKernel
             a = Avx512BW.Add(a, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o6 + q).AsInt16(), w6));
             b = Avx512BW.Add(b, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o7 + q).AsInt16(), w7));
             a = Avx512BW.Add(a, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o8 + q).AsInt16(), w8));
-            Avx512BW.Add(a, b).StoreUnsafe(ref acc, q);
+            var sums = Int8Arithmetic.Requantize(Avx512BW.Add(a, b), _shift, _relu);
+            Avx512F.ConvertToVector128SByte(sums).StoreUnsafe(ref output, q); // in [−128, 127]: exact
         }
 
         static Vector512<short> W(int w) => Vector512.Create(w).AsInt16();
