@@ -92,7 +92,10 @@ internal sealed class ConvColumns
         else Pointwise.Interleave(planes, _channels, plane, columns, path, firstGroup, Groups);
     }
 
-    /// <summary>phase (py, px)[i, j] of channel c = padded x[c, i·sh + py, j·sw + px], 0 outside the image.</summary>
+    /// <summary>
+    /// phase (py, px)[i, j] of channel c = padded x[c, i·sh + py, j·sw + px]. Only the image's pixels are written:
+    /// the padding's places are the same at every run and stay 0 from the allocation.
+    /// </summary>
     private void FillPhases(ReadOnlySpan<sbyte> x, KernelPath path)
     {
         int sh = _a.StrideH, sw = _a.StrideW, phasePlane = _phaseH * _phaseW;
@@ -104,30 +107,27 @@ internal sealed class ConvColumns
                 for (int i = 0; i < _phaseH; i++)
                 {
                     int iy = i * sh + py - _a.PadTop;
-                    bool inside = (uint)iy < (uint)_h;
-                    var source = inside ? channel.Slice(iy * _w, _w) : default;
-                    if (inside && split) SplitEvenOdd(source);
+                    if ((uint)iy >= (uint)_h) continue;
+                    var source = channel.Slice(iy * _w, _w);
+                    if (split) SplitEvenOdd(source);
                     for (int px = 0; px < sw; px++)
                     {
-                        var row = _phases.AsSpan(((c * sh + py) * sw + px) * phasePlane + i * _phaseW, _phaseW);
-                        int ix0 = px - _a.PadLeft;
-                        if (!inside) row.Clear();
-                        else if (sw == 1) CopyPadded(source, row, -ix0);
+                        // Columns j whose pixel ix = j·sw + ix0 lies in [0, w).
+                        int ix0 = px - _a.PadLeft, first = ix0 >= 0 ? 0 : Math.Min(_phaseW, (-ix0 + sw - 1) / sw);
+                        int end = Math.Clamp(_w - ix0 <= 0 ? 0 : (_w - 1 - ix0) / sw + 1, first, _phaseW);
+                        var row = _phases.AsSpan(((c * sh + py) * sw + px) * phasePlane + i * _phaseW + first, end - first);
+                        if (sw == 1) source.Slice(first + ix0, row.Length).CopyTo(row);
                         else if (split)
                         {
                             // Pixel 2j + ix0 = 2(j + ix0/2) + parity: element j + ix0/2 (rounded down) of the even or odd pixels.
-                            int parity = ix0 & 1;
-                            var from = parity == 0 ? _evenOdd.AsSpan(0, (_w + 1) / 2) : _evenOdd.AsSpan((_w + 1) / 2, _w / 2);
-                            CopyPadded(from, row, -(ix0 - parity) / 2);
+                            int parity = ix0 & 1, half = (_w + 1) / 2;
+                            _evenOdd.AsSpan(parity * half + first + (ix0 - parity) / 2, row.Length).CopyTo(row);
                         }
-                        else
+                        else if (row.Length > 0)
                         {
-                            // Columns j whose pixel ix = j·sw + ix0 lies in [0, w).
-                            int first = ix0 >= 0 ? 0 : Math.Min(row.Length, (-ix0 + sw - 1) / sw);
-                            int end = Math.Clamp(_w - ix0 <= 0 ? 0 : (_w - 1 - ix0) / sw + 1, first, row.Length);
-                            row[..first].Clear();
-                            row[end..].Clear();
-                            for (int j = first; j < end; j++) row[j] = source[j * sw + ix0];
+                            ref sbyte from = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), first * sw + ix0);
+                            ref sbyte to = ref MemoryMarshal.GetReference(row);
+                            for (int j = 0; j < row.Length; j++) Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j * sw);
                         }
                     }
                 }
@@ -170,13 +170,4 @@ internal sealed class ConvColumns
         }
     }
 
-    /// <summary>target[j] = source[j − left], 0 where that is outside the source.</summary>
-    private static void CopyPadded(ReadOnlySpan<sbyte> source, Span<sbyte> target, int left)
-    {
-        int first = Math.Clamp(left, 0, target.Length), skip = Math.Max(0, -left);
-        int count = Math.Clamp(source.Length - skip, 0, target.Length - first);
-        target[..first].Clear();
-        source.Slice(skip, count).CopyTo(target.Slice(first, count));
-        target[(first + count)..].Clear();
-    }
 }
