@@ -77,8 +77,8 @@ internal static class Int8Gemm
             throw new ArgumentException("The GEMM's operands do not match its sizes.");
         switch (path)
         {
-            case KernelPath.Avx512 when panel == 32: Multiply512(w, m, kp, x, output); break;
-            case KernelPath.Avx512: Multiply512Narrow(w, m, kp, x, output); break;
+            case KernelPath.Avx512 when panel == 32: Multiply512<WidePanel>(w, m, kp, x, output); break;
+            case KernelPath.Avx512: Multiply512<NarrowPanel>(w, m, kp, x, output); break;
             case KernelPath.Vnni: Multiply256<VnniQuadDot>(w, m, kp, x, panel, output); break;
             case KernelPaths.EmulatedVnni: Multiply256<EmulatedQuadDot>(w, m, kp, x, panel, output); break;
             case KernelPath.Avx2: Multiply256<Avx2Dot>(w, m, kp, x, panel, output); break;
@@ -263,17 +263,45 @@ internal static class Int8Gemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<short> Broadcast(ref int w, int at) => Vector512.Create(Unsafe.Add(ref w, at)).AsInt16();
 
-    /// <summary>512 bits: blocks of 8 rows × 32 positions (16 accumulators), then 4 rows, then 1.</summary>
-    private static void Multiply512(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, Output output)
+    /// <summary>The 512-bit blocks for one panel width: 8 rows, 4 rows and 1 row of a panel's positions.</summary>
+    private interface IPanel512
+    {
+        static abstract int Width { get; }
+        static abstract void Rows8(ref int w, int kp, ref short x, Output output, int r, int p);
+        static abstract void Rows4(ref int w, int kp, ref short x, Output output, int r, int p);
+        static abstract void Row1(ref int w, int kp, ref short x, Output output, int r, int p);
+    }
+
+    /// <summary>Panels of 32 positions: two vectors per row (16 accumulators in an 8-row block).</summary>
+    private readonly struct WidePanel : IPanel512
+    {
+        public static int Width => 32;
+        public static void Rows8(ref int w, int kp, ref short x, Output output, int r, int p) => Rows8Wide(ref w, kp, ref x, output, r, p);
+        public static void Rows4(ref int w, int kp, ref short x, Output output, int r, int p) => Rows4Wide(ref w, kp, ref x, output, r, p);
+        public static void Row1(ref int w, int kp, ref short x, Output output, int r, int p) => Row1Wide(ref w, kp, ref x, output, r, p);
+    }
+
+    /// <summary>Panels of 16 positions: one vector per row.</summary>
+    private readonly struct NarrowPanel : IPanel512
+    {
+        public static int Width => 16;
+        public static void Rows8(ref int w, int kp, ref short x, Output output, int r, int p) => Rows8Narrow(ref w, kp, ref x, output, r, p);
+        public static void Rows4(ref int w, int kp, ref short x, Output output, int r, int p) => Rows4Narrow(ref w, kp, ref x, output, r, p);
+        public static void Row1(ref int w, int kp, ref short x, Output output, int r, int p) => Row1Narrow(ref w, kp, ref x, output, r, p);
+    }
+
+    /// <summary>512 bits: each panel in blocks of 8 rows, then 4, then 1.</summary>
+    private static void Multiply512<TPanel>(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, Output output)
+        where TPanel : struct, IPanel512
     {
         ref int w0 = ref MemoryMarshal.GetReference(w);
-        for (int b = 0; b * 32 < output.Plane; b++)
+        for (int b = 0; b * TPanel.Width < output.Plane; b++)
         {
-            ref short x0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), b * kp * 64);
-            int p = b * 32, r = 0;
-            for (; r + 8 <= m; r += 8) Rows8Wide(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, output, r, p);
-            for (; r + 4 <= m; r += 4) Rows4Wide(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, output, r, p);
-            for (; r < m; r++) Row1Wide(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, output, r, p);
+            ref short x0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), b * kp * TPanel.Width * 2);
+            int p = b * TPanel.Width, r = 0;
+            for (; r + 8 <= m; r += 8) TPanel.Rows8(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, output, r, p);
+            for (; r + 4 <= m; r += 4) TPanel.Rows4(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, output, r, p);
+            for (; r < m; r++) TPanel.Row1(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, output, r, p);
         }
     }
 
@@ -351,20 +379,6 @@ internal static class Int8Gemm
         }
         int valid = output.Plane - p;
         Store(c0, output, r * output.Plane + p, valid); Store(c1, output, r * output.Plane + p + 16, valid - 16);
-    }
-
-    /// <summary>512 bits on panels of 16 positions: blocks of 8 rows × 16 positions, then 4 rows, then 1.</summary>
-    private static void Multiply512Narrow(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, Output output)
-    {
-        ref int w0 = ref MemoryMarshal.GetReference(w);
-        for (int b = 0; b * 16 < output.Plane; b++)
-        {
-            ref short x0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), b * kp * 32);
-            int p = b * 16, r = 0;
-            for (; r + 8 <= m; r += 8) Rows8Narrow(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, output, r, p);
-            for (; r + 4 <= m; r += 4) Rows4Narrow(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, output, r, p);
-            for (; r < m; r++) Row1Narrow(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, output, r, p);
-        }
     }
 
     private static void Rows8Narrow(ref int w, int kp, ref short x, Output output, int r, int p)
