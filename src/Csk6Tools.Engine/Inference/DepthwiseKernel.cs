@@ -25,7 +25,7 @@ internal sealed class DepthwiseKernel : IKernel
     private readonly int _c, _h, _w0, _oh, _ow, _shift, _width, _phaseH, _outputs;
     private readonly bool _relu;
     private readonly KernelPath _path;
-    private readonly bool _wide; // 512-bit vectors: the AVX-512 path, and the VNNI path (VNNI has no depthwise use) where the CPU has them
+    private readonly bool _use512; // 512-bit vectors: the AVX-512 path, and the VNNI path (VNNI has no depthwise use) where the CPU has them
     private readonly int[] _phases, _wide, _evenOdd;
     private readonly sbyte[] _out;
 
@@ -37,7 +37,7 @@ internal sealed class DepthwiseKernel : IKernel
     {
         var c = ConvOperands.Read(op, package);
         (_a, _x, _y, _bias, _shift, _relu, _path) = (c.Attributes, c.X, c.Y, c.Bias, c.Shift, c.Relu, path);
-        _wide = path == KernelPath.Avx512 || KernelPaths.UsesQuads(path) && KernelPaths.IsSupported(KernelPath.Avx512);
+        _use512 = path == KernelPath.Avx512 || KernelPaths.UsesQuads(path) && KernelPaths.IsSupported(KernelPath.Avx512);
         (_c, _h, _w0) = (_x.Shape[1], _x.Shape[2], _x.Shape[3]);
         (_oh, _ow) = (_y.Shape[2], _y.Shape[3]);
         int s = _a.StrideH, kh = _a.KernelH, kw = _a.KernelW;
@@ -66,7 +66,7 @@ internal sealed class DepthwiseKernel : IKernel
             FillPhases(x.Slice(c * _h * _w0, _h * _w0));
             int b = bias.IsEmpty ? 0 : bias[c];
             var weights = _w.AsSpan(c * taps, taps);
-            if (_wide) Accumulate512(weights, b);
+            if (_use512) Accumulate512(weights, b);
             else if (_path == KernelPath.Scalar) AccumulateScalar(weights, b);
             else Accumulate256(weights, b);
             for (int oy = 0; oy < _oh; oy++) _out.AsSpan(oy * _width, _ow).CopyTo(y.Slice((c * _oh + oy) * _ow, _ow));
