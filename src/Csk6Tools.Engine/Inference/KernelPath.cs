@@ -4,7 +4,7 @@ namespace Csk6Tools.Engine.Inference;
 
 /// <summary>
 /// The instructions the engine's kernels run on, chosen once per engine. Every path computes the same exact
-/// integer sums, so every path gives the scalar path's bits.
+/// integer sums, so every path gives the scalar path's bits (docs/quant-arithmetic.md#simd-exactness).
 /// </summary>
 public enum KernelPath
 {
