@@ -245,20 +245,32 @@ internal static class Int8Gemm
         Store(c30, output, (r + 3) * plane + p, valid); Store(c31, output, (r + 3) * plane + p + 8, valid - 8);
     }
 
+    /// <summary>One row: even and odd k-groups in separate accumulators, so the additions do not wait on each other.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Rows1<TDot>(ref int w, int kp, ref short x, int stride, Output output, int r, int p)
         where TDot : struct, IDot256
     {
-        Vector256<int> c0 = Bias256(output, r), c1 = c0;
-        for (int j = 0; j < kp; j++)
+        Vector256<int> c0 = Bias256(output, r), c1 = c0, d0 = Vector256<int>.Zero, d1 = d0;
+        int j = 0;
+        for (; j + 2 <= kp; j += 2)
+        {
+            nuint at = (nuint)(j * stride), next = at + (nuint)stride;
+            var even = Vector256.Create(Unsafe.Add(ref w, j)).AsInt16();
+            var odd = Vector256.Create(Unsafe.Add(ref w, j + 1)).AsInt16();
+            c0 = TDot.Add(c0, Vector256.LoadUnsafe(ref x, at), even);
+            c1 = TDot.Add(c1, Vector256.LoadUnsafe(ref x, at + 16), even);
+            d0 = TDot.Add(d0, Vector256.LoadUnsafe(ref x, next), odd);
+            d1 = TDot.Add(d1, Vector256.LoadUnsafe(ref x, next + 16), odd);
+        }
+        if (j < kp)
         {
             nuint at = (nuint)(j * stride);
-            var wv = Vector256.Create(Unsafe.Add(ref w, j)).AsInt16();
-            c0 = TDot.Add(c0, Vector256.LoadUnsafe(ref x, at), wv);
-            c1 = TDot.Add(c1, Vector256.LoadUnsafe(ref x, at + 16), wv);
+            var last = Vector256.Create(Unsafe.Add(ref w, j)).AsInt16();
+            c0 = TDot.Add(c0, Vector256.LoadUnsafe(ref x, at), last);
+            c1 = TDot.Add(c1, Vector256.LoadUnsafe(ref x, at + 16), last);
         }
         int valid = output.Plane - p;
-        Store(c0, output, r * output.Plane + p, valid); Store(c1, output, r * output.Plane + p + 8, valid - 8);
+        Store(c0 + d0, output, r * output.Plane + p, valid); Store(c1 + d1, output, r * output.Plane + p + 8, valid - 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -381,18 +393,28 @@ internal static class Int8Gemm
         Store(c30, output, at0 + 3 * plane, valid); Store(c31, output, at0 + 3 * plane + 16, valid - 16);
     }
 
+    /// <summary>One row: even and odd k-pairs in separate accumulators, so the additions do not wait on each other.</summary>
     private static void Row1Wide(ref int w, int kp, ref short x, Output output, int r, int p)
     {
-        Vector512<int> c0 = Bias512(output, r), c1 = c0;
-        for (int j = 0; j < kp; j++)
+        Vector512<int> c0 = Bias512(output, r), c1 = c0, d0 = Vector512<int>.Zero, d1 = d0;
+        int j = 0;
+        for (; j + 2 <= kp; j += 2)
         {
             nuint at = (nuint)(j * 64);
-            var wv = Broadcast(ref w, j);
-            c0 = Dot(c0, Vector512.LoadUnsafe(ref x, at), wv);
-            c1 = Dot(c1, Vector512.LoadUnsafe(ref x, at + 32), wv);
+            Vector512<short> even = Broadcast(ref w, j), odd = Broadcast(ref w, j + 1);
+            c0 = Dot(c0, Vector512.LoadUnsafe(ref x, at), even);
+            c1 = Dot(c1, Vector512.LoadUnsafe(ref x, at + 32), even);
+            d0 = Dot(d0, Vector512.LoadUnsafe(ref x, at + 64), odd);
+            d1 = Dot(d1, Vector512.LoadUnsafe(ref x, at + 96), odd);
+        }
+        if (j < kp)
+        {
+            var last = Broadcast(ref w, j);
+            c0 = Dot(c0, Vector512.LoadUnsafe(ref x, (nuint)(j * 64)), last);
+            c1 = Dot(c1, Vector512.LoadUnsafe(ref x, (nuint)(j * 64 + 32)), last);
         }
         int valid = output.Plane - p;
-        Store(c0, output, r * output.Plane + p, valid); Store(c1, output, r * output.Plane + p + 16, valid - 16);
+        Store(c0 + d0, output, r * output.Plane + p, valid); Store(c1 + d1, output, r * output.Plane + p + 16, valid - 16);
     }
 
     private static void Rows8Narrow(ref int w, int kp, ref short x, Output output, int r, int p)
