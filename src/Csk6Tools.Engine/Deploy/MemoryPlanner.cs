@@ -31,18 +31,6 @@ public sealed record MemoryPlan(string Planner, long Bytes, long LowerBound, IRe
 /// </summary>
 public static class MemoryPlanner
 {
-    private sealed class Item(int index, DeployTensor tensor)
-    {
-        public int Index { get; } = index;
-        public DeployTensor Tensor { get; } = tensor;
-        public long Size => Tensor.Bytes;
-        public int Begin { get; set; }
-        public int End { get; set; }
-        public int Root { get; set; } = index;
-        public bool IsRoot => Root == Index;
-        public bool Overlaps(Item o) => Begin <= o.End && o.Begin <= End;
-    }
-
     /// <summary>The planners, by the name a plan reports.</summary>
     public static IReadOnlyList<string> Planners { get; } = ["GreedyBySize", "GreedyByBreadth", "GreedyByOrder", "OffsetBestFit"];
 
@@ -56,100 +44,197 @@ public static class MemoryPlanner
     /// </param>
     public static MemoryPlan Plan(DeployGraph g, string? planner = null)
     {
-        var items = Lifetimes(g);
-        int ops = Math.Max(1, g.Ops.Count);
-        var live = Enumerable.Range(0, ops).Select(_ => new List<Item>()).ToList();
-        foreach (var t in items.Where(i => i.IsRoot))
-            for (int j = Math.Max(0, t.Begin); j <= Math.Min(ops - 1, t.End); j++) live[j].Add(t);
-        long[] liveBytes = live.Select(l => l.Sum(t => t.Size)).ToArray();
-        int peak = Array.IndexOf(liveBytes, liveBytes.DefaultIfEmpty().Max());
-
-        long bound = liveBytes.DefaultIfEmpty().Max();
-        var planners = new (string Name, Func<(string Name, long[] Offsets, long Total)> Run)[]
-        {
-            ("GreedyBySize", () => Blocks("GreedyBySize", items, BestFit(items.OrderByDescending(t => t.Size).ToList()))),
-            ("GreedyByBreadth", () => Blocks("GreedyByBreadth", items, BestFit(BreadthOrder(live)))),
-            ("GreedyByOrder", () => Blocks("GreedyByOrder", items, ByOrder(live))),
-            ("OffsetBestFit", () => OffsetBestFit(items, ops)),
-        };
         if (planner is not null && planner != Tpacker && !Planners.Contains(planner))
             throw new ArgumentException(
                 $"Unknown planner '{planner}'; the planners are {string.Join(", ", [.. Planners, Tpacker])}.", nameof(planner));
+        var a = new Arena(g);
         // A forced planner runs alone; Tpacker runs tpacker's three (size, breadth, order) and keeps the smallest.
         // Otherwise they run in order until one reaches the lower bound: no later one can beat it, and ties keep the
-        // earlier (OrderBy is stable), so skipping them changes nothing.
-        var chosen = planner == Tpacker ? planners.Take(3)
-            : planners.Where(p => planner is null || p.Name == planner);
+        // earlier, so skipping them changes nothing.
         var candidates = new List<(string Name, long[] Offsets, long Total)>();
-        foreach (var p in chosen)
+        for (int p = 0; p < Planners.Count; p++)
         {
-            candidates.Add(p.Run());
-            if (planner is null && candidates[^1].Total <= Csk6.Align16(bound)) break;
-        }
-        var best = candidates.OrderBy(c => c.Total).First();
-        var tensors = items.Select(t => new PlannedTensor(t.Tensor.Name, t.Tensor.Kind, t.Size, t.Begin, t.End, best.Offsets[t.Index]) { Id = t.Tensor.Id }).ToList();
-        return new MemoryPlan(best.Name, best.Total, bound,
-            candidates.ToDictionary(c => c.Name, c => c.Total), tensors, Math.Max(peak, 0));
-    }
-
-    /// <summary>tpacker memory.py: inclusive [begin, end] op intervals; an in-place alias shares its root's union.</summary>
-    private static List<Item> Lifetimes(DeployGraph g)
-    {
-        int last = g.Ops.Count - 1;
-        var planned = g.Tensors.Where(t => t.Kind != TensorKind.Constant).ToList();
-        var items = planned.Select((t, i) => new Item(i, t)).ToList();
-        var byId = items.ToDictionary(i => i.Tensor.Id);
-        var consumers = new Dictionary<int, List<int>>();
-        foreach (var op in g.Ops)
-            foreach (var input in op.Inputs)
-                (consumers.TryGetValue(input, out var l) ? l : consumers[input] = []).Add(op.Index);
-        var ws = g.Ops.Where(o => o.Workspace.HasValue).Select(o => o.Index).ToList();
-
-        foreach (var it in items)
-        {
-            var t = it.Tensor;
-            int lastUse = consumers.TryGetValue(t.Id, out var c) ? c.Max() : -1;
-            (it.Begin, it.End) = t.Kind switch
+            string name = Planners[p];
+            if (planner == Tpacker ? p >= 3 : planner is not null && planner != name) continue;
+            candidates.Add(name switch
             {
-                TensorKind.Input => (0, Math.Max(0, lastUse)),
-                TensorKind.Output => (t.Producer, last),
-                TensorKind.Workspace => (ws.Min(), ws.Max()),
-                TensorKind.DmaBuffer => (0, last),
-                _ => (t.Producer, Math.Max(t.Producer, lastUse)),
-            };
+                "GreedyBySize" => Blocks(name, a, BestFit(a, BySize(a))),
+                "GreedyByBreadth" => Blocks(name, a, BestFit(a, BreadthOrder(a))),
+                "GreedyByOrder" => Blocks(name, a, ByOrder(a)),
+                _ => OffsetBestFit(a),
+            });
+            if (planner is null && candidates[^1].Total <= Csk6.Align16(a.Bound)) break;
         }
-        foreach (var it in items.Where(i => i.Tensor.AliasOf is not null))
+        var best = candidates[0];
+        foreach (var c in candidates) if (c.Total < best.Total) best = c;
+        var tensors = new PlannedTensor[a.Count];
+        for (int i = 0; i < a.Count; i++)
         {
-            var root = it;
-            var chain = new List<Item> { it };
-            while (root.Tensor.AliasOf is int a && byId.TryGetValue(a, out var next)) { root = next; chain.Add(root); }
-            int begin = chain.Min(x => x.Begin), end = chain.Max(x => x.End);
-            foreach (var x in chain) { x.Begin = begin; x.End = end; }
-            it.Root = root.Index;
+            var t = a.Tensors[i];
+            tensors[i] = new PlannedTensor(t.Name, t.Kind, t.Bytes, a.Begin[i], a.End[i], best.Offsets[i]) { Id = t.Id };
         }
-        return items;
+        var totals = new Dictionary<string, long>(candidates.Count);
+        foreach (var c in candidates) totals[c.Name] = c.Total;
+        return new MemoryPlan(best.Name, best.Total, a.Bound, totals, tensors, a.PeakOp);
     }
 
-    /// <summary>A block plan: block sizes and the block of each planned item.</summary>
-    private sealed record BlockPlan(List<long> Sizes, Dictionary<int, int> BlockOf);
+    /// <summary>
+    /// The planned tensors (every one but the constants, in id order) with their lifetimes as tpacker's memory.py
+    /// computes them (inclusive [begin, end] op intervals; an in-place alias shares its root's union), and the
+    /// roots live at each op.
+    /// </summary>
+    private sealed class Arena
+    {
+        public Arena(DeployGraph g)
+        {
+            int last = g.Ops.Count - 1;
+            Tensors = g.Tensors.Where(t => t.Kind != TensorKind.Constant).ToArray();
+            int n = Tensors.Length;
+            (Size, Begin, End, Root) = (new long[n], new int[n], new int[n], new int[n]);
+            int ids = 0;
+            foreach (var t in g.Tensors) ids = Math.Max(ids, t.Id + 1);
+            foreach (var op in g.Ops) foreach (int input in op.Inputs) ids = Math.Max(ids, input + 1);
+            var lastUse = new int[ids];
+            var itemOf = new int[ids];
+            Array.Fill(lastUse, -1);
+            Array.Fill(itemOf, -1);
+            foreach (var op in g.Ops)
+                foreach (int input in op.Inputs) lastUse[input] = Math.Max(lastUse[input], op.Index);
+            int wsFirst = int.MaxValue, wsLast = int.MinValue;
+            foreach (var op in g.Ops)
+                if (op.Workspace.HasValue) (wsFirst, wsLast) = (Math.Min(wsFirst, op.Index), Math.Max(wsLast, op.Index));
+
+            bool aliases = false;
+            for (int i = 0; i < n; i++)
+            {
+                var t = Tensors[i];
+                itemOf[t.Id] = i;
+                Size[i] = t.Bytes;
+                Root[i] = i;
+                aliases |= t.AliasOf is not null;
+                int used = lastUse[t.Id];
+                (Begin[i], End[i]) = t.Kind switch
+                {
+                    TensorKind.Input => (0, Math.Max(0, used)),
+                    TensorKind.Output => (t.Producer, last),
+                    TensorKind.Workspace => wsFirst <= wsLast ? (wsFirst, wsLast)
+                        : throw new InvalidOperationException("The graph has a workspace tensor but no op that asks for workspace."),
+                    TensorKind.DmaBuffer => (0, last),
+                    _ => (t.Producer, Math.Max(t.Producer, used)),
+                };
+            }
+            if (aliases) JoinAliases(itemOf);
+
+            Ops = Math.Max(1, g.Ops.Count);
+            LiveStart = new int[Ops + 1];
+            LiveBytes = new long[Ops];
+            // How the live count and bytes change at each op; running sums give them.
+            var countChange = new int[Ops + 1];
+            var bytesChange = new long[Ops + 1];
+            for (int i = 0; i < n; i++)
+            {
+                if (Root[i] != i || First(i) > Last(i)) continue;
+                countChange[First(i)]++;
+                countChange[Last(i) + 1]--;
+                bytesChange[First(i)] += Size[i];
+                bytesChange[Last(i) + 1] -= Size[i];
+            }
+            int count = 0;
+            long bytes = 0;
+            for (int j = 0; j < Ops; j++)
+            {
+                LiveStart[j + 1] = LiveStart[j] + (count += countChange[j]);
+                LiveBytes[j] = bytes += bytesChange[j];
+                if (LiveBytes[j] > Bound) (Bound, PeakOp) = (LiveBytes[j], j);
+            }
+            Live = new int[LiveStart[Ops]];
+            var next = LiveStart[..Ops];
+            for (int i = 0; i < n; i++)
+                if (Root[i] == i)
+                    for (int j = First(i); j <= Last(i); j++) Live[next[j]++] = i;
+        }
+
+        /// <summary>Each alias chain takes the union of its members' lifetimes and its root's buffer.</summary>
+        private void JoinAliases(int[] itemOf)
+        {
+            int? Next(int i) => Tensors[i].AliasOf is int a && a >= 0 && a < itemOf.Length && itemOf[a] >= 0 ? itemOf[a] : null;
+            var chain = new List<int>();
+            for (int i = 0; i < Tensors.Length; i++)
+            {
+                if (Tensors[i].AliasOf is null) continue;
+                chain.Clear();
+                chain.Add(i);
+                int root = i;
+                while (Next(root) is int r) { root = r; chain.Add(root); }
+                int begin = int.MaxValue, end = int.MinValue;
+                foreach (int x in chain) (begin, end) = (Math.Min(begin, Begin[x]), Math.Max(end, End[x]));
+                foreach (int x in chain) (Begin[x], End[x]) = (begin, end);
+                Root[i] = root;
+            }
+        }
+
+        public DeployTensor[] Tensors { get; }
+        public int Count => Tensors.Length;
+        public long[] Size { get; }
+        public int[] Begin { get; }
+        public int[] End { get; }
+
+        /// <summary>The tensor whose buffer an item uses: itself, or the end of its alias chain.</summary>
+        public int[] Root { get; }
+
+        /// <summary>Op slots (at least one).</summary>
+        public int Ops { get; }
+
+        /// <summary>The roots live at op j, in item order: <c>Live[LiveStart[j] .. LiveStart[j + 1])</c>.</summary>
+        public int[] LiveStart { get; }
+        public int[] Live { get; }
+        public long[] LiveBytes { get; }
+
+        /// <summary>The most bytes live at one op: no plan can be smaller.</summary>
+        public long Bound { get; }
+
+        /// <summary>The first op where <see cref="Bound"/> bytes are live.</summary>
+        public int PeakOp { get; }
+
+        /// <summary>The lifetime clipped to the ops.</summary>
+        public int First(int i) => Math.Max(0, Begin[i]);
+        public int Last(int i) => Math.Min(Ops - 1, End[i]);
+
+        public ReadOnlySpan<int> LiveAt(int op) => Live.AsSpan(LiveStart[op], LiveStart[op + 1] - LiveStart[op]);
+    }
+
+    /// <summary>A block plan: block sizes and the block of each item (−1: none).</summary>
+    private sealed record BlockPlan(List<long> Sizes, int[] BlockOf);
+
+    /// <summary>Every item, aliases too (tpacker places them in blocks of their own), largest first, then by id.</summary>
+    private static int[] BySize(Arena a)
+    {
+        var order = new int[a.Count];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(order, (x, y) => a.Size[x] != a.Size[y] ? a.Size[y].CompareTo(a.Size[x]) : x.CompareTo(y));
+        return order;
+    }
 
     /// <summary>Best fit over blocks that never grow: the block with least waste whose intervals avoid the tensor's; ties keep the lower block.</summary>
-    private static BlockPlan BestFit(List<Item> order)
+    private static BlockPlan BestFit(Arena a, int[] order)
     {
-        var plan = new BlockPlan([], []);
+        var blockOf = new int[a.Count];
+        Array.Fill(blockOf, -1);
+        var plan = new BlockPlan([], blockOf);
         var users = new List<BlockIntervals>();
-        foreach (var t in order)
+        foreach (int t in order)
         {
-            int chosen = -1;
+            long size = a.Size[t];
+            int begin = a.Begin[t], end = a.End[t], chosen = -1;
             long waste = long.MaxValue;
             for (int k = 0; k < plan.Sizes.Count; k++)
             {
-                long size = plan.Sizes[k];
-                if (t.Size <= size && size - t.Size < waste && users[k].IsFree(t.Begin, t.End)) { waste = size - t.Size; chosen = k; }
+                long block = plan.Sizes[k];
+                if (size <= block && block - size < waste && users[k].IsFree(begin, end)) { waste = block - size; chosen = k; }
             }
-            if (chosen < 0) { chosen = plan.Sizes.Count; plan.Sizes.Add(t.Size); users.Add(new BlockIntervals()); }
-            users[chosen].Add(t.Begin, t.End);
-            plan.BlockOf[t.Index] = chosen;
+            if (chosen < 0) { chosen = plan.Sizes.Count; plan.Sizes.Add(size); users.Add(new BlockIntervals()); }
+            users[chosen].Add(begin, end);
+            blockOf[t] = chosen;
         }
         return plan;
     }
@@ -195,91 +280,125 @@ public static class MemoryPlanner
         }
     }
 
-    /// <summary>Nodes by live bytes (desc, stable); each node's newly seen tensors largest first.</summary>
-    private static List<Item> BreadthOrder(List<List<Item>> live)
+    /// <summary>Ops by live bytes (desc, then by index); each op's roots not met before, largest first, then by id.</summary>
+    private static int[] BreadthOrder(Arena a)
     {
-        var seen = new HashSet<Item>();
-        var order = new List<Item>();
-        foreach (var node in live.Select((l, j) => (l, j)).OrderByDescending(x => x.l.Sum(t => t.Size)).ThenBy(x => x.j))
-            foreach (var t in node.l.Where(seen.Add).OrderByDescending(t => t.Size).ToList())
-                order.Add(t);
-        return order;
+        var ops = new int[a.Ops];
+        for (int j = 0; j < ops.Length; j++) ops[j] = j;
+        Array.Sort(ops, (x, y) => a.LiveBytes[x] != a.LiveBytes[y] ? a.LiveBytes[y].CompareTo(a.LiveBytes[x]) : x.CompareTo(y));
+        var seen = new bool[a.Count];
+        var order = new List<int>(a.Count);
+        foreach (int j in ops)
+        {
+            int first = order.Count;
+            foreach (int t in a.LiveAt(j))
+                if (!seen[t]) { seen[t] = true; order.Add(t); }
+            order.Sort(first, order.Count - first, Comparer<int>.Create((x, y) => a.Size[x] != a.Size[y] ? a.Size[y].CompareTo(a.Size[x]) : x.CompareTo(y)));
+        }
+        return [.. order];
     }
 
     /// <summary>Walk the ops; released blocks go idle; newly live tensors take the smallest idle block that fits (ties: lower id).</summary>
-    private static BlockPlan ByOrder(List<List<Item>> live)
+    private static BlockPlan ByOrder(Arena a)
     {
-        var plan = new BlockPlan([], []);
-        var idle = new SortedSet<(long Size, int Block)>();
-        var previous = new HashSet<Item>();
-        foreach (var current in live)
+        var blockOf = new int[a.Count];
+        Array.Fill(blockOf, -1);
+        var plan = new BlockPlan([], blockOf);
+        var idle = new List<(long Size, int Block)>();   // sorted
+        for (int j = 0; j < a.Ops; j++)
         {
-            var now = current.ToHashSet();
-            foreach (var t in previous)
-                if (!now.Contains(t)) idle.Add((plan.Sizes[plan.BlockOf[t.Index]], plan.BlockOf[t.Index]));
-            foreach (var t in current)
+            if (j > 0)
+                foreach (int t in a.LiveAt(j - 1))
+                    if (a.Last(t) == j - 1)
+                    {
+                        var slot = (plan.Sizes[blockOf[t]], blockOf[t]);
+                        int at = LowerBound(idle, slot);
+                        idle.Insert(at, slot);
+                    }
+            foreach (int t in a.LiveAt(j))
             {
-                if (previous.Contains(t)) continue;
-                using var fits = idle.GetViewBetween((t.Size, int.MinValue), (long.MaxValue, int.MaxValue)).GetEnumerator();
-                if (fits.MoveNext())
+                if (a.First(t) != j) continue;
+                int fit = LowerBound(idle, (a.Size[t], int.MinValue));
+                if (fit < idle.Count)
                 {
-                    var slot = fits.Current;
-                    plan.BlockOf[t.Index] = slot.Block;
-                    idle.Remove(slot);
+                    blockOf[t] = idle[fit].Block;
+                    idle.RemoveAt(fit);
                 }
                 else
                 {
-                    plan.BlockOf[t.Index] = plan.Sizes.Count;
-                    plan.Sizes.Add(t.Size);
+                    blockOf[t] = plan.Sizes.Count;
+                    plan.Sizes.Add(a.Size[t]);
                 }
             }
-            previous = now;
         }
         return plan;
     }
 
-    /// <summary>Turns a block plan into offsets: a block starts after all blocks of lower id; aliases take their root's block.</summary>
-    private static (string, long[], long) Blocks(string name, List<Item> items, BlockPlan plan)
+    /// <summary>The first index whose slot is not less than <paramref name="slot"/>.</summary>
+    private static int LowerBound(List<(long Size, int Block)> sorted, (long Size, int Block) slot)
     {
-        var (sizes, assignment) = (plan.Sizes, plan.BlockOf);
-        var starts = new long[sizes.Count];
-        for (int k = 1; k < sizes.Count; k++) starts[k] = starts[k - 1] + sizes[k - 1];
-        var offsets = items.Select(t => assignment.TryGetValue(t.Root, out var b) ? starts[b] : 0).ToArray();
-        return (name, offsets, Csk6.Align16(sizes.Sum()));
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) / 2;
+            if (sorted[mid].CompareTo(slot) < 0) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>Turns a block plan into offsets: a block starts after all blocks of lower id; aliases take their root's block.</summary>
+    private static (string, long[], long) Blocks(string name, Arena a, BlockPlan plan)
+    {
+        var starts = new long[plan.Sizes.Count];
+        for (int k = 1; k < starts.Length; k++) starts[k] = starts[k - 1] + plan.Sizes[k - 1];
+        var offsets = new long[a.Count];
+        for (int i = 0; i < offsets.Length; i++)
+            offsets[i] = plan.BlockOf[a.Root[i]] is int b and >= 0 ? starts[b] : 0;
+        long total = 0;
+        foreach (long size in plan.Sizes) total += size;
+        return (name, offsets, Csk6.Align16(total));
     }
 
     /// <summary>Ours: largest first, each into the tightest gap among the tensors it overlaps in time, else on top.</summary>
-    private static (string, long[], long) OffsetBestFit(List<Item> items, int ops)
+    private static (string, long[], long) OffsetBestFit(Arena a)
     {
-        var offsets = new long[items.Count];
-        var placed = new LifetimeIndex(ops);
-        var sequence = new int[items.Count];
-        var neighbours = new List<Item>();
+        var offsets = new long[a.Count];
+        var placed = new LifetimeIndex(a.Ops, a.Count);
+        var sequence = new int[a.Count];
+        var neighbours = new List<int>();
+        var roots = new List<int>(a.Count);
+        for (int i = 0; i < a.Count; i++) if (a.Root[i] == i) roots.Add(i);
+        roots.Sort((x, y) => a.Size[x] != a.Size[y] ? a.Size[y].CompareTo(a.Size[x])
+            : a.Begin[x] != a.Begin[y] ? a.Begin[x].CompareTo(a.Begin[y]) : x.CompareTo(y));
+        int begin = 0;
+        // The order in which a walk over t's ops meets them (first op, then placement), as the sort by offset has always seen it.
+        Comparison<int> byMeeting = (x, y) => Math.Max(a.Begin[x], begin) != Math.Max(a.Begin[y], begin)
+            ? Math.Max(a.Begin[x], begin).CompareTo(Math.Max(a.Begin[y], begin)) : sequence[x].CompareTo(sequence[y]);
+        Comparison<int> byOffset = (x, y) => offsets[x].CompareTo(offsets[y]);
         long total = 0;
         int count = 0;
-        foreach (var t in items.Where(i => i.IsRoot).OrderByDescending(i => i.Size).ThenBy(i => i.Begin).ThenBy(i => i.Index))
+        foreach (int t in roots)
         {
-            int begin = Math.Max(0, t.Begin), end = Math.Min(ops - 1, t.End);
-            placed.Overlapping(begin, end, items, neighbours);
-            // The order in which a walk over t's ops meets them (first op, then placement), as the sort below has always seen it.
-            neighbours.Sort((a, b) => Math.Max(a.Begin, begin) != Math.Max(b.Begin, begin)
-                ? Math.Max(a.Begin, begin).CompareTo(Math.Max(b.Begin, begin)) : sequence[a.Index].CompareTo(sequence[b.Index]));
-            neighbours.Sort((a, b) => offsets[a.Index].CompareTo(offsets[b.Index]));
+            begin = a.First(t);
+            int end = a.Last(t);
+            placed.Overlapping(begin, end, neighbours);
+            neighbours.Sort(byMeeting);
+            neighbours.Sort(byOffset);
 
             long cursor = 0, best = -1, bestGap = long.MaxValue;
-            foreach (var n in neighbours)
+            foreach (int n in neighbours)
             {
-                long gap = offsets[n.Index] - cursor;
-                if (gap >= t.Size && gap < bestGap) { best = cursor; bestGap = gap; }
-                cursor = Math.Max(cursor, offsets[n.Index] + n.Size);
+                long gap = offsets[n] - cursor;
+                if (gap >= a.Size[t] && gap < bestGap) { best = cursor; bestGap = gap; }
+                cursor = Math.Max(cursor, offsets[n] + a.Size[n]);
             }
             long at = best >= 0 ? best : cursor;
-            offsets[t.Index] = at;
-            sequence[t.Index] = count++;
-            if (begin <= end) placed.Add(begin, end, t.Index);
-            total = Math.Max(total, at + t.Size);
+            offsets[t] = at;
+            sequence[t] = count++;
+            if (begin <= end) placed.Add(begin, end, t);
+            total = Math.Max(total, at + a.Size[t]);
         }
-        foreach (var t in items) offsets[t.Index] = offsets[t.Root];
+        for (int i = 0; i < a.Count; i++) offsets[i] = offsets[a.Root[i]];
         return ("OffsetBestFit", offsets, Csk6.Align16(total));
     }
 
@@ -288,11 +407,12 @@ public static class MemoryPlanner
     /// tensors overlapping an interval are found without walking every op of it (a layer split into a thousand pieces
     /// keeps a thousand outputs live over a thousand ops).
     /// </summary>
-    private sealed class LifetimeIndex(int ops)
+    private sealed class LifetimeIndex(int ops, int items)
     {
         private readonly List<int>?[] _nodes = new List<int>?[4 * Math.Max(1, ops)];
         private readonly int[] _below = new int[4 * Math.Max(1, ops)];
-        private readonly HashSet<int> _seen = [];
+        private readonly int[] _seenIn = new int[items];   // the query that last collected each item
+        private int _query;
 
         public void Add(int begin, int end, int item) => Add(1, 0, ops - 1, begin, end, item);
 
@@ -305,24 +425,24 @@ public static class MemoryPlanner
             if (end > mid) Add(2 * node + 1, mid + 1, hi, begin, end, item);
         }
 
-        /// <summary>Every tensor live at some op of [begin, end], once each.</summary>
-        public void Overlapping(int begin, int end, List<Item> items, List<Item> into)
+        /// <summary>Every item live at some op of [begin, end], once each.</summary>
+        public void Overlapping(int begin, int end, List<int> into)
         {
             into.Clear();
-            _seen.Clear();
-            if (begin <= end) Collect(1, 0, ops - 1, begin, end, items, into);
+            _query++;
+            if (begin <= end) Collect(1, 0, ops - 1, begin, end, into);
         }
 
-        private void Collect(int node, int lo, int hi, int begin, int end, List<Item> items, List<Item> into)
+        private void Collect(int node, int lo, int hi, int begin, int end, List<int> into)
         {
             if (_below[node] == 0) return;
             if (_nodes[node] is { } here)
                 foreach (int i in here)
-                    if (_seen.Add(i)) into.Add(items[i]);
+                    if (_seenIn[i] != _query) { _seenIn[i] = _query; into.Add(i); }
             if (lo == hi) return;
             int mid = (lo + hi) / 2;
-            if (begin <= mid) Collect(2 * node, lo, mid, begin, end, items, into);
-            if (end > mid) Collect(2 * node + 1, mid + 1, hi, begin, end, items, into);
+            if (begin <= mid) Collect(2 * node, lo, mid, begin, end, into);
+            if (end > mid) Collect(2 * node + 1, mid + 1, hi, begin, end, into);
         }
     }
 }
