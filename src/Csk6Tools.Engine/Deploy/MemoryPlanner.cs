@@ -222,17 +222,20 @@ public static class MemoryPlanner
         Array.Fill(blockOf, -1);
         var plan = new BlockPlan([], blockOf);
         var users = new List<BlockIntervals>();
+        var bySize = new List<(long Size, int Block)>();   // the blocks, smallest first, then by id: least waste first
         foreach (int t in order)
         {
             long size = a.Size[t];
             int begin = a.Begin[t], end = a.End[t], chosen = -1;
-            long waste = long.MaxValue;
-            for (int k = 0; k < plan.Sizes.Count; k++)
+            for (int i = LowerBound(bySize, (size, int.MinValue)); i < bySize.Count; i++)
+                if (users[bySize[i].Block].IsFree(begin, end)) { chosen = bySize[i].Block; break; }
+            if (chosen < 0)
             {
-                long block = plan.Sizes[k];
-                if (size <= block && block - size < waste && users[k].IsFree(begin, end)) { waste = block - size; chosen = k; }
+                chosen = plan.Sizes.Count;
+                plan.Sizes.Add(size);
+                users.Add(new BlockIntervals());
+                bySize.Insert(LowerBound(bySize, (size, chosen)), (size, chosen));
             }
-            if (chosen < 0) { chosen = plan.Sizes.Count; plan.Sizes.Add(size); users.Add(new BlockIntervals()); }
             users[chosen].Add(begin, end);
             blockOf[t] = chosen;
         }
@@ -375,6 +378,8 @@ public static class MemoryPlanner
         Comparison<int> byMeeting = (x, y) => Math.Max(a.Begin[x], begin) != Math.Max(a.Begin[y], begin)
             ? Math.Max(a.Begin[x], begin).CompareTo(Math.Max(a.Begin[y], begin)) : sequence[x].CompareTo(sequence[y]);
         Comparison<int> byOffset = (x, y) => offsets[x].CompareTo(offsets[y]);
+        var starts = new long[a.Count];
+        var sizes = new long[a.Count];
         long total = 0;
         int count = 0;
         foreach (int t in roots)
@@ -382,15 +387,28 @@ public static class MemoryPlanner
             begin = a.First(t);
             int end = a.Last(t);
             placed.Overlapping(begin, end, neighbours);
-            neighbours.Sort(byMeeting);
-            neighbours.Sort(byOffset);
+            int m = neighbours.Count;
+            if (a.Size[t] > 0)
+            {
+                // Among neighbours at one offset only the first can offer a gap of t's size, and the gap it offers does
+                // not depend on which comes first: the order of ties cannot matter, so a plain sort of the offsets will do.
+                for (int i = 0; i < m; i++) (starts[i], sizes[i]) = (offsets[neighbours[i]], a.Size[neighbours[i]]);
+                Array.Sort(starts, sizes, 0, m);
+            }
+            else
+            {
+                // A zero-byte tensor can fill a zero-byte gap between ties: keep the order the walk has always seen.
+                neighbours.Sort(byMeeting);
+                neighbours.Sort(byOffset);
+                for (int i = 0; i < m; i++) (starts[i], sizes[i]) = (offsets[neighbours[i]], a.Size[neighbours[i]]);
+            }
 
             long cursor = 0, best = -1, bestGap = long.MaxValue;
-            foreach (int n in neighbours)
+            for (int i = 0; i < m; i++)
             {
-                long gap = offsets[n] - cursor;
+                long gap = starts[i] - cursor;
                 if (gap >= a.Size[t] && gap < bestGap) { best = cursor; bestGap = gap; }
-                cursor = Math.Max(cursor, offsets[n] + a.Size[n]);
+                cursor = Math.Max(cursor, starts[i] + sizes[i]);
             }
             long at = best >= 0 ? best : cursor;
             offsets[t] = at;
