@@ -291,12 +291,13 @@ public static class MemoryPlanner
         Array.Sort(ops, (x, y) => a.LiveBytes[x] != a.LiveBytes[y] ? a.LiveBytes[y].CompareTo(a.LiveBytes[x]) : x.CompareTo(y));
         var seen = new bool[a.Count];
         var order = new List<int>(a.Count);
+        var largestFirst = Comparer<int>.Create((x, y) => a.Size[x] != a.Size[y] ? a.Size[y].CompareTo(a.Size[x]) : x.CompareTo(y));
         foreach (int j in ops)
         {
             int first = order.Count;
             foreach (int t in a.LiveAt(j))
                 if (!seen[t]) { seen[t] = true; order.Add(t); }
-            order.Sort(first, order.Count - first, Comparer<int>.Create((x, y) => a.Size[x] != a.Size[y] ? a.Size[y].CompareTo(a.Size[x]) : x.CompareTo(y)));
+            order.Sort(first, order.Count - first, largestFirst);
         }
         return [.. order];
     }
