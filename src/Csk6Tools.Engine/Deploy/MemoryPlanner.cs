@@ -126,32 +126,24 @@ public static class MemoryPlanner
             if (aliases) JoinAliases(itemOf);
 
             Ops = Math.Max(1, g.Ops.Count);
-            LiveStart = new int[Ops + 1];
-            LiveBytes = new long[Ops];
-            // How the live count and bytes change at each op; running sums give them.
-            var countChange = new int[Ops + 1];
-            var bytesChange = new long[Ops + 1];
+            var roots = new List<int>(n);
             for (int i = 0; i < n; i++)
+                if (Root[i] == i && First(i) <= Last(i)) roots.Add(i);
+            Roots = [.. roots];
+            // How the live bytes change at each op; a running sum gives them.
+            LiveBytes = new long[Ops];
+            var change = new long[Ops + 1];
+            foreach (int i in Roots)
             {
-                if (Root[i] != i || First(i) > Last(i)) continue;
-                countChange[First(i)]++;
-                countChange[Last(i) + 1]--;
-                bytesChange[First(i)] += Size[i];
-                bytesChange[Last(i) + 1] -= Size[i];
+                change[First(i)] += Size[i];
+                change[Last(i) + 1] -= Size[i];
             }
-            int count = 0;
             long bytes = 0;
             for (int j = 0; j < Ops; j++)
             {
-                LiveStart[j + 1] = LiveStart[j] + (count += countChange[j]);
-                LiveBytes[j] = bytes += bytesChange[j];
+                LiveBytes[j] = bytes += change[j];
                 if (LiveBytes[j] > Bound) (Bound, PeakOp) = (LiveBytes[j], j);
             }
-            Live = new int[LiveStart[Ops]];
-            var next = LiveStart[..Ops];
-            for (int i = 0; i < n; i++)
-                if (Root[i] == i)
-                    for (int j = First(i); j <= Last(i); j++) Live[next[j]++] = i;
         }
 
         /// <summary>Each alias chain takes the union of its members' lifetimes and its root's buffer.</summary>
@@ -185,9 +177,10 @@ public static class MemoryPlanner
         /// <summary>Op slots (at least one).</summary>
         public int Ops { get; }
 
-        /// <summary>The roots live at op j, in item order: <c>Live[LiveStart[j] .. LiveStart[j + 1])</c>.</summary>
-        public int[] LiveStart { get; }
-        public int[] Live { get; }
+        /// <summary>The items that own their buffer and live at some op, in item order.</summary>
+        public int[] Roots { get; }
+
+        /// <summary>The bytes of the roots live at each op.</summary>
         public long[] LiveBytes { get; }
 
         /// <summary>The most bytes live at one op: no plan can be smaller.</summary>
@@ -199,21 +192,34 @@ public static class MemoryPlanner
         /// <summary>The lifetime clipped to the ops.</summary>
         public int First(int i) => Math.Max(0, Begin[i]);
         public int Last(int i) => Math.Min(Ops - 1, End[i]);
+    }
 
-        public ReadOnlySpan<int> LiveAt(int op) => Live.AsSpan(LiveStart[op], LiveStart[op + 1] - LiveStart[op]);
+    /// <summary>A sort key: compared field by field. Keys that end in an item's index are unique, so any sort gives the one order.</summary>
+    private readonly record struct Key(long A, long B, long C) : IComparable<Key>
+    {
+        public int CompareTo(Key o) => A != o.A ? A.CompareTo(o.A) : B != o.B ? B.CompareTo(o.B) : C.CompareTo(o.C);
+    }
+
+    private static int[] SortBy(int[] items, Func<int, Key> key)
+    {
+        var keys = new Key[items.Length];
+        for (int i = 0; i < items.Length; i++) keys[i] = key(items[i]);
+        Array.Sort(keys, items);
+        return items;
+    }
+
+    private static int[] Range(int count)
+    {
+        var items = new int[count];
+        for (int i = 0; i < count; i++) items[i] = i;
+        return items;
     }
 
     /// <summary>A block plan: block sizes and the block of each item (−1: none).</summary>
     private sealed record BlockPlan(List<long> Sizes, int[] BlockOf);
 
     /// <summary>Every item, aliases too (tpacker places them in blocks of their own), largest first, then by id.</summary>
-    private static int[] BySize(Arena a)
-    {
-        var order = new int[a.Count];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        Array.Sort(order, (x, y) => a.Size[x] != a.Size[y] ? a.Size[y].CompareTo(a.Size[x]) : x.CompareTo(y));
-        return order;
-    }
+    private static int[] BySize(Arena a) => SortBy(Range(a.Count), i => new Key(-a.Size[i], i, 0));
 
     /// <summary>Best fit over blocks that never grow: the block with least waste whose intervals avoid the tensor's; ties keep the lower block.</summary>
     private static BlockPlan BestFit(Arena a, int[] order)
@@ -283,23 +289,28 @@ public static class MemoryPlanner
         }
     }
 
-    /// <summary>Ops by live bytes (desc, then by index); each op's roots not met before, largest first, then by id.</summary>
+    /// <summary>
+    /// Ops by live bytes (desc, then by index); each op's roots not met before, largest first, then by id. A root is
+    /// met at the first op of that order within its lifetime: the least rank over its ops, found in a segment tree.
+    /// </summary>
     private static int[] BreadthOrder(Arena a)
     {
-        var ops = new int[a.Ops];
-        for (int j = 0; j < ops.Length; j++) ops[j] = j;
-        Array.Sort(ops, (x, y) => a.LiveBytes[x] != a.LiveBytes[y] ? a.LiveBytes[y].CompareTo(a.LiveBytes[x]) : x.CompareTo(y));
-        var seen = new bool[a.Count];
-        var order = new List<int>(a.Count);
-        var largestFirst = Comparer<int>.Create((x, y) => a.Size[x] != a.Size[y] ? a.Size[y].CompareTo(a.Size[x]) : x.CompareTo(y));
-        foreach (int j in ops)
+        int ops = a.Ops;
+        var byBytes = SortBy(Range(ops), j => new Key(-a.LiveBytes[j], j, 0));
+        var rank = new int[2 * ops];   // leaves at ops + j, each inner node the least of its two children
+        for (int r = 0; r < ops; r++) rank[ops + byBytes[r]] = r;
+        for (int k = ops - 1; k > 0; k--) rank[k] = Math.Min(rank[2 * k], rank[2 * k + 1]);
+        int MetAt(int first, int last)
         {
-            int first = order.Count;
-            foreach (int t in a.LiveAt(j))
-                if (!seen[t]) { seen[t] = true; order.Add(t); }
-            order.Sort(first, order.Count - first, largestFirst);
+            int least = int.MaxValue;
+            for (int lo = first + ops, hi = last + ops + 1; lo < hi; lo >>= 1, hi >>= 1)
+            {
+                if ((lo & 1) == 1) least = Math.Min(least, rank[lo++]);
+                if ((hi & 1) == 1) least = Math.Min(least, rank[--hi]);
+            }
+            return least;
         }
-        return [.. order];
+        return SortBy([.. a.Roots], i => new Key(MetAt(a.First(i), a.Last(i)), -a.Size[i], i));
     }
 
     /// <summary>Walk the ops; released blocks go idle; newly live tensors take the smallest idle block that fits (ties: lower id).</summary>
@@ -309,19 +320,19 @@ public static class MemoryPlanner
         Array.Fill(blockOf, -1);
         var plan = new BlockPlan([], blockOf);
         var idle = new List<(long Size, int Block)>();   // sorted
-        for (int j = 0; j < a.Ops; j++)
+        // The roots by their first op (in item order) and by their last.
+        var starting = SortBy([.. a.Roots], i => new Key(a.First(i), i, 0));
+        var ending = SortBy([.. a.Roots], i => new Key(a.Last(i), i, 0));
+        for (int j = 0, s = 0, e = 0; j < a.Ops; j++)
         {
-            if (j > 0)
-                foreach (int t in a.LiveAt(j - 1))
-                    if (a.Last(t) == j - 1)
-                    {
-                        var slot = (plan.Sizes[blockOf[t]], blockOf[t]);
-                        int at = LowerBound(idle, slot);
-                        idle.Insert(at, slot);
-                    }
-            foreach (int t in a.LiveAt(j))
+            for (; e < ending.Length && a.Last(ending[e]) < j; e++)
             {
-                if (a.First(t) != j) continue;
+                var slot = (plan.Sizes[blockOf[ending[e]]], blockOf[ending[e]]);
+                idle.Insert(LowerBound(idle, slot), slot);
+            }
+            for (; s < starting.Length && a.First(starting[s]) == j; s++)
+            {
+                int t = starting[s];
                 int fit = LowerBound(idle, (a.Size[t], int.MinValue));
                 if (fit < idle.Count)
                 {
@@ -370,10 +381,10 @@ public static class MemoryPlanner
         var placed = new LifetimeIndex(a.Ops, a.Count);
         var sequence = new int[a.Count];
         var neighbours = new List<int>();
+        // Every root, even one that lives at no op (it still gets an offset).
         var roots = new List<int>(a.Count);
         for (int i = 0; i < a.Count; i++) if (a.Root[i] == i) roots.Add(i);
-        roots.Sort((x, y) => a.Size[x] != a.Size[y] ? a.Size[y].CompareTo(a.Size[x])
-            : a.Begin[x] != a.Begin[y] ? a.Begin[x].CompareTo(a.Begin[y]) : x.CompareTo(y));
+        var order = SortBy([.. roots], i => new Key(-a.Size[i], a.Begin[i], i));
         int begin = 0;
         // The order in which a walk over t's ops meets them (first op, then placement), as the sort by offset has always seen it.
         Comparison<int> byMeeting = (x, y) => Math.Max(a.Begin[x], begin) != Math.Max(a.Begin[y], begin)
@@ -383,7 +394,7 @@ public static class MemoryPlanner
         var sizes = new long[a.Count];
         long total = 0;
         int count = 0;
-        foreach (int t in roots)
+        foreach (int t in order)
         {
             begin = a.First(t);
             int end = a.Last(t);
