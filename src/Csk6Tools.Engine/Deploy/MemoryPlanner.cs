@@ -204,7 +204,25 @@ public static class MemoryPlanner
     {
         var keys = new Key[items.Length];
         for (int i = 0; i < items.Length; i++) keys[i] = key(items[i]);
-        Array.Sort(keys, items);
+        if (items.Length == 0) return items;
+        // The fields usually span a few dozen bits together: then one long per key sorts several times faster.
+        var (lo, hi) = (keys[0], keys[0]);
+        foreach (var k in keys)
+        {
+            lo = new Key(Math.Min(lo.A, k.A), Math.Min(lo.B, k.B), Math.Min(lo.C, k.C));
+            hi = new Key(Math.Max(hi.A, k.A), Math.Max(hi.B, k.B), Math.Max(hi.C, k.C));
+        }
+        int Bits(long span) => span < 0 ? 64 : 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)span);
+        int bitsA = Bits(hi.A - lo.A), bitsB = Bits(hi.B - lo.B), bitsC = Bits(hi.C - lo.C);
+        if (bitsA + bitsB + bitsC > 63)
+        {
+            Array.Sort(keys, items);
+            return items;
+        }
+        var packed = new long[keys.Length];
+        for (int i = 0; i < keys.Length; i++)
+            packed[i] = (keys[i].A - lo.A) << (bitsB + bitsC) | (keys[i].B - lo.B) << bitsC | (keys[i].C - lo.C);
+        Array.Sort(packed, items);
         return items;
     }
 
@@ -227,7 +245,13 @@ public static class MemoryPlanner
         var blockOf = new int[a.Count];
         Array.Fill(blockOf, -1);
         var plan = new BlockPlan([], blockOf);
-        var users = new List<BlockIntervals>();
+        // Lifetimes from Lower are never empty: then a bit per op says when a block is taken. An empty one (begin > end)
+        // can still clash with a lifetime around it, which only the interval list answers as it always has.
+        int first = 0, last = -1;
+        bool empty = false;
+        foreach (int t in order) (first, last, empty) = (Math.Min(first, a.Begin[t]), Math.Max(last, a.End[t]), empty || a.Begin[t] > a.End[t]);
+        BlockUse NewBlock() => empty ? new BlockIntervals() : new OpBits(first, last);
+        var users = new List<BlockUse>();
         var bySize = new List<(long Size, int Block)>();   // the blocks, smallest first, then by id: least waste first
         foreach (int t in order)
         {
@@ -239,7 +263,7 @@ public static class MemoryPlanner
             {
                 chosen = plan.Sizes.Count;
                 plan.Sizes.Add(size);
-                users.Add(new BlockIntervals());
+                users.Add(NewBlock());
                 bySize.Insert(LowerBound(bySize, (size, chosen)), (size, chosen));
             }
             users[chosen].Add(begin, end);
@@ -248,12 +272,45 @@ public static class MemoryPlanner
         return plan;
     }
 
+    /// <summary>The lifetimes of the tensors in one block.</summary>
+    private abstract class BlockUse
+    {
+        /// <summary>No lifetime recorded reaches into [begin, end]: one begins at or before end and ends at or after begin.</summary>
+        public abstract bool IsFree(int begin, int end);
+
+        public abstract void Add(int begin, int end);
+    }
+
+    /// <summary>A bit per op from <c>first</c> to <c>last</c>, set while a tensor of the block lives (lifetimes not empty).</summary>
+    private sealed class OpBits(int first, int last) : BlockUse
+    {
+        private readonly ulong[] _taken = new ulong[(last - first + 64) / 64 + 1];
+
+        public override bool IsFree(int begin, int end)
+        {
+            int from = begin - first, to = end - first;
+            int w = from >> 6, lastWord = to >> 6;
+            if (w == lastWord) return (_taken[w] & Mask(from & 63, to & 63)) == 0;
+            if ((_taken[w] & Mask(from & 63, 63)) != 0) return false;
+            while (++w < lastWord) if (_taken[w] != 0) return false;
+            return (_taken[lastWord] & Mask(0, to & 63)) == 0;
+        }
+
+        public override void Add(int begin, int end)
+        {
+            for (int j = begin - first; j <= end - first; j++) _taken[j >> 6] |= 1UL << (j & 63);
+        }
+
+        /// <summary>Bits from..to (0–63, inclusive) of a word.</summary>
+        private static ulong Mask(int from, int to) => (to == 63 ? ulong.MaxValue : (1UL << (to + 1)) - 1) & ~((1UL << from) - 1);
+    }
+
     /// <summary>The intervals recorded in one block, sorted by begin, for a logarithmic overlap test.</summary>
-    private sealed class BlockIntervals
+    private sealed class BlockIntervals : BlockUse
     {
         private readonly List<(int Begin, int End)> _intervals = [];
 
-        public bool IsFree(int begin, int end)
+        public override bool IsFree(int begin, int end)
         {
             // Intervals of a block may overlap each other only through aliases (GreedyBySize), so scan back while ends can reach.
             int i = UpperBound(end);
@@ -265,7 +322,7 @@ public static class MemoryPlanner
             return true;
         }
 
-        public void Add(int begin, int end)
+        public override void Add(int begin, int end)
         {
             int i = UpperBound(begin);
             _intervals.Insert(i, (begin, end));
