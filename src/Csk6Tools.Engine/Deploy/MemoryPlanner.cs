@@ -202,26 +202,30 @@ public static class MemoryPlanner
 
     private static int[] SortBy(int[] items, Func<int, Key> key)
     {
-        var keys = new Key[items.Length];
-        for (int i = 0; i < items.Length; i++) keys[i] = key(items[i]);
         if (items.Length == 0) return items;
         // The fields usually span a few dozen bits together: then one long per key sorts several times faster.
-        var (lo, hi) = (keys[0], keys[0]);
-        foreach (var k in keys)
+        var (lo, hi) = (key(items[0]), key(items[0]));
+        foreach (int i in items)
         {
+            var k = key(i);
             lo = new Key(Math.Min(lo.A, k.A), Math.Min(lo.B, k.B), Math.Min(lo.C, k.C));
             hi = new Key(Math.Max(hi.A, k.A), Math.Max(hi.B, k.B), Math.Max(hi.C, k.C));
         }
-        int Bits(long span) => span < 0 ? 64 : 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)span);
+        static int Bits(long span) => span < 0 ? 64 : 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)span);
         int bitsA = Bits(hi.A - lo.A), bitsB = Bits(hi.B - lo.B), bitsC = Bits(hi.C - lo.C);
         if (bitsA + bitsB + bitsC > 63)
         {
+            var keys = new Key[items.Length];
+            for (int i = 0; i < items.Length; i++) keys[i] = key(items[i]);
             Array.Sort(keys, items);
             return items;
         }
-        var packed = new long[keys.Length];
-        for (int i = 0; i < keys.Length; i++)
-            packed[i] = (keys[i].A - lo.A) << (bitsB + bitsC) | (keys[i].B - lo.B) << bitsC | (keys[i].C - lo.C);
+        var packed = new long[items.Length];
+        for (int i = 0; i < items.Length; i++)
+        {
+            var k = key(items[i]);
+            packed[i] = (k.A - lo.A) << (bitsB + bitsC) | (k.B - lo.B) << bitsC | (k.C - lo.C);
+        }
         Array.Sort(packed, items);
         return items;
     }
