@@ -500,17 +500,40 @@ public static class MemoryPlanner
     /// </summary>
     private sealed class LifetimeIndex(int ops, int items)
     {
-        private readonly List<int>?[] _nodes = new List<int>?[4 * Math.Max(1, ops)];
+        // Each node's items as a list threaded through two arrays, in the order they were added.
+        private readonly int[] _head = Filled(4 * Math.Max(1, ops), -1);
+        private readonly int[] _tail = new int[4 * Math.Max(1, ops)];
         private readonly int[] _below = new int[4 * Math.Max(1, ops)];
+        private int[] _item = new int[Math.Max(16, 4 * items)];
+        private int[] _next = new int[Math.Max(16, 4 * items)];
+        private int _entries;
         private readonly int[] _seenIn = new int[items];   // the query that last collected each item
         private int _query;
+
+        private static int[] Filled(int length, int value)
+        {
+            var a = new int[length];
+            Array.Fill(a, value);
+            return a;
+        }
 
         public void Add(int begin, int end, int item) => Add(1, 0, ops - 1, begin, end, item);
 
         private void Add(int node, int lo, int hi, int begin, int end, int item)
         {
             _below[node]++;
-            if (begin <= lo && hi <= end) { (_nodes[node] ??= []).Add(item); return; }
+            if (begin <= lo && hi <= end)
+            {
+                if (_entries == _item.Length)
+                {
+                    Array.Resize(ref _item, 2 * _entries);
+                    Array.Resize(ref _next, 2 * _entries);
+                }
+                (_item[_entries], _next[_entries]) = (item, -1);
+                if (_head[node] < 0) _head[node] = _entries; else _next[_tail[node]] = _entries;
+                _tail[node] = _entries++;
+                return;
+            }
             int mid = (lo + hi) / 2;
             if (begin <= mid) Add(2 * node, lo, mid, begin, end, item);
             if (end > mid) Add(2 * node + 1, mid + 1, hi, begin, end, item);
@@ -527,9 +550,8 @@ public static class MemoryPlanner
         private void Collect(int node, int lo, int hi, int begin, int end, List<int> into)
         {
             if (_below[node] == 0) return;
-            if (_nodes[node] is { } here)
-                foreach (int i in here)
-                    if (_seenIn[i] != _query) { _seenIn[i] = _query; into.Add(i); }
+            for (int e = _head[node]; e >= 0; e = _next[e])
+                if (_seenIn[_item[e]] != _query) { _seenIn[_item[e]] = _query; into.Add(_item[e]); }
             if (lo == hi) return;
             int mid = (lo + hi) / 2;
             if (begin <= mid) Collect(2 * node, lo, mid, begin, end, into);
