@@ -76,7 +76,8 @@ public static class BudgetCalculator
         };
     }
 
-    private static LayerBudget Row(ModelGraph graph, DeployGraph deploy, Node n, Dictionary<string, long> weightBytes, Dictionary<string, long> shareMem) => new()
+    private static LayerBudget Row(ModelGraph graph, DeployGraph deploy, Node n, Dictionary<string, long> weightBytes,
+        Dictionary<string, long> shareMem) => new()
     {
         Name = n.Name,
         Op = n.Op,
@@ -119,7 +120,8 @@ public static class BudgetCalculator
         string? split = deploy.Splits.TryGetValue(n.Name, out var s) ? s.Description : null;
         string? note = n switch
         {
-            Conv2dNode c when InputOperandBytes(c) > Csk6.InputOperandLimit => $"rows in {WorkspacePass.HSplitCount(c)} bands at run time",
+            Conv2dNode c when InputOperandBytes(c) > Csk6.InputOperandLimit
+                => $"rows in {WorkspacePass.HSplitCount(c)} bands at run time",
             GlobalAvgPoolNode g => $"AvgPool2dInt {g.InputShapes[0][1]}×{g.InputShapes[0][2]}",
             FlattenNode or ReshapeNode => "in-place Reshape",
             AddNode => ThinkerOp.iqAdd,

@@ -43,7 +43,10 @@ internal static class ChannelSplit
         }
         var text = new System.Text.StringBuilder($"{pieces.Count} × {ThinkerOp.Conv2dInt} (");
         for (int i = 0; i < widths.Count; i++)
-            text.Append(i > 0 ? " + " : "").Append(widths[i].Count > 1 ? $"{widths[i].Count}×{widths[i].Channels}" : $"{widths[i].Channels}");
+        {
+            var (channels, count) = widths[i];
+            text.Append(i > 0 ? " + " : "").Append(count > 1 ? $"{count}×{channels}" : $"{channels}");
+        }
         return text.Append($" ch) + {ThinkerOp.iqCat}").ToString();
     }
 }

@@ -29,11 +29,17 @@ internal sealed class LoweringDraft
     /// <summary>How many tensors were made (draft ids run from 0 to this, exclusive).</summary>
     public int Count => _made.Count;
 
-    /// <summary>Makes a tensor sized as tpacker sizes every tensor (ALIGN16 of its packed bytes) at the end of <paramref name="list"/>.</summary>
+    /// <summary>
+    /// Makes a tensor sized as tpacker sizes every tensor (ALIGN16 of its packed bytes) at the end of
+    /// <paramref name="list"/>.
+    /// </summary>
     public DeployTensor Add(List<DeployTensor> list, string name, TensorKind kind, long bytes, string layer,
         int producer = -1, int? aliasOf = null, int? piece = null)
     {
-        var t = new DeployTensor(_made.Count, name, kind, Target.Csk6.Align16(bytes), layer) { Producer = producer, AliasOf = aliasOf, Piece = piece };
+        var t = new DeployTensor(_made.Count, name, kind, Target.Csk6.Align16(bytes), layer)
+        {
+            Producer = producer, AliasOf = aliasOf, Piece = piece,
+        };
         _made.Add(t);
         list.Add(t);
         return t;

@@ -194,7 +194,7 @@ public static class MemoryPlanner
         public int Last(int i) => Math.Min(Ops - 1, End[i]);
     }
 
-    /// <summary>A sort key: compared field by field. Keys that end in an item's index are unique, so any sort gives the one order.</summary>
+    /// <summary>A sort key, compared field by field. Keys that end in an item's index are unique: any sort gives one order.</summary>
     private readonly record struct Key(long A, long B, long C) : IComparable<Key>
     {
         public int CompareTo(Key o) => A != o.A ? A.CompareTo(o.A) : B != o.B ? B.CompareTo(o.B) : C.CompareTo(o.C);
@@ -253,7 +253,8 @@ public static class MemoryPlanner
         // can still clash with a lifetime around it, which only the interval list answers as it always has.
         int first = 0, last = -1;
         bool empty = false;
-        foreach (int t in order) (first, last, empty) = (Math.Min(first, a.Begin[t]), Math.Max(last, a.End[t]), empty || a.Begin[t] > a.End[t]);
+        foreach (int t in order)
+            (first, last, empty) = (Math.Min(first, a.Begin[t]), Math.Max(last, a.End[t]), empty || a.Begin[t] > a.End[t]);
         BlockUse NewBlock() => empty ? new BlockIntervals() : new OpBits(first, last);
         var users = new List<BlockUse>();
         var bySize = new List<(long Size, int Block)>();   // the blocks, smallest first, then by id: least waste first
@@ -279,13 +280,15 @@ public static class MemoryPlanner
     /// <summary>The lifetimes of the tensors in one block.</summary>
     private abstract class BlockUse
     {
-        /// <summary>No lifetime recorded reaches into [begin, end]: one begins at or before end and ends at or after begin.</summary>
+        /// <summary>
+        /// No lifetime recorded begins at or before <paramref name="end"/> and ends at or after <paramref name="begin"/>.
+        /// </summary>
         public abstract bool IsFree(int begin, int end);
 
         public abstract void Add(int begin, int end);
     }
 
-    /// <summary>A bit per op from <c>first</c> to <c>last</c>, set while a tensor of the block lives (lifetimes not empty).</summary>
+    /// <summary>A bit per op from <c>first</c> to <c>last</c>, set while a tensor of the block lives (no empty lifetimes).</summary>
     private sealed class OpBits(int first, int last) : BlockUse
     {
         private readonly ulong[] _taken = new ulong[(last - first + 64) / 64 + 1];

@@ -31,7 +31,8 @@ internal sealed class OperatorLowering
 
     private void Lower(bool keepQuantDequant)
     {
-        var input = _d.Add(_d.Main, _graph.Input.Name, TensorKind.Input, _graph.InputShape.Elements * (keepQuantDequant ? 4 : 1), _graph.Input.Name);
+        var input = _d.Add(_d.Main, _graph.Input.Name, TensorKind.Input, _graph.InputShape.Elements * (keepQuantDequant ? 4 : 1),
+            _graph.Input.Name);
         _d.TensorOf[_graph.Input.Name] = input;
         if (keepQuantDequant)
             _d.TensorOf[_graph.Input.Name] = Output(NewOp(ThinkerOp.Quant, ThinkerOp.Quant, _graph.Input.Name, input),
@@ -69,9 +70,11 @@ internal sealed class OperatorLowering
                     "Dequant_output_" + _d.TensorOf[o].Name, o, 4 * _graph[o].OutputShape!.Elements);
     }
 
-    private DeployTensor Constant(string layer, string suffix, long bytes) => _d.Add(_d.Main, layer + suffix, TensorKind.Constant, bytes, layer);
+    private DeployTensor Constant(string layer, string suffix, long bytes)
+        => _d.Add(_d.Main, layer + suffix, TensorKind.Constant, bytes, layer);
 
-    private DeployOp NewOp(string kind, string name, string layer, DeployTensor? input, int channelStart = 0, bool relu = false)
+    private DeployOp NewOp(string kind, string name, string layer, DeployTensor? input, int channelStart = 0,
+        bool relu = false)
     {
         var op = new DeployOp(_d.Ops.Count, kind, name, layer) { ChannelStart = channelStart, FusedRelu = relu };
         if (input is not null) op.Inputs.Add(input.Id);
@@ -159,11 +162,13 @@ internal sealed class OperatorLowering
         if (f.Relu is { } relu) _d.TensorOf[relu.Name] = output;
     }
 
-    private void AddConstants(DeployOp op, string layer, string suffix, long weightBytes, long biasBytes, List<DeployTensor>? list = null, int? piece = null)
+    private void AddConstants(DeployOp op, string layer, string suffix, long weightBytes, long biasBytes,
+        List<DeployTensor>? list = null, int? piece = null)
     {
-        op.Constants.Add(_d.Add(list ?? _d.Main, $"{layer}.weight{suffix}", TensorKind.Constant, weightBytes, layer, piece: piece).Id);
+        list ??= _d.Main;
+        op.Constants.Add(_d.Add(list, $"{layer}.weight{suffix}", TensorKind.Constant, weightBytes, layer, piece: piece).Id);
         if (biasBytes > 0)
-            op.Constants.Add(_d.Add(list ?? _d.Main, $"{layer}.bias{suffix}", TensorKind.Constant, biasBytes, layer, piece: piece).Id);
+            op.Constants.Add(_d.Add(list, $"{layer}.bias{suffix}", TensorKind.Constant, biasBytes, layer, piece: piece).Id);
     }
 
     // The packed bytes of each constant, before ALIGN16: one definition for the lowering and for ConstantBytes.
@@ -202,9 +207,11 @@ internal sealed class OperatorLowering
         {
             case Conv2dNode c:
                 var f = _fusion[c.Name];
-                if (ChannelSplit.Pieces(c) is not { } pieces) return Csk6.Align16(WeightBytes(c)) + Csk6.Align16(BiasBytes(f, c.OutChannels));
+                if (ChannelSplit.Pieces(c) is not { } pieces)
+                    return Csk6.Align16(WeightBytes(c)) + Csk6.Align16(BiasBytes(f, c.OutChannels));
                 long sum = 0;
-                foreach (int channels in pieces) sum += Csk6.Align16(PieceWeightBytes(c, channels)) + Csk6.Align16(BiasBytes(f, channels));
+                foreach (int channels in pieces)
+                    sum += Csk6.Align16(PieceWeightBytes(c, channels)) + Csk6.Align16(BiasBytes(f, channels));
                 return sum;
             case BatchNorm2dNode bn:
                 return Csk6.Align16(bn.NumFeatures) + Csk6.Align16(4L * bn.NumFeatures);

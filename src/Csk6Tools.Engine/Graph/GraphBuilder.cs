@@ -27,9 +27,12 @@ public sealed class GraphBuilder
         var bound = inputs.Length > 0 || node is InputNode ? node with { Inputs = inputs } : node;
         var shapes = new TensorShape[bound.Inputs.Count];
         for (int k = 0; k < shapes.Length; k++)
-            shapes[k] = _byName.TryGetValue(bound.Inputs[k], out var p)
+        {
+            string input = bound.Inputs[k];
+            shapes[k] = _byName.TryGetValue(input, out var p)
                 ? p.OutputShape!
-                : throw new GraphException($"Layer '{node.Name}' reads '{bound.Inputs[k]}', which is not defined before it.", node.Name);
+                : throw new GraphException($"Layer '{node.Name}' reads '{input}', which is not defined before it.", node.Name);
+        }
         bound.Bind(shapes);
         _nodes.Add(bound);
         _byName.Add(bound.Name, bound);
