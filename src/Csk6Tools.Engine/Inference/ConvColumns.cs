@@ -45,7 +45,8 @@ internal sealed class ConvColumns
     /// <summary>k-groups (pairs or quads): taps × channel groups.</summary>
     public int Groups { get; }
 
-    /// <summary>Weights [cout, channels, kh, kw] reordered to k = (tap, channel), each tap's channels padded to whole groups.</summary>
+    /// <summary>Weights [cout, channels, kh, kw] reordered to k = (tap, channel), each tap's channels padded to whole
+    /// groups.</summary>
     public sbyte[] Reorder(ReadOnlySpan<sbyte> weights, int cout)
     {
         int taps = _a.KernelH * _a.KernelW, k = Groups * _groupWidth;
@@ -80,7 +81,10 @@ internal sealed class ConvColumns
                 {
                     int from = (c * sh * sw + phase) * phasePlane + top * _phaseW + left;
                     for (int oy = 0; oy < _oh; oy++)
-                        CopyRow(ref Unsafe.Add(ref tapPlanes, c * plane + oy * _ow), ref Unsafe.Add(ref phases, from + oy * _phaseW), _ow);
+                    {
+                        ref sbyte row = ref Unsafe.Add(ref phases, from + oy * _phaseW);
+                        CopyRow(ref Unsafe.Add(ref tapPlanes, c * plane + oy * _ow), ref row, _ow);
+                    }
                 }
                 Interleave(_tapPlanes, plane, columns, path, t * _channelGroups);
             }
@@ -88,11 +92,15 @@ internal sealed class ConvColumns
 
     private void Interleave(ReadOnlySpan<sbyte> planes, int plane, Span<short> columns, KernelPath path, int firstGroup)
     {
-        if (_groupWidth == 4) Pointwise.InterleaveQuads(planes, _channels, plane, MemoryMarshal.AsBytes(columns), path, firstGroup, Groups);
+        if (_groupWidth == 4)
+            Pointwise.InterleaveQuads(planes, _channels, plane, MemoryMarshal.AsBytes(columns), path, firstGroup, Groups);
         else Pointwise.Interleave(planes, _channels, plane, columns, path, firstGroup, Groups);
     }
 
-    /// <summary>phase (py, px)[i, j] of channel c = padded x[c, i·sh + py, j·sw + px], 0 outside the image.</summary>
+    /// <summary>
+    /// phase (py, px)[i, j] of channel c = padded x[c, i·sh + py, j·sw + px]. Only the image's pixels are written:
+    /// the padding's places are the same at every run and stay 0 from the allocation.
+    /// </summary>
     private void FillPhases(ReadOnlySpan<sbyte> x, KernelPath path)
     {
         int sh = _a.StrideH, sw = _a.StrideW, phasePlane = _phaseH * _phaseW;
@@ -104,30 +112,28 @@ internal sealed class ConvColumns
                 for (int i = 0; i < _phaseH; i++)
                 {
                     int iy = i * sh + py - _a.PadTop;
-                    bool inside = (uint)iy < (uint)_h;
-                    var source = inside ? channel.Slice(iy * _w, _w) : default;
-                    if (inside && split) SplitEvenOdd(source);
+                    if ((uint)iy >= (uint)_h) continue;
+                    var source = channel.Slice(iy * _w, _w);
+                    if (split) SplitEvenOdd(source);
                     for (int px = 0; px < sw; px++)
                     {
-                        var row = _phases.AsSpan(((c * sh + py) * sw + px) * phasePlane + i * _phaseW, _phaseW);
-                        int ix0 = px - _a.PadLeft;
-                        if (!inside) row.Clear();
-                        else if (sw == 1) CopyPadded(source, row, -ix0);
+                        // Columns j whose pixel ix = j·sw + ix0 lies in [0, w).
+                        int ix0 = px - _a.PadLeft, first = ix0 >= 0 ? 0 : Math.Min(_phaseW, (-ix0 + sw - 1) / sw);
+                        int end = Math.Clamp(_w - ix0 <= 0 ? 0 : (_w - 1 - ix0) / sw + 1, first, _phaseW);
+                        var row = _phases.AsSpan(((c * sh + py) * sw + px) * phasePlane + i * _phaseW + first, end - first);
+                        if (sw == 1) source.Slice(first + ix0, row.Length).CopyTo(row);
                         else if (split)
                         {
-                            // Pixel 2j + ix0 = 2(j + ix0/2) + parity: element j + ix0/2 (rounded down) of the even or odd pixels.
-                            int parity = ix0 & 1;
-                            var from = parity == 0 ? _evenOdd.AsSpan(0, (_w + 1) / 2) : _evenOdd.AsSpan((_w + 1) / 2, _w / 2);
-                            CopyPadded(from, row, -(ix0 - parity) / 2);
+                            // Pixel 2j + ix0 = 2(j + ix0/2) + parity: element j + ix0/2 (rounded down) of the even
+                            // or the odd pixels.
+                            int parity = ix0 & 1, half = (_w + 1) / 2;
+                            _evenOdd.AsSpan(parity * half + first + (ix0 - parity) / 2, row.Length).CopyTo(row);
                         }
-                        else
+                        else if (row.Length > 0)
                         {
-                            // Columns j whose pixel ix = j·sw + ix0 lies in [0, w).
-                            int first = ix0 >= 0 ? 0 : Math.Min(row.Length, (-ix0 + sw - 1) / sw);
-                            int end = Math.Clamp(_w - ix0 <= 0 ? 0 : (_w - 1 - ix0) / sw + 1, first, row.Length);
-                            row[..first].Clear();
-                            row[end..].Clear();
-                            for (int j = first; j < end; j++) row[j] = source[j * sw + ix0];
+                            ref sbyte from = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), first * sw + ix0);
+                            ref sbyte to = ref MemoryMarshal.GetReference(row);
+                            for (int j = 0; j < row.Length; j++) Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j * sw);
                         }
                     }
                 }
@@ -145,7 +151,8 @@ internal sealed class ConvColumns
         {
             var words = Vector256.LoadUnsafe(ref from, (nuint)(2 * k)).AsUInt16();
             // Each 16-bit word holds an even pixel (low byte) and an odd one (high byte); packing keeps 0..255 exactly.
-            var packed = Avx2.PackUnsignedSaturate((words & Vector256.Create((ushort)0xFF)).AsInt16(), (words >> 8).AsInt16());
+            var evens = (words & Vector256.Create((ushort)0xFF)).AsInt16();
+            var packed = Avx2.PackUnsignedSaturate(evens, (words >> 8).AsInt16());
             var ordered = Avx2.Permute4x64(packed.AsUInt64(), 0b11_01_10_00).AsSByte(); // evens 0–15 | odds 0–15
             ordered.GetLower().CopyTo(even[k..]);
             ordered.GetUpper().CopyTo(odd[k..]);
@@ -160,23 +167,15 @@ internal sealed class ConvColumns
     /// <summary>n bytes; the short rows of small maps without a call to memmove.</summary>
     private static void CopyRow(ref sbyte to, ref sbyte from, int n)
     {
+        ref byte target = ref Unsafe.As<sbyte, byte>(ref to), source = ref Unsafe.As<sbyte, byte>(ref from);
         switch (n)
         {
-            case 4: Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref to), Unsafe.ReadUnaligned<uint>(ref Unsafe.As<sbyte, byte>(ref from))); break;
-            case 8: Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref to), Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<sbyte, byte>(ref from))); break;
-            case 16: Vector128.LoadUnsafe(ref from).StoreUnsafe(ref to); break;
-            case 32: Vector256.LoadUnsafe(ref from).StoreUnsafe(ref to); break;
-            default: Unsafe.CopyBlockUnaligned(ref Unsafe.As<sbyte, byte>(ref to), ref Unsafe.As<sbyte, byte>(ref from), (uint)n); break;
+            case 4: Unsafe.WriteUnaligned(ref target, Unsafe.ReadUnaligned<uint>(ref source)); break;
+            case 8: Unsafe.WriteUnaligned(ref target, Unsafe.ReadUnaligned<ulong>(ref source)); break;
+            case 16: Vector128.LoadUnsafe(ref source).StoreUnsafe(ref target); break;
+            case 32: Vector256.LoadUnsafe(ref source).StoreUnsafe(ref target); break;
+            default: Unsafe.CopyBlockUnaligned(ref target, ref source, (uint)n); break;
         }
     }
 
-    /// <summary>target[j] = source[j − left], 0 where that is outside the source.</summary>
-    private static void CopyPadded(ReadOnlySpan<sbyte> source, Span<sbyte> target, int left)
-    {
-        int first = Math.Clamp(left, 0, target.Length), skip = Math.Max(0, -left);
-        int count = Math.Clamp(source.Length - skip, 0, target.Length - first);
-        target[..first].Clear();
-        source.Slice(skip, count).CopyTo(target.Slice(first, count));
-        target[(first + count)..].Clear();
-    }
 }

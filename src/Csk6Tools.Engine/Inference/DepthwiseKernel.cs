@@ -25,6 +25,8 @@ internal sealed class DepthwiseKernel : IKernel
     private readonly int _c, _h, _w0, _oh, _ow, _shift, _width, _phaseH, _outputs;
     private readonly bool _relu;
     private readonly KernelPath _path;
+    // 512-bit vectors: on the AVX-512 path, and on the VNNI path (VNNI has nothing for depthwise) where the CPU has them.
+    private readonly bool _use512;
     private readonly int[] _phases, _wide, _evenOdd;
     private readonly sbyte[] _out;
 
@@ -36,6 +38,7 @@ internal sealed class DepthwiseKernel : IKernel
     {
         var c = ConvOperands.Read(op, package);
         (_a, _x, _y, _bias, _shift, _relu, _path) = (c.Attributes, c.X, c.Y, c.Bias, c.Shift, c.Relu, path);
+        _use512 = path == KernelPath.Avx512 || KernelPaths.UsesQuads(path) && KernelPaths.IsSupported(KernelPath.Avx512);
         (_c, _h, _w0) = (_x.Shape[1], _x.Shape[2], _x.Shape[3]);
         (_oh, _ow) = (_y.Shape[2], _y.Shape[3]);
         int s = _a.StrideH, kh = _a.KernelH, kw = _a.KernelW;
@@ -64,12 +67,9 @@ internal sealed class DepthwiseKernel : IKernel
             FillPhases(x.Slice(c * _h * _w0, _h * _w0));
             int b = bias.IsEmpty ? 0 : bias[c];
             var weights = _w.AsSpan(c * taps, taps);
-            switch (_path)
-            {
-                case KernelPath.Avx512: Accumulate512(weights, b); break;
-                case KernelPath.Scalar: AccumulateScalar(weights, b); break;
-                default: Accumulate256(weights, b); break;
-            }
+            if (_use512) Accumulate512(weights, b);
+            else if (_path == KernelPath.Scalar) AccumulateScalar(weights, b);
+            else Accumulate256(weights, b);
             for (int oy = 0; oy < _oh; oy++) _out.AsSpan(oy * _width, _ow).CopyTo(y.Slice((c * _oh + oy) * _ow, _ow));
         }
     }
@@ -101,7 +101,8 @@ internal sealed class DepthwiseKernel : IKernel
                 s1 = Avx2.Add(s1, Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref from, 8).AsInt16(), w));
             }
             // Requantized sums lie in [−128, 127], so narrowing keeps them exactly.
-            var r = Vector256.Narrow(Int8Arithmetic.Requantize(s0, _shift, _relu), Int8Arithmetic.Requantize(s1, _shift, _relu));
+            var r = Vector256.Narrow(
+                Int8Arithmetic.Requantize(s0, _shift, _relu), Int8Arithmetic.Requantize(s1, _shift, _relu));
             Vector256.Narrow(r, r).GetLower().StoreUnsafe(ref output, (nuint)q);
         }
     }
@@ -225,7 +226,8 @@ internal sealed class DepthwiseKernel : IKernel
             // Pixel 2j + ix0 is even[j + ix0/2] when ix0 is even, odd[j + (ix0 − 1)/2] when it is odd.
             var from = (ix0 & 1) == 0 ? even : odd;
             int shift = (ix0 - (ix0 & 1)) / 2;
-            from.Slice(first + shift, end - first).CopyTo(_phases.AsSpan((py * 2 + px) * plane + i * _width + first, end - first));
+            var row = _phases.AsSpan((py * 2 + px) * plane + i * _width + first, end - first);
+            from.Slice(first + shift, row.Length).CopyTo(row);
         }
     }
 
@@ -239,7 +241,8 @@ internal sealed class DepthwiseKernel : IKernel
             ref int to = ref MemoryMarshal.GetReference(target);
             for (; j + 8 <= source.Length; j += 8)
             {
-                var eight = Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref from, j)))).AsSByte();
+                long bytes = Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref from, j)));
+                var eight = Vector128.CreateScalar(bytes).AsSByte();
                 Avx2.ConvertToVector256Int32(eight).StoreUnsafe(ref to, (nuint)j);
             }
         }

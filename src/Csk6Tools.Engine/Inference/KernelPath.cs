@@ -4,7 +4,7 @@ namespace Csk6Tools.Engine.Inference;
 
 /// <summary>
 /// The instructions the engine's kernels run on, chosen once per engine. Every path computes the same exact
-/// integer sums, so every path gives the scalar path's bits.
+/// integer sums, so every path gives the scalar path's bits (docs/quant-arithmetic.md#simd-exactness).
 /// </summary>
 public enum KernelPath
 {
@@ -36,7 +36,8 @@ public static class KernelPaths
         _ => false,
     };
 
-    /// <summary>VNNI where the CPU has it (four products per lane), then AVX-512 (twice AVX2's lanes), AVX2, scalar.</summary>
+    /// <summary>VNNI where the CPU has it (four products per lane), then AVX-512 (twice AVX2's lanes), AVX2,
+    /// scalar.</summary>
     public static KernelPath Best { get; } =
         new[] { KernelPath.Vnni, KernelPath.Avx512, KernelPath.Avx2 }.FirstOrDefault(IsSupported, KernelPath.Scalar);
 
