@@ -22,6 +22,16 @@ static double Median(Func<object> work, int runs)
     return times[times.Count / 2];
 }
 
+// Warm means after the JIT has settled: .NET runs a method unoptimized first, then instrumented, and compiles it fully
+// only after enough calls (seconds on a busy machine), so a handful of warm-up calls would still time the early tiers.
+static void WarmUp(TimeSpan time, params Func<object>[] work)
+{
+    var clock = Stopwatch.StartNew();
+    do
+        foreach (var w in work) GC.KeepAlive(w());
+    while (clock.Elapsed < time);
+}
+
 string demoFolder = Path.Combine(AppContext.BaseDirectory, "../../../../tests/fixtures/thinker-demo");
 if (args.Contains("--engine"))   // the int8 engine against ONNX Runtime alone
 {
@@ -36,7 +46,7 @@ foreach (int depth in new[] { 18, 152 })
     Func<object> build = () => ResNet.Create(options);
     Func<object> budget = () => BudgetCalculator.Measure(ResNet.Create(options));
     Func<object> planOnly = () => MemoryPlanner.Plan(DeployGraph.Lower(ResNet.Create(options)));
-    for (int i = 0; i < 5; i++) { build(); budget(); }   // warm up (JIT)
+    WarmUp(TimeSpan.FromSeconds(3), build, budget, planOnly);
     double tBuild = Median(build, 31), tBudget = Median(budget, 31), tPlan = Median(planOnly, 31);
     var b = (ModelBudget)budget();
     Console.WriteLine($"resnet{depth}: build {tBuild:F2} ms, build + budget {tBudget:F2} ms (lower + plan {tPlan:F2} ms), " +

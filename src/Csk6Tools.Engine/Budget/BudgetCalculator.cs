@@ -39,13 +39,21 @@ public static class BudgetCalculator
     private static ModelBudget Measure(ModelGraph graph, DeployGraph deploy, BudgetOptions options)
     {
         var plan = MemoryPlanner.Plan(deploy);
-        long psram = Csk6.Align16(deploy.ConstantBytes);
+        var weightBytes = new Dictionary<string, long>();
+        long constants = 0;
+        foreach (var t in deploy.Tensors)
+            if (t.Kind == TensorKind.Constant)
+            {
+                constants += t.Bytes;
+                weightBytes[t.Layer] = weightBytes.GetValueOrDefault(t.Layer) + t.Bytes;
+            }
+        long psram = Csk6.Align16(constants);
         var live = LiveBytes(plan, deploy.Ops.Count);
-        var opsOf = deploy.Ops.ToLookup(o => o.Layer, o => o.Index);
-        var layers = graph.Nodes.Skip(1).Select(n => Row(graph, deploy, n) with
-        {
-            ShareMemBytes = opsOf[n.Name].Select(i => live[i]).DefaultIfEmpty(0).Max(),
-        }).ToList();
+        var shareMem = new Dictionary<string, long>();
+        foreach (var op in deploy.Ops) shareMem[op.Layer] = Math.Max(shareMem.GetValueOrDefault(op.Layer), live[op.Index]);
+        var layers = new List<LayerBudget>(graph.Nodes.Count - 1);
+        for (int i = 1; i < graph.Nodes.Count; i++)
+            layers.Add(Row(graph, deploy, graph.Nodes[i], weightBytes, shareMem));
 
         var violations = graph.Nodes.Skip(1).SelectMany(n => OperatorRules.Check(graph, n)).ToList();
         if (psram > options.Limits.PsramBytes) violations.Add(Psram(graph, deploy, layers, psram, options.Limits.PsramBytes));
@@ -68,7 +76,8 @@ public static class BudgetCalculator
         };
     }
 
-    private static LayerBudget Row(ModelGraph graph, DeployGraph deploy, Node n) => new()
+    private static LayerBudget Row(ModelGraph graph, DeployGraph deploy, Node n, Dictionary<string, long> weightBytes,
+        Dictionary<string, long> shareMem) => new()
     {
         Name = n.Name,
         Op = n.Op,
@@ -76,40 +85,55 @@ public static class BudgetCalculator
         OutputShape = n.OutputShape!,
         Parameters = n.Parameters,
         DeployParameters = graph.DeployParametersOf(n),
-        WeightBytes = deploy.ConstantsOf(n.Name).Sum(t => t.Bytes),
+        WeightBytes = weightBytes.GetValueOrDefault(n.Name),
         ActivationBytes = n.OutputShape!.Elements,
         Macs = n.Macs,
-        Packing = Packing(graph, deploy, n),
+        ShareMemBytes = shareMem.GetValueOrDefault(n.Name),
+        Packing = Packing(deploy, n),
     };
 
     /// <summary>Per op: the bytes of the tensors live while it runs (an in-place alias counted once).</summary>
     private static long[] LiveBytes(MemoryPlan plan, int ops)
     {
+        // Tensors at one offset for the same ops are one buffer (an alias chain): count its largest.
+        var buffers = new Dictionary<(long Offset, int Begin, int End), long>(plan.Tensors.Count);
+        foreach (var t in plan.Tensors)
+            buffers[(t.Offset, t.Begin, t.End)] = Math.Max(buffers.GetValueOrDefault((t.Offset, t.Begin, t.End)), t.Bytes);
+        var change = new long[ops + 1];
+        foreach (var ((_, begin, end), bytes) in buffers)
+        {
+            int first = Math.Max(0, begin), last = Math.Min(end, ops - 1);
+            if (first > last) continue;
+            change[first] += bytes;
+            change[last + 1] -= bytes;
+        }
         var live = new long[ops];
-        foreach (var t in plan.Tensors.GroupBy(t => (t.Offset, t.Begin, t.End)).Select(g => g.MaxBy(t => t.Bytes)!))
-            for (int i = Math.Max(0, t.Begin); i <= Math.Min(t.End, ops - 1); i++)
-                live[i] += t.Bytes;
+        long sum = 0;
+        for (int i = 0; i < ops; i++) live[i] = sum += change[i];
         return live;
     }
 
-    private static string Packing(ModelGraph graph, DeployGraph deploy, Node n)
+    private static string Packing(DeployGraph deploy, Node n)
     {
         if (deploy.FusedInto.TryGetValue(n.Name, out var into))
             return n is BatchNorm2dNode ? $"folded into {into}" : $"fused into {into}";
-        var notes = new List<string>();
-        if (deploy.Splits.TryGetValue(n.Name, out var split)) notes.Add(split.Description);
-        switch (n)
+        string? split = deploy.Splits.TryGetValue(n.Name, out var s) ? s.Description : null;
+        string? note = n switch
         {
-            case Conv2dNode c:
-                var (cin, h, w) = c.InputShapes[0].Chw;
-                if (Csk6.InputOperandBytes(cin, h, w, c.Stride[1]) > Csk6.InputOperandLimit)
-                    notes.Add($"rows in {WorkspacePass.HSplitCount(c)} bands at run time");
-                break;
-            case GlobalAvgPoolNode g: notes.Add($"AvgPool2dInt {g.InputShapes[0][1]}×{g.InputShapes[0][2]}"); break;
-            case FlattenNode or ReshapeNode: notes.Add("in-place Reshape"); break;
-            case AddNode: notes.Add(ThinkerOp.iqAdd); break;
-        }
-        return string.Join("; ", notes);
+            Conv2dNode c when InputOperandBytes(c) > Csk6.InputOperandLimit
+                => $"rows in {WorkspacePass.HSplitCount(c)} bands at run time",
+            GlobalAvgPoolNode g => $"AvgPool2dInt {g.InputShapes[0][1]}×{g.InputShapes[0][2]}",
+            FlattenNode or ReshapeNode => "in-place Reshape",
+            AddNode => ThinkerOp.iqAdd,
+            _ => null,
+        };
+        return split is null ? note ?? "" : note is null ? split : $"{split}; {note}";
+    }
+
+    private static long InputOperandBytes(Conv2dNode c)
+    {
+        var (cin, h, w) = c.InputShapes[0].Chw;
+        return Csk6.InputOperandBytes(cin, h, w, c.Stride[1]);
     }
 
     private static BudgetViolation Psram(ModelGraph graph, DeployGraph deploy, List<LayerBudget> layers, long psram, long limit)

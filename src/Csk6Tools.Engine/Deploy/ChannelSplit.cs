@@ -33,7 +33,20 @@ internal static class ChannelSplit
     public static string Describe(Conv2dNode c, IReadOnlyList<int> pieces)
     {
         if (c.Groups > 1) return $"Split + {pieces.Count} group convs + {ThinkerOp.iqCat}";
-        var distinct = pieces.GroupBy(p => p).Select(g => g.Count() > 1 ? $"{g.Count()}×{g.Key}" : $"{g.Key}");
-        return $"{pieces.Count} × {ThinkerOp.Conv2dInt} ({string.Join(" + ", distinct)} ch) + {ThinkerOp.iqCat}";
+        // Each distinct width once, in the order first met, with how many pieces have it ("2×56 + 16").
+        var widths = new List<(int Channels, int Count)>();
+        foreach (int p in pieces)
+        {
+            int i = 0;
+            while (i < widths.Count && widths[i].Channels != p) i++;
+            if (i == widths.Count) widths.Add((p, 1)); else widths[i] = (p, widths[i].Count + 1);
+        }
+        var text = new System.Text.StringBuilder($"{pieces.Count} × {ThinkerOp.Conv2dInt} (");
+        for (int i = 0; i < widths.Count; i++)
+        {
+            var (channels, count) = widths[i];
+            text.Append(i > 0 ? " + " : "").Append(count > 1 ? $"{count}×{channels}" : $"{channels}");
+        }
+        return text.Append($" ch) + {ThinkerOp.iqCat}").ToString();
     }
 }

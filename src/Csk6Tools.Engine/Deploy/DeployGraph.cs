@@ -93,14 +93,11 @@ public sealed class DeployGraph
 
     /// <summary>
     /// Packed constant bytes per layer (each ALIGN16), as <see cref="Lower(ModelGraph, int)"/> lays them out, from the
-    /// operator lowering alone (the workspace, DMA and ordering passes add none): the budget prices a conversion with it.
+    /// operator lowering's sizes alone, no tensor made (the workspace, DMA and ordering passes add none): the budget
+    /// prices a conversion with it.
     /// </summary>
     public static IReadOnlyDictionary<string, long> ConstantBytesByLayer(ModelGraph graph)
-    {
-        var draft = OperatorLowering.Run(graph, ConvFusion.Find(graph), keepQuantDequant: false);
-        return draft.Main.Concat(draft.Appended).Where(t => t.Kind == TensorKind.Constant)
-            .GroupBy(t => t.Layer).ToDictionary(g => g.Key, g => g.Sum(t => t.Bytes));
-    }
+        => OperatorLowering.ConstantBytesByLayer(graph, ConvFusion.Find(graph));
 
     /// <summary>Lowers with the exact count of rescaled inputs of each residual add (known once the exponents are).</summary>
     /// <param name="graph">The model.</param>

@@ -11,11 +11,18 @@ internal static class DmaPass
 {
     public static void Run(LoweringDraft d)
     {
-        foreach (var op in d.Ops.Where(o => ThinkerOp.StreamsConstants(o.Kind)))
-            op.DmaBytes = op.Constants.Sum(h => d[h].Bytes);
-        var streaming = d.Ops.Where(o => o.DmaBytes > 0).ToList();
-        for (int b = 0; b < Csk6.DmaBufferCount && b < streaming.Count; b++)
-            d.Buffers.Add(new DeployTensor(-1, $"dma_buffer{b + 1}", TensorKind.DmaBuffer,
-                streaming.Where((_, i) => i % Csk6.DmaBufferCount == b).Max(o => o.DmaBytes), ""));
+        var largest = new long[Csk6.DmaBufferCount];
+        int streaming = 0;
+        foreach (var op in d.Ops)
+        {
+            if (!ThinkerOp.StreamsConstants(op.Kind)) continue;
+            long bytes = 0;
+            foreach (int id in op.Constants) bytes += d[id].Bytes;
+            if ((op.DmaBytes = bytes) == 0) continue;
+            int buffer = streaming++ % Csk6.DmaBufferCount;
+            largest[buffer] = Math.Max(largest[buffer], op.DmaBytes);
+        }
+        for (int b = 0; b < Csk6.DmaBufferCount && b < streaming; b++)
+            d.Add(d.Buffers, $"dma_buffer{b + 1}", TensorKind.DmaBuffer, largest[b], "");
     }
 }

@@ -1,11 +1,14 @@
 namespace Csk6Tools.Engine.Deploy;
 
 /// <summary>
-/// The deploy graph while the passes build it: tensors in the order they were made, ops whose tensor lists hold
-/// handles (indices into <see cref="Handles"/>) until <see cref="TensorOrder"/> gives the tensors their ids.
+/// The deploy graph while the passes build it: tensors in the order they were made, each with its draft id (its
+/// index in that order) as <see cref="DeployTensor.Id"/>; the ops' tensor lists hold draft ids until
+/// <see cref="TensorOrder"/> gives the tensors their final ids.
 /// </summary>
 internal sealed class LoweringDraft
 {
+    private readonly List<DeployTensor> _made = [];
+
     /// <summary>The input, the layers' constants and activations, in graph order.</summary>
     public List<DeployTensor> Main { get; } = [];
 
@@ -16,8 +19,6 @@ internal sealed class LoweringDraft
     public List<DeployTensor> Buffers { get; } = [];
 
     public List<DeployOp> Ops { get; } = [];
-    public List<DeployTensor> Handles { get; } = [];
-    public Dictionary<DeployTensor, int> Producer { get; } = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The tensor that holds each layer's result (a fused layer resolves to its convolution's output).</summary>
     public Dictionary<string, DeployTensor> TensorOf { get; } = [];
@@ -25,11 +26,24 @@ internal sealed class LoweringDraft
     public Dictionary<string, string> FusedInto { get; } = [];
     public Dictionary<string, LayerSplit> Splits { get; } = [];
 
-    public int Handle(DeployTensor t)
+    /// <summary>How many tensors were made (draft ids run from 0 to this, exclusive).</summary>
+    public int Count => _made.Count;
+
+    /// <summary>
+    /// Makes a tensor sized as tpacker sizes every tensor (ALIGN16 of its packed bytes) at the end of
+    /// <paramref name="list"/>.
+    /// </summary>
+    public DeployTensor Add(List<DeployTensor> list, string name, TensorKind kind, long bytes, string layer,
+        int producer = -1, int? aliasOf = null, int? piece = null)
     {
-        Handles.Add(t);
-        return Handles.Count - 1;
+        var t = new DeployTensor(_made.Count, name, kind, Target.Csk6.Align16(bytes), layer)
+        {
+            Producer = producer, AliasOf = aliasOf, Piece = piece,
+        };
+        _made.Add(t);
+        list.Add(t);
+        return t;
     }
 
-    public DeployTensor this[int handle] => Handles[handle];
+    public DeployTensor this[int id] => _made[id];
 }

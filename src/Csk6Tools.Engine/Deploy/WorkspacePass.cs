@@ -19,8 +19,10 @@ internal static class WorkspacePass
     /// <summary>The one workspace tensor, as large as the largest ask, when any op asks.</summary>
     internal static void AddWorkspaceTensor(LoweringDraft d)
     {
-        if (d.Ops.Any(o => o.Workspace.HasValue))
-            d.Buffers.Add(new DeployTensor(-1, "workspace", TensorKind.Workspace, Csk6.Align16(d.Ops.Max(o => o.Workspace ?? 0)), ""));
+        long? largest = null;
+        foreach (var op in d.Ops)
+            if (op.Workspace is long w) largest = Math.Max(largest ?? 0, w);
+        if (largest is long bytes) d.Add(d.Buffers, "workspace", TensorKind.Workspace, bytes, "");
     }
 
     private static long? Workspace(DeployOp op, Node node, LoweringDraft d, Func<AddNode, int> rescaledAddInputs) => (op.Kind, node) switch

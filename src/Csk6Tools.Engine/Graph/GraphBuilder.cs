@@ -25,9 +25,15 @@ public sealed class GraphBuilder
         if (string.IsNullOrWhiteSpace(node.Name)) throw new GraphException("Every layer needs a name.");
         if (_byName.ContainsKey(node.Name)) throw new GraphException($"Two layers are named '{node.Name}'.", node.Name);
         var bound = inputs.Length > 0 || node is InputNode ? node with { Inputs = inputs } : node;
-        bound.Bind(bound.Inputs.Select(i => _byName.TryGetValue(i, out var p)
-            ? p.OutputShape!
-            : throw new GraphException($"Layer '{node.Name}' reads '{i}', which is not defined before it.", node.Name)).ToList());
+        var shapes = new TensorShape[bound.Inputs.Count];
+        for (int k = 0; k < shapes.Length; k++)
+        {
+            string input = bound.Inputs[k];
+            shapes[k] = _byName.TryGetValue(input, out var p)
+                ? p.OutputShape!
+                : throw new GraphException($"Layer '{node.Name}' reads '{input}', which is not defined before it.", node.Name);
+        }
+        bound.Bind(shapes);
         _nodes.Add(bound);
         _byName.Add(bound.Name, bound);
         return bound.Name;

@@ -21,8 +21,14 @@ public sealed class ModelGraph
         _byName = nodes.ToDictionary(n => n.Name);
         _consumers = nodes.ToDictionary(n => n.Name, _ => new List<Node>());
         foreach (var n in nodes)
-            foreach (var i in n.Inputs.Distinct())
-                _consumers[i].Add(n);
+            for (int k = 0; k < n.Inputs.Count; k++)
+                if (FirstTime(n.Inputs, k)) _consumers[n.Inputs[k]].Add(n);
+        // An input read twice (x + x) makes its node a consumer once.
+        static bool FirstTime(IReadOnlyList<string> inputs, int k)
+        {
+            for (int j = 0; j < k; j++) if (inputs[j] == inputs[k]) return false;
+            return true;
+        }
     }
 
     public string Name { get; }
