@@ -88,7 +88,8 @@ internal static class FakeQuant
     {
         if (x.numel() == 0) return (0, 0);
         using var _ = no_grad();
-        var (min, max) = x.detach().aminmax(null, false);
+        // aminmax copies a tensor that is not contiguous; a channels-last one is, read in N×H×W×C order.
+        var (min, max) = (x.dim() == 4 && !x.is_contiguous() ? x.detach().permute(0, 2, 3, 1) : x.detach()).aminmax(null, false);
         using (min) using (max) return (min.item<float>(), max.item<float>());
     }
 
