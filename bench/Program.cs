@@ -22,6 +22,13 @@ static double Median(Func<object> work, int runs)
     return times[times.Count / 2];
 }
 
+string demoFolder = Path.Combine(AppContext.BaseDirectory, "../../../../tests/fixtures/thinker-demo");
+if (args.Contains("--engine"))   // the int8 engine against ONNX Runtime alone
+{
+    EngineBench.Run(demoFolder);
+    return;
+}
+
 Console.WriteLine($"Csk6Tools budget benchmark ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
 foreach (int depth in new[] { 18, 152 })
 {
@@ -64,7 +71,7 @@ if (args.Contains("--budget")) return;   // the budget and search figures alone
 
 // ONNX import speed on LISTENAI's demo (2.9 MB, linger dialect): the peer is parsing the protobuf alone; the ratio says
 // what building the quantized model costs on top, and packing it is measured after.
-string demo = Path.Combine(AppContext.BaseDirectory, "../../../../tests/fixtures/thinker-demo/resnet18-12-regular.onnx");
+string demo = Path.Combine(demoFolder, "resnet18-12-regular.onnx");
 if (File.Exists(demo))
 {
     var bytes = File.ReadAllBytes(demo);
@@ -77,4 +84,4 @@ if (File.Exists(demo))
     Console.WriteLine($"linger demo ONNX: parse {tParse:F1} ms, import {tImport:F1} ms (import/parse ratio {tImport / tParse:F1}x), pack {tPack:F1} ms");
 }
 
-if (File.Exists(demo)) EngineBench.Run(Path.GetDirectoryName(demo)!);
+if (File.Exists(demo)) EngineBench.Run(demoFolder);

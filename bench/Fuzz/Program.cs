@@ -24,7 +24,14 @@ string? repository = null;
 for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
     if (File.Exists(Path.Combine(dir.FullName, "Csk6Tools.sln"))) { repository = dir.FullName; break; }
 
-var targets = FuzzTarget.All(repository).Where(t => names.Count == 0 || names.Contains(t.Name)).ToList();
+var all = FuzzTarget.All(repository).ToList();
+var unknown = names.Except(all.Select(t => t.Name)).ToList();
+if (unknown.Count > 0)
+{
+    Console.Error.WriteLine($"unknown target {string.Join(", ", unknown)}; the targets are {string.Join(", ", all.Select(t => t.Name))}");
+    return 2;
+}
+var targets = all.Where(t => names.Count == 0 || names.Contains(t.Name)).ToList();
 if (replay is not null)
 {
     var target = targets.Single();

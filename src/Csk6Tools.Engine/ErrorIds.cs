@@ -119,6 +119,8 @@ public static class ErrorIds
     public const string EngineUnsupportedOperator = nameof(EngineUnsupportedOperator);
     public const string EngineInvalidPackage = nameof(EngineInvalidPackage);
     public const string EngineInputSize = nameof(EngineInputSize);
+    /// <summary>An engine asked to run on SIMD instructions this CPU does not have.</summary>
+    public const string EngineKernelPathNotSupported = nameof(EngineKernelPathNotSupported);
 
     // Searching (Find-Csk6Network).
     /// <summary>-Depth, -Width or -Shortcut holds nothing to search.</summary>
@@ -147,7 +149,7 @@ public static class ErrorIds
             or SearchModelNotConvertible or SearchDatasetRequired => Csk6ErrorCategory.InvalidArgument,
         ImageTooLarge or PackageOverCapacity => Csk6ErrorCategory.LimitsExceeded,
         OnnxUnsupportedOperator or EngineUnsupportedOperator => Csk6ErrorCategory.NotImplemented,
-        NativeRuntimeLoadFailed => Csk6ErrorCategory.ResourceUnavailable,
+        NativeRuntimeLoadFailed or EngineKernelPathNotSupported => Csk6ErrorCategory.ResourceUnavailable,
         _ => Csk6ErrorCategory.InvalidData,
     };
 }

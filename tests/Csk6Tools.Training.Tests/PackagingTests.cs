@@ -49,13 +49,17 @@ public class PackagingTests
         Assert.Equal(packed.Report.ShareMemPlan.Tensors, budget.ShareMemPlan.Tensors);
     }
 
-    /// <summary>Packs the model, runs every test image through the engine and asserts its int8 logits are the fake-quant ones; returns the number right.</summary>
+    /// <summary>
+    /// Packs the model, runs every test image through the engine on every kernel path this CPU has (and the VNNI
+    /// path's AVX2 emulation) and asserts its int8 logits are the fake-quant ones; returns the number right.
+    /// </summary>
     private static int CompareOnEveryTestImage(Csk6Model model, Engine.Data.Dataset data)
     {
         var packed = PackageBuilder.Build(model);
         AssertBudgetIsThePackages(model, packed);
         var package = ThinkerPackage.Read(packed.Bytes);
-        var engine = new Int8Engine(package);
+        var paths = KernelPaths.Supported.Append(KernelPaths.EmulatedVnni).Where(KernelPaths.IsSupported);
+        var engines = paths.Select(p => new Int8Engine(package, p)).ToList();
         var q = model.Quantization!;
         int outputExponent = q[model.Graph.Outputs[0]].Output;
         Assert.Equal(outputExponent, package.OutputTensor.Exponent);
@@ -67,10 +71,13 @@ public class PackagingTests
         for (int i = 0; i < data.Test.Count; i++)
         {
             var input = InputPreprocessor.FromPlanar($"{i}", data.Test.Image(i), data.Channels, spec, OverflowMode.Saturate);
-            var output = engine.Run(input.Bytes);
             var expected = fakeQuant.AsSpan(i * classes, classes).ToArray().Select(v => (int)(v * MathF.ScaleB(1f, outputExponent))).ToArray();
-            var logits = output.Select(b => (int)(sbyte)b).ToList();
-            Assert.True(expected.SequenceEqual(logits), $"image {i}: fake-quant ({string.Join(", ", expected)}), engine ({string.Join(", ", logits)})");
+            List<int> logits = [];
+            foreach (var engine in engines)
+            {
+                logits = engine.Run(input.Bytes).Select(b => (int)(sbyte)b).ToList();
+                Assert.True(expected.SequenceEqual(logits), $"image {i}, {engine.Path} path: fake-quant ({string.Join(", ", expected)}), engine ({string.Join(", ", logits)})");
+            }
             if (logits.IndexOf(logits.Max()) == data.Test.Labels[i]) correct++;
         }
         return correct;

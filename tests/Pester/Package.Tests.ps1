@@ -207,6 +207,11 @@ Describe 'New-Csk6Package' {
             $fake = ($model | Test-ModelAccuracy -Dataset $data | Where-Object Arithmetic -EQ 'fake-quant').Top1
             # The logits are equal (xunit PackagingTests), and both take the first of tied maxima (as test_thinker does).
             $engine | Should -Be $fake
+            # Every core by default, in the data set's order: the same predictions as one thread; -Verbose says how fast.
+            $one = Invoke-Csk6Inference -Package $p -Dataset $data -Threads 1
+            for ($i = 0; $i -lt 100; $i++) { $one[$i].Logits | Should -Be $predictions[$i].Logits }
+            $verbose = Invoke-Csk6Inference -Package $p -Dataset $data -Count 10 -Threads 2 -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+            $verbose[-1].Message | Should -Match '^10 images in [\d.]+ s: [\d,]+ images/s on 2 thread\(s\) \((Avx512|Vnni|Avx2|Scalar)\)\.$'
         }
 
         It 'describes itself in model.json, and predicts from PNG files with its own classes and normalization' {
@@ -268,6 +273,8 @@ Describe 'New-Csk6Package' {
             @($rows.Arithmetic) | Should -Be @('float', 'fake-quant', 'int8 engine')
             $rows[2].Samples | Should -Be 100
             $rows[2].Top1 | Should -Be $rows[1].Top1
+            $verbose = $model | Test-ModelAccuracy -Dataset $data -Package $path -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+            $verbose[-1].Message | Should -Match '^int8 engine: top-1 .* over 100 images, [\d,]+ images/s on \d+ thread\(s\) \((Avx512|Vnni|Avx2|Scalar)\)$'
         }
     }
 }

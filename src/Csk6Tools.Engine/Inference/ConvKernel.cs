@@ -11,18 +11,21 @@ internal sealed class ConvKernel : IKernel
     private readonly Conv2dAttributes _a;
     private readonly int _cin, _h, _w0, _cout, _oh, _ow, _shift;
     private readonly bool _relu;
-    private readonly int _pairs, _positions;
-    private readonly int[] _packed; // per group: [Cout/g, k-pairs]
+    private readonly int _groups, _positions, _panel;
+    private readonly int[] _packed; // per group: [Cout/g, k-groups]
+    private readonly int[]? _quadCorrection, _quadBias; // VNNI: −128·Σw per output channel, and the bias with it
     private readonly short[] _columns;
-    private readonly int[] _acc;
 
     private readonly ColumnCache _cache;
     private readonly int _opIndex;
     private readonly (int Input, Conv2dAttributes Geometry) _key;
+    private readonly KernelPath _path;
+    private readonly ConvColumns _im2col;
 
-    public ConvKernel(PackageOperator op, ThinkerPackage package, TensorMemory memory, ColumnCache cache)
+    public ConvKernel(PackageOperator op, ThinkerPackage package, TensorMemory memory, ColumnCache cache, KernelPath path)
     {
         _cache = cache;
+        _path = path;
         _opIndex = op.Index;
         var c = ConvOperands.Read(op, package);
         (_a, _x, _y, _bias, _shift, _relu) = (c.Attributes, c.X, c.Y, c.Bias, c.Shift, c.Relu);
@@ -30,13 +33,24 @@ internal sealed class ConvKernel : IKernel
         (_cin, _h, _w0) = (_x.Shape[1], _x.Shape[2], _x.Shape[3]);
         (_cout, _oh, _ow) = (_y.Shape[1], _y.Shape[2], _y.Shape[3]);
         var weights = KernelChecks.UnpackWeight(memory.Int8(weight), _cout, _cin, _a.Group, _a.KernelH, _a.KernelW, op);
-        int taps = _cin / _a.Group * _a.KernelH * _a.KernelW;
-        _pairs = (taps + 1) / 2;
-        _positions = (_oh * _ow + Int16Gemm.PositionBlock - 1) / Int16Gemm.PositionBlock * Int16Gemm.PositionBlock;
-        _packed = Int16Gemm.PackWeights(weights, _cout, taps); // [Cout, Cin/g, kh, kw] rows are the taps in order
-        _columns = new short[_pairs * _positions * 2];
+        bool quads = KernelPaths.UsesQuads(path);
+        _im2col = new ConvColumns(_a, _cin / _a.Group, _h, _w0, _oh, _ow, quads ? 4 : 2);
+        _groups = _im2col.Groups;
+        _panel = Int8Gemm.PanelFor(_oh * _ow);
+        _positions = Int8Gemm.PaddedPositions(_oh * _ow, _panel);
+        var reordered = _im2col.Reorder(weights, _cout);
+        _packed = quads ? Int8Gemm.PackQuads(reordered, _cout, 4 * _groups) : Int8Gemm.PackWeights(reordered, _cout, 2 * _groups);
+        if (quads)
+        {
+            // The columns hold x + 128: Σ(x + 128)·w = Σx·w + 128·Σw, so the bias starts 128·Σw lower.
+            int taps = weights.Length / _cout;
+            _quadCorrection = new int[_cout];
+            for (int o = 0; o < _cout; o++)
+                for (int k = 0; k < taps; k++) _quadCorrection[o] -= 128 * weights[o * taps + k];
+            _quadBias = new int[_cout];
+        }
+        _columns = new short[_groups * _positions * 2];
         _key = (op.Inputs[0], _a with { QuantType = 0, Activation = FusedActivation.None });
-        _acc = new int[_cout / _a.Group * _positions];
     }
 
     public void Run(TensorMemory memory)
@@ -44,62 +58,27 @@ internal sealed class ConvKernel : IKernel
         ReadOnlySpan<sbyte> x = memory.Int8(_x);
         Span<sbyte> y = memory.Int8(_y);
         ReadOnlySpan<int> bias = _bias is null ? default : memory.Int32(_bias);
+        if (_quadBias is not null)
+        {
+            for (int o = 0; o < _cout; o++) _quadBias[o] = (bias.IsEmpty ? 0 : bias[o]) + _quadCorrection![o];
+            bias = _quadBias;
+        }
         int groupIn = _cin / _a.Group, groupOut = _cout / _a.Group, plane = _oh * _ow;
         for (int g = 0; g < _a.Group; g++)
         {
-            var acc = _acc.AsSpan(0, groupOut * _positions);
-            for (int o = 0; o < groupOut; o++) acc.Slice(o * _positions, _positions).Fill(bias.IsEmpty ? 0 : bias[g * groupOut + o]);
-            var columns = _a.Group == 1 && _cache.TryReuse(_opIndex, _key, out var cached) ? cached : Im2Col(x.Slice(g * groupIn * _h * _w0, groupIn * _h * _w0), groupIn);
-            Int16Gemm.Multiply(_packed.AsSpan(g * groupOut * _pairs, groupOut * _pairs), groupOut, _pairs, columns, _positions, acc);
-            for (int o = 0; o < groupOut; o++)
-            {
-                Int8Arithmetic.Requantize(acc.Slice(o * _positions, plane), y.Slice((g * groupOut + o) * plane, plane), _shift, _relu);
-            }
+            var columns = _a.Group == 1 && _cache.TryReuse(_opIndex, _key, out var cached)
+                ? cached : Im2Col(x.Slice(g * groupIn * _h * _w0, groupIn * _h * _w0));
+            var output = new Int8Gemm.Output(bias.IsEmpty ? default : bias.Slice(g * groupOut, groupOut), _shift, _relu,
+                                              y.Slice(g * groupOut * plane, groupOut * plane), plane);
+            var w = _packed.AsSpan(g * groupOut * _groups, groupOut * _groups);
+            Int8Gemm.Multiply(_path, w, groupOut, _groups, columns, _positions, _panel, output);
         }
     }
 
-    /// <summary>The input taps of every output position as k-pairs: columns[(k/2), p, k%2] = x at tap k for p, 0 in the padding.</summary>
-    private short[] Im2Col(ReadOnlySpan<sbyte> x, int channels)
+    private short[] Im2Col(ReadOnlySpan<sbyte> x)
     {
-        int kh = _a.KernelH, kw = _a.KernelW, sh = _a.StrideH, sw = _a.StrideW;
-        var columns = _columns.AsSpan();
-        if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && _a.PadTop == 0 && _a.PadLeft == 0 && _oh == _h && _ow == _w0)
-        {
-            // A pointwise convolution's taps are the input channels themselves: interleave them in pairs.
-            Pointwise.Interleave(x, channels, _h * _w0, _positions, columns);
-        }
-        else
-        {
-            columns.Clear();
-            ColumnsOf(x, channels, columns);
-        }
+        _im2col.Fill(x, _columns, _path);
         if (_a.Group == 1) _cache.Remember(_opIndex, _key, _columns);
         return _columns;
-    }
-
-    /// <summary>The general im2col: every tap of every output position, padding left at 0.</summary>
-    private void ColumnsOf(ReadOnlySpan<sbyte> x, int channels, Span<short> columns)
-    {
-        int kh = _a.KernelH, kw = _a.KernelW, sh = _a.StrideH, sw = _a.StrideW;
-        for (int i = 0, k = 0; i < channels; i++)
-        {
-            var channel = x.Slice(i * _h * _w0, _h * _w0);
-            for (int ky = 0; ky < kh; ky++)
-                for (int kx = 0; kx < kw; kx++, k++)
-                {
-                    var column = columns.Slice(k / 2 * _positions * 2);
-                    int half = k & 1, dy = ky * _a.DilationH - _a.PadTop, dx = kx * _a.DilationW - _a.PadLeft;
-                    int oxFirst = dx >= 0 ? 0 : (-dx + sw - 1) / sw;
-                    int oxLast = _w0 - 1 - dx < 0 ? -1 : Math.Min(_ow - 1, (_w0 - 1 - dx) / sw);
-                    for (int oy = 0; oy < _oh; oy++)
-                    {
-                        int iy = oy * sh + dy;
-                        if ((uint)iy >= (uint)_h) continue;
-                        var row = channel.Slice(iy * _w0, _w0);
-                        int at = oy * _ow;
-                        for (int ox = oxFirst; ox <= oxLast; ox++) column[2 * (at + ox) + half] = row[ox * sw + dx];
-                    }
-                }
-        }
     }
 }

@@ -1,43 +1,58 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Csk6Tools.Engine.Package;
 using Csk6Tools.Engine.Quant;
 
 namespace Csk6Tools.Engine.Inference;
 
 /// <summary>
-/// A depthwise Conv2dInt (group = channels), computed directly: each channel is zero-padded and split into
-/// stride × stride phase planes, so every tap is a stride-1 multiply-add of eight int32 lanes. Same sums, same
-/// requantization as <see cref="ConvKernel"/>.
+/// A depthwise Conv2dInt (group = channels), computed directly. Each channel is zero-padded and split into
+/// stride × stride phase planes of one width, so output (oy, ox) of every tap reads its phase plane at
+/// (oy + ky/s)·width + ox + kx/s: one fixed offset per tap over the whole plane, and all of the plane's outputs,
+/// the few past each row's end included (dropped at the end), go through the vectors in one sweep, every tap
+/// added in registers. Same sums, same requantization as <see cref="ConvKernel"/>.
 /// </summary>
 internal sealed class DepthwiseKernel : IKernel
 {
+    private const int Lanes = 16;
     private readonly PackageTensor _x, _y;
     private readonly PackageTensor? _bias;
     private readonly Conv2dAttributes _a;
-    private readonly int[] _w; // [C, kh, kw]
-    private readonly int _c, _h, _w0, _oh, _ow, _shift, _rowStride, _phaseH, _phaseW;
+    private readonly int[] _w; // [C, taps]: the weight in its low 16 bits, so vpmaddwd with a sign-extended x is x·w
+    private readonly int[] _tapOffset; // where each tap reads, from the start of the phase planes
+    private readonly int _c, _h, _w0, _oh, _ow, _shift, _width, _phaseH, _outputs;
     private readonly bool _relu;
-    private readonly int[] _phases, _acc;
+    private readonly KernelPath _path;
+    private readonly bool _use512; // 512-bit vectors: the AVX-512 path, and the VNNI path (VNNI has no depthwise use) where the CPU has them
+    private readonly int[] _phases, _wide, _evenOdd;
+    private readonly sbyte[] _out;
 
     public static bool Handles(Conv2dAttributes a, PackageTensor x, PackageTensor y) =>
-        x.Shape.Length == 4 && y.Shape.Length == 4 && a.Group > 1 && a.Group == x.Shape[1] && a.Group == y.Shape[1] && a.StrideH == a.StrideW && a.DilationH == 1 && a.DilationW == 1;
+        x.Shape.Length == 4 && y.Shape.Length == 4 && a.Group > 1 && a.Group == x.Shape[1] && a.Group == y.Shape[1] &&
+        a.StrideH == a.StrideW && a.DilationH == 1 && a.DilationW == 1;
 
-    public DepthwiseKernel(PackageOperator op, ThinkerPackage package, TensorMemory memory)
+    public DepthwiseKernel(PackageOperator op, ThinkerPackage package, TensorMemory memory, KernelPath path)
     {
         var c = ConvOperands.Read(op, package);
-        (_a, _x, _y, _bias, _shift, _relu) = (c.Attributes, c.X, c.Y, c.Bias, c.Shift, c.Relu);
-        var weight = c.Weight;
+        (_a, _x, _y, _bias, _shift, _relu, _path) = (c.Attributes, c.X, c.Y, c.Bias, c.Shift, c.Relu, path);
+        _use512 = path == KernelPath.Avx512 || KernelPaths.UsesQuads(path) && KernelPaths.IsSupported(KernelPath.Avx512);
         (_c, _h, _w0) = (_x.Shape[1], _x.Shape[2], _x.Shape[3]);
         (_oh, _ow) = (_y.Shape[2], _y.Shape[3]);
-        _w = Array.ConvertAll(KernelChecks.UnpackWeight(memory.Int8(weight), _c, _c, _c, _a.KernelH, _a.KernelW, op), v => (int)v);
-        int s = _a.StrideH;
-        _rowStride = (_ow + 7) / 8 * 8;
-        // A phase plane holds every s-th padded pixel; wide enough for the last tap plus a full vector.
-        _phaseH = _oh + (_a.KernelH - 1) / s + 1;
-        _phaseW = _rowStride + (_a.KernelW - 1) / s + 8;
-        _phases = new int[s * s * _phaseH * _phaseW];
-        _acc = new int[_oh * _rowStride];
+        int s = _a.StrideH, kh = _a.KernelH, kw = _a.KernelW;
+        _w = Array.ConvertAll(KernelChecks.UnpackWeight(memory.Int8(c.Weight), _c, _c, _c, kh, kw, op), v => v & 0xFFFF);
+        _width = _ow + (kw - 1) / s;
+        _phaseH = _oh + (kh - 1) / s;
+        _outputs = (_oh * _width + Lanes - 1) / Lanes * Lanes;
+        int plane = _outputs + (kh - 1) / s * _width + (kw - 1) / s;
+        _tapOffset = new int[kh * kw];
+        for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++)
+                _tapOffset[ky * kw + kx] = (ky % s * s + kx % s) * plane + ky / s * _width + kx / s;
+        _phases = new int[s * s * plane];
+        (_wide, _evenOdd) = (new int[_w0 + 16], new int[_w0 + 2]); // a widened input row and its split, for stride 2
+        _out = new sbyte[_outputs];
     }
 
     public void Run(TensorMemory memory)
@@ -45,61 +60,188 @@ internal sealed class DepthwiseKernel : IKernel
         ReadOnlySpan<sbyte> x = memory.Int8(_x);
         Span<sbyte> y = memory.Int8(_y);
         ReadOnlySpan<int> bias = _bias is null ? default : memory.Int32(_bias);
-        int s = _a.StrideH, kh = _a.KernelH, kw = _a.KernelW, plane = _phaseH * _phaseW;
+        int taps = _tapOffset.Length;
         for (int c = 0; c < _c; c++)
         {
-            FillPhases(x.Slice(c * _h * _w0, _h * _w0), s);
-            Array.Fill(_acc, bias.IsEmpty ? 0 : bias[c]);
-            ref int acc0 = ref MemoryMarshal.GetArrayDataReference(_acc);
-            ref int phases0 = ref MemoryMarshal.GetArrayDataReference(_phases);
-            for (int ky = 0; ky < kh; ky++)
-                for (int kx = 0; kx < kw; kx++)
-                {
-                    int w = _w[(c * kh + ky) * kw + kx];
-                    if (w == 0) continue;
-                    var wv = Vector256.Create(w);
-                    int phase = (ky % s * s + kx % s) * plane, dy = ky / s, dx = kx / s;
-                    for (int oy = 0; oy < _oh; oy++)
-                    {
-                        int src = phase + (oy + dy) * _phaseW + dx, dst = oy * _rowStride;
-                        for (int ox = 0; ox < _rowStride; ox += 8)
-                        {
-                            var sum = Vector256.LoadUnsafe(ref acc0, (nuint)(dst + ox)) + wv * Vector256.LoadUnsafe(ref phases0, (nuint)(src + ox));
-                            sum.StoreUnsafe(ref acc0, (nuint)(dst + ox));
-                        }
-                    }
-                }
-            for (int oy = 0; oy < _oh; oy++)
-                Int8Arithmetic.Requantize(_acc.AsSpan(oy * _rowStride, _ow), y.Slice((c * _oh + oy) * _ow, _ow), _shift, _relu);
+            FillPhases(x.Slice(c * _h * _w0, _h * _w0));
+            int b = bias.IsEmpty ? 0 : bias[c];
+            var weights = _w.AsSpan(c * taps, taps);
+            if (_use512) Accumulate512(weights, b);
+            else if (_path == KernelPath.Scalar) AccumulateScalar(weights, b);
+            else Accumulate256(weights, b);
+            for (int oy = 0; oy < _oh; oy++) _out.AsSpan(oy * _width, _ow).CopyTo(y.Slice((c * _oh + oy) * _ow, _ow));
         }
     }
 
-    /// <summary>phase (py, px)[i, j] = padded input[i·s + py, j·s + px], zero outside the image.</summary>
-    private void FillPhases(ReadOnlySpan<sbyte> channel, int s)
+    private void AccumulateScalar(ReadOnlySpan<int> weights, int bias)
     {
-        Array.Clear(_phases);
-        int plane = _phaseH * _phaseW;
-        if (s == 1)
+        for (int q = 0; q < _outputs; q++)
         {
-            int width = Math.Min(_w0, _phaseW - _a.PadLeft);
-            for (int iy = 0; iy < _h && iy + _a.PadTop < _phaseH; iy++)
+            int sum = bias;
+            for (int t = 0; t < weights.Length; t++) sum += (short)weights[t] * _phases[_tapOffset[t] + q];
+            _out[q] = Int8Arithmetic.Requantize(sum, _shift, _relu);
+        }
+    }
+
+    private void Accumulate256(ReadOnlySpan<int> weights, int bias)
+    {
+        ref int phases = ref MemoryMarshal.GetArrayDataReference(_phases);
+        ref int offsets = ref MemoryMarshal.GetArrayDataReference(_tapOffset);
+        ref int w0 = ref MemoryMarshal.GetReference(weights);
+        ref sbyte output = ref MemoryMarshal.GetArrayDataReference(_out);
+        for (int q = 0; q < _outputs; q += Lanes)
+        {
+            Vector256<int> s0 = Vector256.Create(bias), s1 = s0;
+            for (int t = 0; t < weights.Length; t++)
             {
-                var row = channel.Slice(iy * _w0, width);
-                var target = _phases.AsSpan((iy + _a.PadTop) * _phaseW + _a.PadLeft, width);
-                for (int ix = 0; ix < row.Length; ix++) target[ix] = row[ix];
+                var w = Vector256.Create(Unsafe.Add(ref w0, t)).AsInt16();
+                ref int from = ref Unsafe.Add(ref phases, Unsafe.Add(ref offsets, t) + q);
+                s0 = Avx2.Add(s0, Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref from).AsInt16(), w));
+                s1 = Avx2.Add(s1, Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref from, 8).AsInt16(), w));
             }
+            // Requantized sums lie in [−128, 127], so narrowing keeps them exactly.
+            var r = Vector256.Narrow(Int8Arithmetic.Requantize(s0, _shift, _relu), Int8Arithmetic.Requantize(s1, _shift, _relu));
+            Vector256.Narrow(r, r).GetLower().StoreUnsafe(ref output, (nuint)q);
+        }
+    }
+
+    private void Accumulate512(ReadOnlySpan<int> weights, int bias)
+    {
+        if (weights.Length == 9)
+        {
+            Accumulate512Of3x3(weights, bias);
             return;
         }
+        ref int phases = ref MemoryMarshal.GetArrayDataReference(_phases);
+        ref int offsets = ref MemoryMarshal.GetArrayDataReference(_tapOffset);
+        ref int w0 = ref MemoryMarshal.GetReference(weights);
+        ref sbyte output = ref MemoryMarshal.GetArrayDataReference(_out);
+        for (int q = 0; q < _outputs; q += Lanes)
+        {
+            var sum = Vector512.Create(bias);
+            for (int t = 0; t < weights.Length; t++)
+            {
+                var w = Vector512.Create(Unsafe.Add(ref w0, t)).AsInt16();
+                var from = Vector512.LoadUnsafe(ref phases, (nuint)(Unsafe.Add(ref offsets, t) + q)).AsInt16();
+                sum = Avx512BW.Add(sum, Avx512BW.MultiplyAddAdjacent(from, w));
+            }
+            Avx512F.ConvertToVector128SByte(Int8Arithmetic.Requantize(sum, _shift, _relu)).StoreUnsafe(ref output, (nuint)q);
+        }
+    }
+
+    /// <summary>A 3×3 window: the nine weights and offsets held in registers across the plane.</summary>
+    private void Accumulate512Of3x3(ReadOnlySpan<int> weights, int bias)
+    {
+        ref int p = ref MemoryMarshal.GetArrayDataReference(_phases);
+        ref sbyte output = ref MemoryMarshal.GetArrayDataReference(_out);
+        var o = _tapOffset;
+        nuint o0 = (nuint)o[0], o1 = (nuint)o[1], o2 = (nuint)o[2], o3 = (nuint)o[3], o4 = (nuint)o[4];
+        nuint o5 = (nuint)o[5], o6 = (nuint)o[6], o7 = (nuint)o[7], o8 = (nuint)o[8];
+        Vector512<short> w0 = W(weights[0]), w1 = W(weights[1]), w2 = W(weights[2]), w3 = W(weights[3]), w4 = W(weights[4]);
+        Vector512<short> w5 = W(weights[5]), w6 = W(weights[6]), w7 = W(weights[7]), w8 = W(weights[8]);
+        var start = Vector512.Create(bias);
+        for (nuint q = 0; q < (nuint)_outputs; q += Lanes)
+        {
+            var a = Avx512BW.Add(start, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o0 + q).AsInt16(), w0));
+            var b = Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o1 + q).AsInt16(), w1);
+            a = Avx512BW.Add(a, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o2 + q).AsInt16(), w2));
+            b = Avx512BW.Add(b, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o3 + q).AsInt16(), w3));
+            a = Avx512BW.Add(a, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o4 + q).AsInt16(), w4));
+            b = Avx512BW.Add(b, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o5 + q).AsInt16(), w5));
+            a = Avx512BW.Add(a, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o6 + q).AsInt16(), w6));
+            b = Avx512BW.Add(b, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o7 + q).AsInt16(), w7));
+            a = Avx512BW.Add(a, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o8 + q).AsInt16(), w8));
+            var sums = Int8Arithmetic.Requantize(Avx512BW.Add(a, b), _shift, _relu);
+            Avx512F.ConvertToVector128SByte(sums).StoreUnsafe(ref output, q); // in [−128, 127]: exact
+        }
+
+        static Vector512<short> W(int w) => Vector512.Create(w).AsInt16();
+    }
+
+    /// <summary>
+    /// phase (py, px)[i, j] = padded input[i·s + py, j·s + px]. Only the image's pixels are written: the padding's
+    /// places are the same for every channel and stay 0 from the allocation.
+    /// </summary>
+    private void FillPhases(ReadOnlySpan<sbyte> channel)
+    {
+        int s = _a.StrideH, plane = _phases.Length / (s * s);
         for (int iy = 0; iy < _h; iy++)
         {
-            int py = iy + _a.PadTop;
-            var row = channel.Slice(iy * _w0, _w0);
-            for (int ix = 0; ix < _w0; ix++)
+            int py = (iy + _a.PadTop) % s, i = (iy + _a.PadTop) / s;
+            if (i >= _phaseH) break;
+            var source = channel.Slice(iy * _w0, _w0);
+            if (s == 1)
             {
-                int px = ix + _a.PadLeft;
-                int i = py / s, j = px / s;
-                if (i < _phaseH && j < _phaseW) _phases[(py % s * s + px % s) * plane + i * _phaseW + j] = row[ix];
+                int count = Math.Min(_w0, _width - _a.PadLeft);
+                if (count > 0) Widen(source[..count], _phases.AsSpan(i * _width + _a.PadLeft, count));
+                continue;
+            }
+            if (s == 2 && _path != KernelPath.Scalar)
+            {
+                FillStride2Row(source, py, i, plane);
+                continue;
+            }
+            for (int px = 0; px < s; px++)
+            {
+                // Columns j whose pixel ix = j·s + px − padLeft lies in [0, w).
+                int ix0 = px - _a.PadLeft, first = ix0 >= 0 ? 0 : Math.Min(_width, (-ix0 + s - 1) / s);
+                int end = Math.Clamp(_w0 - ix0 <= 0 ? 0 : (_w0 - 1 - ix0) / s + 1, first, _width);
+                var row = _phases.AsSpan((py * s + px) * plane + i * _width, _width);
+                for (int j = first; j < end; j++) row[j] = source[j * s + ix0];
             }
         }
+    }
+
+    /// <summary>
+    /// One input row into its two stride-2 phase rows: widened, split into even and odd pixels with vectors, and
+    /// phase px's row j = pixel 2j + px − padLeft copied from the split.
+    /// </summary>
+    private void FillStride2Row(ReadOnlySpan<sbyte> source, int py, int i, int plane)
+    {
+        int half = (_w0 + 1) / 2;
+        var wide = _wide.AsSpan(0, _w0);
+        Widen(source, wide);
+        Span<int> even = _evenOdd.AsSpan(0, half), odd = _evenOdd.AsSpan(half, half);
+        int k = 0;
+        ref int w = ref MemoryMarshal.GetArrayDataReference(_wide);
+        var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        for (; 2 * k + 16 <= _w0; k += 8)
+        {
+            var a = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref w, (nuint)(2 * k)), split);      // evens | odds of 0..7
+            var b = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref w, (nuint)(2 * k + 8)), split);  // evens | odds of 8..15
+            Avx2.Permute2x128(a, b, 0x20).CopyTo(even[k..]);
+            Avx2.Permute2x128(a, b, 0x31).CopyTo(odd[k..]);
+        }
+        for (; 2 * k < _w0; k++)
+        {
+            even[k] = wide[2 * k];
+            if (2 * k + 1 < _w0) odd[k] = wide[2 * k + 1];
+        }
+        for (int px = 0; px < 2; px++)
+        {
+            int ix0 = px - _a.PadLeft, first = ix0 >= 0 ? 0 : Math.Min(_width, (-ix0 + 1) / 2);
+            int end = Math.Clamp(_w0 - ix0 <= 0 ? 0 : (_w0 - 1 - ix0) / 2 + 1, first, _width);
+            // Pixel 2j + ix0 is even[j + ix0/2] when ix0 is even, odd[j + (ix0 − 1)/2] when it is odd.
+            var from = (ix0 & 1) == 0 ? even : odd;
+            int shift = (ix0 - (ix0 & 1)) / 2;
+            from.Slice(first + shift, end - first).CopyTo(_phases.AsSpan((py * 2 + px) * plane + i * _width + first, end - first));
+        }
+    }
+
+    /// <summary>target[j] = source[j], sign-extended.</summary>
+    private void Widen(ReadOnlySpan<sbyte> source, Span<int> target)
+    {
+        int j = 0;
+        if (_path != KernelPath.Scalar)
+        {
+            ref sbyte from = ref MemoryMarshal.GetReference(source);
+            ref int to = ref MemoryMarshal.GetReference(target);
+            for (; j + 8 <= source.Length; j += 8)
+            {
+                var eight = Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref from, j)))).AsSByte();
+                Avx2.ConvertToVector256Int32(eight).StoreUnsafe(ref to, (nuint)j);
+            }
+        }
+        for (; j < source.Length; j++) target[j] = source[j];
     }
 }

@@ -87,7 +87,8 @@ internal sealed class ConcatKernel : IKernel
             for (int k = 0; k < _inputs.Length; k++)
             {
                 var part = memory.Int8(_inputs[k]).Slice(o * _chunks[k], _chunks[k]);
-                for (int i = 0; i < part.Length; i++) y[at + i] = Int8Arithmetic.Rescale(part[i], _shifts[k]);
+                if (_shifts[k] == 0) part.CopyTo(y.Slice(at, part.Length)); // rescaling by 2^0 is the identity
+                else for (int i = 0; i < part.Length; i++) y[at + i] = Int8Arithmetic.Rescale(part[i], _shifts[k]);
                 at += _chunks[k];
             }
     }

@@ -16,24 +16,33 @@ public sealed class Int8Engine
     private readonly (IKernel Kernel, PackageDma[] Transfers)[] _steps;
     private readonly bool _depthwiseKernel;
 
-    public Int8Engine(ThinkerPackage package) : this(package, depthwiseKernel: true) { }
+    /// <summary>An engine on the fastest <see cref="KernelPath"/> this CPU has.</summary>
+    public Int8Engine(ThinkerPackage package) : this(package, KernelPaths.Best) { }
+
+    /// <summary>An engine on the given path (every path gives the same bits; see <see cref="KernelPaths.Supported"/>).</summary>
+    public Int8Engine(ThinkerPackage package, KernelPath path) : this(package, path, depthwiseKernel: true) { }
 
     /// <param name="package">The package.</param>
+    /// <param name="path">The instructions the kernels use.</param>
     /// <param name="depthwiseKernel">False runs depthwise convolutions with the general kernel, its twin (for tests).</param>
-    internal Int8Engine(ThinkerPackage package, bool depthwiseKernel)
+    internal Int8Engine(ThinkerPackage package, KernelPath path, bool depthwiseKernel)
     {
+        if (!KernelPaths.IsSupported(path))
+            throw new InferenceException(ErrorIds.EngineKernelPathNotSupported, $"This CPU does not have the instructions of the {path} path.");
         _package = package;
+        Path = path;
         _depthwiseKernel = depthwiseKernel;
         if (package.Inputs.Count != 1 || package.Outputs.Count != 1)
             throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"The engine runs packages with one input and one output; this one has {package.Inputs.Count} and {package.Outputs.Count}.");
         _memory = new TensorMemory(package);
-        var transfers = package.Dma.ToLookup(d => d.SourceTensor);
-        _steps = package.Operators
-            .Select(op => (Prepare(op), op.Inputs.SelectMany(id => transfers[id]).ToArray()))
-            .ToArray();
+        var transfers = DmaTransfers.ThatMatter(package, _memory);
+        _steps = package.Operators.Select((op, k) => (Prepare(op), transfers[k])).ToArray();
     }
 
     public ThinkerPackage Package => _package;
+
+    /// <summary>The instructions this engine's kernels use.</summary>
+    public KernelPath Path { get; }
 
     /// <summary>The kernel that runs each operator, by type name.</summary>
     internal IEnumerable<string> KernelNames => _steps.Select(s => s.Kernel.GetType().Name);
@@ -66,7 +75,7 @@ public sealed class Int8Engine
         return op.Type switch
         {
             ThinkerOp.Conv2dInt => _depthwiseKernel && DepthwiseKernel.Handles(Conv2dAttributes.Parse(op.Attributes), t[op.Inputs[0]], t[op.Outputs[0]])
-                ? new DepthwiseKernel(op, _package, _memory) : new ConvKernel(op, _package, _memory, _columns),
+                ? new DepthwiseKernel(op, _package, _memory, Path) : new ConvKernel(op, _package, _memory, _columns, Path),
             ThinkerOp.LinearInt => new LinearKernel(op, _package),
             ThinkerOp.iqAdd => new AddKernel(op, _package),
             ThinkerOp.iqCat => new ConcatKernel(op, _package),

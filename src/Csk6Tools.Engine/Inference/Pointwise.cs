@@ -1,45 +1,103 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Csk6Tools.Engine.Inference;
 
-/// <summary>The im2col of a 1×1 stride-1 convolution: columns[j, p, 0..1] = (x[2j, p], x[2j + 1, p]) as int16, zero beyond.</summary>
+/// <summary>
+/// Channel planes interleaved in pairs into <see cref="Int8Gemm"/>'s panels: the im2col of a 1×1 stride-1
+/// convolution, and of one tap of any other (<see cref="ConvColumns"/>). An odd last channel pairs with 0;
+/// positions beyond the plane are left as they are (their sums are never read).
+/// </summary>
 internal static class Pointwise
 {
-    public static void Interleave(ReadOnlySpan<sbyte> x, int channels, int plane, int positions, Span<short> columns) =>
-        Interleave(x, channels, plane, positions, columns, Avx2.IsSupported);
-
-    /// <summary>As above; <c>avx2</c> chooses the AVX2 path (its scalar twin handles what remains).</summary>
-    internal static void Interleave(ReadOnlySpan<sbyte> x, int channels, int plane, int positions, Span<short> columns, bool avx2)
+    /// <summary>Channels 2c and 2c + 1 of <paramref name="x"/> become k-pair <paramref name="firstPair"/> + c of <paramref name="pairs"/>.</summary>
+    public static void Interleave(ReadOnlySpan<sbyte> x, int channels, int plane, Span<short> columns, KernelPath path, int firstPair, int pairs)
     {
-        int pairs = (channels + 1) / 2;
-        columns[..(pairs * positions * 2)].Clear();
-        for (int j = 0; j < pairs; j++)
+        int channelPairs = (channels + 1) / 2, panel = Int8Gemm.PanelFor(plane);
+        if (x.Length < channels * plane || firstPair + channelPairs > pairs || columns.Length < pairs * Int8Gemm.PaddedPositions(plane, panel) * 2)
+            throw new ArgumentException("The columns do not match the input.");
+        bool vector = path != KernelPath.Scalar;
+        for (int c = 0; c < channelPairs; c++)
         {
-            var even = x.Slice(2 * j * plane, plane);
-            var odd = 2 * j + 1 < channels ? x.Slice((2 * j + 1) * plane, plane) : default;
-            var column = columns.Slice(j * positions * 2, positions * 2);
+            int j = firstPair + c;
+            var even = x.Slice(2 * c * plane, plane);
+            var odd = 2 * c + 1 < channels ? x.Slice((2 * c + 1) * plane, plane) : default;
             int p = 0;
-            if (avx2 && !odd.IsEmpty)
+            if (vector)
             {
                 ref sbyte e0 = ref MemoryMarshal.GetReference(even), o0 = ref MemoryMarshal.GetReference(odd);
-                ref short c0 = ref MemoryMarshal.GetReference(column);
                 for (; p + 16 <= plane; p += 16)
                 {
+                    // 16 positions never straddle a panel: panels hold 16 or 32 and p is a multiple of 16.
+                    ref short c0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), Int8Gemm.ColumnIndex(j, p, pairs, panel));
                     var a = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref e0, (nuint)p));
-                    var b = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref o0, (nuint)p));
+                    var b = odd.IsEmpty ? Vector256<short>.Zero : Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref o0, (nuint)p));
                     var low = Avx2.UnpackLow(a, b);   // positions 0–3 | 8–11, each (even, odd)
                     var high = Avx2.UnpackHigh(a, b); // positions 4–7 | 12–15
-                    Avx2.Permute2x128(low, high, 0x20).StoreUnsafe(ref c0, (nuint)(2 * p));
-                    Avx2.Permute2x128(low, high, 0x31).StoreUnsafe(ref c0, (nuint)(2 * p + 16));
+                    Avx2.Permute2x128(low, high, 0x20).StoreUnsafe(ref c0);
+                    Avx2.Permute2x128(low, high, 0x31).StoreUnsafe(ref c0, 16);
                 }
             }
             for (; p < plane; p++)
             {
-                column[2 * p] = even[p];
-                if (!odd.IsEmpty) column[2 * p + 1] = odd[p];
+                int at = Int8Gemm.ColumnIndex(j, p, pairs, panel);
+                columns[at] = even[p];
+                columns[at + 1] = odd.IsEmpty ? (short)0 : odd[p];
             }
         }
     }
+
+    /// <summary>
+    /// The VNNI form: channels 4c to 4c + 3 of <paramref name="x"/> become k-quad <paramref name="firstQuad"/> + c,
+    /// each value stored as the byte x + 128 (missing channels as 0 + 128; their weights are 0).
+    /// </summary>
+    public static void InterleaveQuads(ReadOnlySpan<sbyte> x, int channels, int plane, Span<byte> columns, KernelPath path, int firstQuad, int quads)
+    {
+        int channelQuads = (channels + 3) / 4, panel = Int8Gemm.PanelFor(plane);
+        if (x.Length < channels * plane || firstQuad + channelQuads > quads || columns.Length < quads * Int8Gemm.PaddedPositions(plane, panel) * 4)
+            throw new ArgumentException("The columns do not match the input.");
+        bool vector = path != KernelPath.Scalar;
+        for (int c = 0; c < channelQuads; c++)
+        {
+            int j = firstQuad + c, p = 0;
+            ReadOnlySpan<sbyte> c0 = Channel(x, 4 * c, channels, plane), c1 = Channel(x, 4 * c + 1, channels, plane);
+            ReadOnlySpan<sbyte> c2 = Channel(x, 4 * c + 2, channels, plane), c3 = Channel(x, 4 * c + 3, channels, plane);
+            if (vector)
+            {
+                var flip = Vector128.Create((byte)0x80);
+                for (; p + 16 <= plane; p += 16)
+                {
+                    // 16 positions never straddle a panel (see Interleave); a quad is 4 bytes, as a pair of int16.
+                    ref byte to = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), Int8Gemm.ColumnIndex(j, p, quads, panel) * 2);
+                    var a = Sixteen(c0, p) ^ flip;
+                    var b = Sixteen(c1, p) ^ flip;
+                    var d = Sixteen(c2, p) ^ flip;
+                    var e = Sixteen(c3, p) ^ flip;
+                    Vector128<ushort> abLow = Sse2.UnpackLow(a, b).AsUInt16(), abHigh = Sse2.UnpackHigh(a, b).AsUInt16();
+                    Vector128<ushort> deLow = Sse2.UnpackLow(d, e).AsUInt16(), deHigh = Sse2.UnpackHigh(d, e).AsUInt16();
+                    Sse2.UnpackLow(abLow, deLow).AsByte().StoreUnsafe(ref to);        // positions 0–3
+                    Sse2.UnpackHigh(abLow, deLow).AsByte().StoreUnsafe(ref to, 16);   // 4–7
+                    Sse2.UnpackLow(abHigh, deHigh).AsByte().StoreUnsafe(ref to, 32);  // 8–11
+                    Sse2.UnpackHigh(abHigh, deHigh).AsByte().StoreUnsafe(ref to, 48); // 12–15
+                }
+            }
+            for (; p < plane; p++)
+            {
+                int at = Int8Gemm.ColumnIndex(j, p, quads, panel) * 2;
+                columns[at] = (byte)(c0[p] + 128);
+                columns[at + 1] = (byte)((c1.IsEmpty ? 0 : c1[p]) + 128);
+                columns[at + 2] = (byte)((c2.IsEmpty ? 0 : c2[p]) + 128);
+                columns[at + 3] = (byte)((c3.IsEmpty ? 0 : c3[p]) + 128);
+            }
+        }
+    }
+
+    private static ReadOnlySpan<sbyte> Channel(ReadOnlySpan<sbyte> x, int i, int channels, int plane) =>
+        i < channels ? x.Slice(i * plane, plane) : default;
+
+    /// <summary>Bytes p to p + 15 of a channel; zeros for a missing one.</summary>
+    private static Vector128<byte> Sixteen(ReadOnlySpan<sbyte> channel, int p) =>
+        channel.IsEmpty ? Vector128<byte>.Zero : Vector128.Create(channel.Slice(p, 16)).AsByte();
 }

@@ -51,6 +51,13 @@ internal sealed class TensorMemory
     public Span<int> Int32(PackageTensor t) => MemoryMarshal.Cast<byte, int>(Bytes(t));
     public Span<float> Float32(PackageTensor t) => MemoryMarshal.Cast<byte, float>(Bytes(t));
 
+    /// <summary>Throws <see cref="ErrorIds.EngineInvalidPackage"/> unless both ends of the transfer lie in their memories.</summary>
+    public void CheckTransfer(PackageDma dma)
+    {
+        SpanAt(_package.Tensors[dma.SourceTensor], dma.Bytes);
+        SpanAt(_package.Tensors[dma.DestinationTensor], dma.Bytes);
+    }
+
     /// <summary>The DMA transfer before an op: weight and bias, contiguous in PSRAM, into a share-memory buffer.</summary>
     public void Transfer(PackageDma dma)
     {
@@ -63,7 +70,10 @@ internal sealed class TensorMemory
 
     private Span<byte> SpanAt(PackageTensor t, long bytes)
     {
-        var whole = t.InArena ? _arenas[t.Memory].AsSpan() : _file.AsSpan(_blobs[t.Memory].Start, _blobs[t.Memory].Size);
+        Span<byte> whole;
+        if (t.InArena && _arenas.TryGetValue(t.Memory, out var arena)) whole = arena;
+        else if (!t.InArena && _blobs.TryGetValue(t.Memory, out var blob)) whole = _file.AsSpan(blob.Start, blob.Size);
+        else throw new InferenceException(ErrorIds.EngineInvalidPackage, $"A DMA transfer reaches '{t.Name}' in a {t.Memory} memory the package does not have.");
         if (bytes < 0 || t.Offset > whole.Length - bytes)
             throw new InferenceException(ErrorIds.EngineInvalidPackage, $"A DMA transfer of {bytes:N0} bytes at '{t.Name}' runs past its memory.");
         return whole.Slice((int)t.Offset, (int)bytes);

@@ -42,37 +42,51 @@ public static class Int8Arithmetic
     }
 
     /// <summary>
-    /// <see cref="Requantize(int, int, bool)"/> over a span, eight at a time with AVX2 (the same shifts, masks and
-    /// clamps, so the same bits) and one at a time elsewhere.
+    /// <see cref="Requantize(int, int, bool)"/> over a span, 32 at a time with AVX2 (see the vector forms below) and
+    /// one at a time elsewhere.
     /// </summary>
     public static void Requantize(ReadOnlySpan<int> acc, Span<sbyte> output, int shift, bool relu)
     {
         if (shift < 0 || shift > 31) throw new ArgumentOutOfRangeException(nameof(shift), shift, "Requantization shifts are 0 to 31.");
         int i = 0;
-        if (Avx2.IsSupported && shift > 0)
+        if (Avx2.IsSupported)
         {
-            var low = Vector256.Create(relu ? 0 : -128);
-            var high = Vector256.Create(127);
-            var one = Vector256.Create(1);
-            Vector256<int> Rounded(ReadOnlySpan<int> a)
-            {
-                var t = Vector256.ShiftRightArithmetic(Vector256.Create(a), shift - 1);
-                return Vector256.Min(Vector256.Max((t >> 1) + (t & one), low), high);
-            }
             for (; i + 32 <= acc.Length; i += 32)
             {
                 // Values are clamped to int8 already, so narrowing (which keeps the low bits) is exact.
-                var lower = Vector256.Narrow(Rounded(acc.Slice(i, 8)), Rounded(acc.Slice(i + 8, 8)));
-                var upper = Vector256.Narrow(Rounded(acc.Slice(i + 16, 8)), Rounded(acc.Slice(i + 24, 8)));
+                var lower = Vector256.Narrow(Requantize(Vector256.Create(acc.Slice(i, 8)), shift, relu),
+                                             Requantize(Vector256.Create(acc.Slice(i + 8, 8)), shift, relu));
+                var upper = Vector256.Narrow(Requantize(Vector256.Create(acc.Slice(i + 16, 8)), shift, relu),
+                                             Requantize(Vector256.Create(acc.Slice(i + 24, 8)), shift, relu));
                 Vector256.CopyTo(Vector256.Narrow(lower, upper), output.Slice(i, 32));
-            }
-            for (; i + 8 <= acc.Length; i += 8)
-            {
-                var r = Rounded(acc.Slice(i, 8));
-                for (int k = 0; k < 8; k++) output[i + k] = (sbyte)r[k];
             }
         }
         for (; i < acc.Length; i++) output[i] = Requantize(acc[i], shift, relu);
+    }
+
+    /// <summary>
+    /// <see cref="Requantize(int, int, bool)"/> of eight sums, each still an int32 in [−128, 127]: the same
+    /// arithmetic shift, round bit and clamps, so the same bits (a ReLU clamps at 0: a negative sum rounds to ≤ 0).
+    /// </summary>
+    public static Vector256<int> Requantize(Vector256<int> acc, int shift, bool relu)
+    {
+        if (shift > 0)
+        {
+            var t = Vector256.ShiftRightArithmetic(acc, shift - 1);
+            acc = (t >> 1) + (t & Vector256<int>.One);
+        }
+        return Vector256.Min(Vector256.Max(acc, Vector256.Create(relu ? 0 : -128)), Vector256.Create(127));
+    }
+
+    /// <summary>The 512-bit form of <see cref="Requantize(Vector256{int}, int, bool)"/>.</summary>
+    public static Vector512<int> Requantize(Vector512<int> acc, int shift, bool relu)
+    {
+        if (shift > 0)
+        {
+            var t = Vector512.ShiftRightArithmetic(acc, shift - 1);
+            acc = (t >> 1) + (t & Vector512<int>.One);
+        }
+        return Vector512.Min(Vector512.Max(acc, Vector512.Create(relu ? 0 : -128)), Vector512.Create(127));
     }
 
     /// <summary>Quant: sat8(floor(x · 2^Q + 0.5)) in float32, as the engine's floorf.</summary>

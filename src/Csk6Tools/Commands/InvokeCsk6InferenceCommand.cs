@@ -1,5 +1,6 @@
-using Csk6Tools.Engine;
+using System.Diagnostics;
 using System.Management.Automation;
+using Csk6Tools.Engine;
 using Csk6Tools.Engine.Data;
 using Csk6Tools.Engine.Imaging;
 using Csk6Tools.Engine.Inference;
@@ -21,6 +22,7 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
     private IReadOnlyList<string>? _labels;
     private string? _outFile;
     private InputSpec? _imageSpec;
+    private readonly CancellationTokenSource _stop = new();
 
     /// <summary>The package: a model.bin path or an object from Get-Csk6Package.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -48,6 +50,11 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
     [Parameter(ParameterSetName = DatasetSet)]
     [ValidateRange(1, int.MaxValue)]
     public int Count { get; set; } = int.MaxValue;
+
+    /// <summary>Engines run in parallel on the data set, one per thread; 0 (the default): one per core.</summary>
+    [Parameter(ParameterSetName = DatasetSet)]
+    [ValidateRange(0, 1024)]
+    public int Threads { get; set; }
 
     /// <summary>Per-channel mean for images; the package's model.json, else the data set's, else CIFAR-100's.</summary>
     [Parameter]
@@ -130,16 +137,39 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         if (test.Height != spec.Height || test.Width != spec.Width)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The data set's images are {test.Height}×{test.Width}; the package expects {spec.Height}×{spec.Width}."), ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, dataset));
         int count = Math.Min(Count, test.Count);
-        var progress = new ProgressRecord(1, "Invoke-Csk6Inference", $"{dataset.Name}: {count:N0} test images");
-        for (int i = 0; i < count; i++)
+        var runner = new DatasetRunner(_engine.Package, Threads);
+        var progress = new ProgressRecord(1, "Invoke-Csk6Inference", $"{dataset.Name}: {count:N0} test images on {runner.Threads} thread(s)");
+        var clock = Stopwatch.StartNew();
+        // Blocks of images run on every core; their predictions go down the pipeline in order as each block ends.
+        int block = 64 * runner.Threads;
+        for (int start = 0; start < count; start += block)
         {
-            if (i % 50 == 0) { progress.PercentComplete = 100 * i / count; WriteProgress(progress); }
-            var input = InputPreprocessor.FromPlanar($"{dataset.Name} test {i}", test.Image(i), test.Channels, spec, OverflowMode.Saturate);
-            Run(input.Source, input.Bytes, test.Labels[i]);
+            progress.PercentComplete = 100 * start / count;
+            WriteProgress(progress);
+            byte[][] outputs;
+            try
+            {
+                outputs = runner.Run(test, spec, start, Math.Min(block, count - start), _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (InferenceException e)
+            {
+                ThrowTerminatingError(EngineErrors.Record(e, dataset));
+                return;
+            }
+            for (int i = 0; i < outputs.Length; i++)
+                Emit($"{dataset.Name} test {start + i}", outputs[i], test.Labels[start + i]);
         }
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
+        double seconds = clock.Elapsed.TotalSeconds;
+        WriteVerbose($"{count:N0} images in {seconds:F2} s: {(seconds > 0 ? count / seconds : 0):N0} images/s on {runner.Threads} thread(s) ({runner.Path}).");
     }
+
+    protected override void StopProcessing() => _stop.Cancel();
 
     /// <summary>-Mean and -Std, else the package's description, else <paramref name="fallback"/>, else CIFAR-100's.</summary>
     private InputSpec ImageSpec(Normalization? fallback)
@@ -155,7 +185,7 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         }
     }
 
-    private void Run(string source, byte[] input, int? expected = null)
+    private void Run(string source, byte[] input)
     {
         byte[] output;
         try
@@ -167,6 +197,11 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
             WriteError(EngineErrors.Record(e, source, source));
             return;
         }
+        Emit(source, output, null);
+    }
+
+    private void Emit(string source, byte[] output, int? expected)
+    {
         if (_outFile is not null && ShouldProcess(_outFile, $"Append {output.Length} output bytes"))
             using (var stream = new FileStream(_outFile, FileMode.Append, FileAccess.Write)) stream.Write(output);
         WriteObject(Prediction.From(source, output, _engine.OutputTensor, _labels, Top) with { Expected = expected });

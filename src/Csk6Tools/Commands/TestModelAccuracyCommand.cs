@@ -36,7 +36,8 @@ public sealed class TestModelAccuracyCommand : DatasetCommand
                     int count = BatchLimit is int b ? b * BatchSize : Dataset.Test.Count;
                     var e = DatasetRunner.Accuracy(package, Dataset.Test, spec, count, Threads, Cancellation);
                     list.Add(new AccuracyResult(model.Name, model.Stage, "int8 engine", e.Top1, e.Top5, e.Samples));
-                    progress.Report($"int8 engine: top-1 {e.Top1:P2}, top-5 {e.Top5:P2} over {e.Samples} images");
+                    progress.Report($"int8 engine: top-1 {e.Top1:P2}, top-5 {e.Top5:P2} over {e.Samples} images, " +
+                                    $"{e.ImagesPerSecond:N0} images/s on {e.Threads} thread(s) ({e.Path})");
                 }
                 return list;
             }, WriteVerbose, out var results))

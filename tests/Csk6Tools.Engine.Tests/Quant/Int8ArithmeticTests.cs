@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Csk6Tools.Engine.Quant;
 using Xunit;
 
@@ -95,6 +96,24 @@ public class VectorArithmeticTests
                 Int8Arithmetic.Requantize(acc, output, shift, relu);
                 for (int i = 0; i < acc.Length; i++) Assert.Equal(Int8Arithmetic.Requantize(acc[i], shift, relu), output[i]);
             }
+    }
+
+    [Fact]
+    public void VectorRequantizeFormsEqualTheScalarRuleBitForBit()
+    {
+        var random = new Random(6);
+        var acc = new int[1024];
+        for (int i = 0; i < acc.Length; i++) acc[i] = random.Next(-1 << 20, 1 << 20);
+        acc[0] = int.MaxValue; acc[1] = int.MinValue; acc[2] = 768; acc[3] = -768; acc[4] = -1; acc[5] = 1;
+        foreach (int shift in new[] { 0, 1, 4, 9, 17, 31 })
+            foreach (bool relu in new[] { false, true })
+                for (int i = 0; i < acc.Length; i += 16)
+                {
+                    var wide = Int8Arithmetic.Requantize(Vector512.Create(acc.AsSpan(i, 16)), shift, relu);
+                    var narrow = Int8Arithmetic.Requantize(Vector256.Create(acc.AsSpan(i + 8, 8)), shift, relu);
+                    for (int k = 0; k < 16; k++) Assert.Equal(Int8Arithmetic.Requantize(acc[i + k], shift, relu), wide[k]);
+                    for (int k = 0; k < 8; k++) Assert.Equal(Int8Arithmetic.Requantize(acc[i + 8 + k], shift, relu), narrow[k]);
+                }
     }
 }
 
