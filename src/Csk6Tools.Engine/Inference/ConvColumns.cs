@@ -45,7 +45,8 @@ internal sealed class ConvColumns
     /// <summary>k-groups (pairs or quads): taps × channel groups.</summary>
     public int Groups { get; }
 
-    /// <summary>Weights [cout, channels, kh, kw] reordered to k = (tap, channel), each tap's channels padded to whole groups.</summary>
+    /// <summary>Weights [cout, channels, kh, kw] reordered to k = (tap, channel), each tap's channels padded to whole
+    /// groups.</summary>
     public sbyte[] Reorder(ReadOnlySpan<sbyte> weights, int cout)
     {
         int taps = _a.KernelH * _a.KernelW, k = Groups * _groupWidth;
@@ -80,7 +81,10 @@ internal sealed class ConvColumns
                 {
                     int from = (c * sh * sw + phase) * phasePlane + top * _phaseW + left;
                     for (int oy = 0; oy < _oh; oy++)
-                        CopyRow(ref Unsafe.Add(ref tapPlanes, c * plane + oy * _ow), ref Unsafe.Add(ref phases, from + oy * _phaseW), _ow);
+                    {
+                        ref sbyte row = ref Unsafe.Add(ref phases, from + oy * _phaseW);
+                        CopyRow(ref Unsafe.Add(ref tapPlanes, c * plane + oy * _ow), ref row, _ow);
+                    }
                 }
                 Interleave(_tapPlanes, plane, columns, path, t * _channelGroups);
             }
@@ -88,7 +92,8 @@ internal sealed class ConvColumns
 
     private void Interleave(ReadOnlySpan<sbyte> planes, int plane, Span<short> columns, KernelPath path, int firstGroup)
     {
-        if (_groupWidth == 4) Pointwise.InterleaveQuads(planes, _channels, plane, MemoryMarshal.AsBytes(columns), path, firstGroup, Groups);
+        if (_groupWidth == 4)
+            Pointwise.InterleaveQuads(planes, _channels, plane, MemoryMarshal.AsBytes(columns), path, firstGroup, Groups);
         else Pointwise.Interleave(planes, _channels, plane, columns, path, firstGroup, Groups);
     }
 
@@ -119,7 +124,8 @@ internal sealed class ConvColumns
                         if (sw == 1) source.Slice(first + ix0, row.Length).CopyTo(row);
                         else if (split)
                         {
-                            // Pixel 2j + ix0 = 2(j + ix0/2) + parity: element j + ix0/2 (rounded down) of the even or odd pixels.
+                            // Pixel 2j + ix0 = 2(j + ix0/2) + parity: element j + ix0/2 (rounded down) of the even
+                            // or the odd pixels.
                             int parity = ix0 & 1, half = (_w + 1) / 2;
                             _evenOdd.AsSpan(parity * half + first + (ix0 - parity) / 2, row.Length).CopyTo(row);
                         }
@@ -145,7 +151,8 @@ internal sealed class ConvColumns
         {
             var words = Vector256.LoadUnsafe(ref from, (nuint)(2 * k)).AsUInt16();
             // Each 16-bit word holds an even pixel (low byte) and an odd one (high byte); packing keeps 0..255 exactly.
-            var packed = Avx2.PackUnsignedSaturate((words & Vector256.Create((ushort)0xFF)).AsInt16(), (words >> 8).AsInt16());
+            var evens = (words & Vector256.Create((ushort)0xFF)).AsInt16();
+            var packed = Avx2.PackUnsignedSaturate(evens, (words >> 8).AsInt16());
             var ordered = Avx2.Permute4x64(packed.AsUInt64(), 0b11_01_10_00).AsSByte(); // evens 0–15 | odds 0–15
             ordered.GetLower().CopyTo(even[k..]);
             ordered.GetUpper().CopyTo(odd[k..]);
@@ -160,13 +167,14 @@ internal sealed class ConvColumns
     /// <summary>n bytes; the short rows of small maps without a call to memmove.</summary>
     private static void CopyRow(ref sbyte to, ref sbyte from, int n)
     {
+        ref byte target = ref Unsafe.As<sbyte, byte>(ref to), source = ref Unsafe.As<sbyte, byte>(ref from);
         switch (n)
         {
-            case 4: Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref to), Unsafe.ReadUnaligned<uint>(ref Unsafe.As<sbyte, byte>(ref from))); break;
-            case 8: Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref to), Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<sbyte, byte>(ref from))); break;
-            case 16: Vector128.LoadUnsafe(ref from).StoreUnsafe(ref to); break;
-            case 32: Vector256.LoadUnsafe(ref from).StoreUnsafe(ref to); break;
-            default: Unsafe.CopyBlockUnaligned(ref Unsafe.As<sbyte, byte>(ref to), ref Unsafe.As<sbyte, byte>(ref from), (uint)n); break;
+            case 4: Unsafe.WriteUnaligned(ref target, Unsafe.ReadUnaligned<uint>(ref source)); break;
+            case 8: Unsafe.WriteUnaligned(ref target, Unsafe.ReadUnaligned<ulong>(ref source)); break;
+            case 16: Vector128.LoadUnsafe(ref source).StoreUnsafe(ref target); break;
+            case 32: Vector256.LoadUnsafe(ref source).StoreUnsafe(ref target); break;
+            default: Unsafe.CopyBlockUnaligned(ref target, ref source, (uint)n); break;
         }
     }
 

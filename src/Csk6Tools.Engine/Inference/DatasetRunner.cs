@@ -6,7 +6,8 @@ using Csk6Tools.Engine.Package;
 namespace Csk6Tools.Engine.Inference;
 
 /// <summary>Top-1 and top-5 of a package on a data split, computed by the int8 engine, and how fast it ran.</summary>
-public sealed record EngineAccuracy(double Top1, double Top5, int Samples, double ImagesPerSecond, int Threads, KernelPath Path);
+public sealed record EngineAccuracy(
+    double Top1, double Top5, int Samples, double ImagesPerSecond, int Threads, KernelPath Path);
 
 /// <summary>
 /// Runs a package over many images on every core: one engine per thread (an engine owns its memory, planned
@@ -29,13 +30,14 @@ public sealed class DatasetRunner
     public KernelPath Path => _engines[0].Path;
     public ThinkerPackage Package => _engines[0].Package;
 
-    /// <summary>The raw outputs of images <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> − 1 of a split, in order.</summary>
+    /// <summary>The raw outputs of <paramref name="count"/> images of a split from <paramref name="start"/>, in order.</summary>
     public byte[][] Run(DatasetSplit split, InputSpec spec, int start, int count, CancellationToken cancel = default)
     {
         count = Math.Clamp(Math.Min(count, split.Count - start), 0, int.MaxValue);
         var outputs = new byte[count][];
         int workers = Math.Clamp(count, 1, _engines.Length);
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel }, worker =>
+        var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel };
+        Parallel.For(0, workers, options, worker =>
         {
             for (int i = worker; i < count; i += workers)
             {
@@ -49,7 +51,8 @@ public sealed class DatasetRunner
     }
 
     /// <summary>Top-1 and top-5 over the first <paramref name="count"/> images of a split.</summary>
-    public static EngineAccuracy Accuracy(ThinkerPackage package, DatasetSplit split, InputSpec spec, int count, int threads, CancellationToken cancel = default)
+    public static EngineAccuracy Accuracy(
+        ThinkerPackage package, DatasetSplit split, InputSpec spec, int count, int threads, CancellationToken cancel = default)
     {
         var runner = new DatasetRunner(package, threads);
         var clock = Stopwatch.StartNew();

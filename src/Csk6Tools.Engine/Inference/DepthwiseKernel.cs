@@ -25,7 +25,8 @@ internal sealed class DepthwiseKernel : IKernel
     private readonly int _c, _h, _w0, _oh, _ow, _shift, _width, _phaseH, _outputs;
     private readonly bool _relu;
     private readonly KernelPath _path;
-    private readonly bool _use512; // 512-bit vectors: the AVX-512 path, and the VNNI path (VNNI has no depthwise use) where the CPU has them
+    // 512-bit vectors: on the AVX-512 path, and on the VNNI path (VNNI has nothing for depthwise) where the CPU has them.
+    private readonly bool _use512;
     private readonly int[] _phases, _wide, _evenOdd;
     private readonly sbyte[] _out;
 
@@ -100,7 +101,8 @@ internal sealed class DepthwiseKernel : IKernel
                 s1 = Avx2.Add(s1, Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref from, 8).AsInt16(), w));
             }
             // Requantized sums lie in [−128, 127], so narrowing keeps them exactly.
-            var r = Vector256.Narrow(Int8Arithmetic.Requantize(s0, _shift, _relu), Int8Arithmetic.Requantize(s1, _shift, _relu));
+            var r = Vector256.Narrow(
+                Int8Arithmetic.Requantize(s0, _shift, _relu), Int8Arithmetic.Requantize(s1, _shift, _relu));
             Vector256.Narrow(r, r).GetLower().StoreUnsafe(ref output, (nuint)q);
         }
     }
@@ -224,7 +226,8 @@ internal sealed class DepthwiseKernel : IKernel
             // Pixel 2j + ix0 is even[j + ix0/2] when ix0 is even, odd[j + (ix0 − 1)/2] when it is odd.
             var from = (ix0 & 1) == 0 ? even : odd;
             int shift = (ix0 - (ix0 & 1)) / 2;
-            from.Slice(first + shift, end - first).CopyTo(_phases.AsSpan((py * 2 + px) * plane + i * _width + first, end - first));
+            var row = _phases.AsSpan((py * 2 + px) * plane + i * _width + first, end - first);
+            from.Slice(first + shift, row.Length).CopyTo(row);
         }
     }
 
@@ -238,7 +241,8 @@ internal sealed class DepthwiseKernel : IKernel
             ref int to = ref MemoryMarshal.GetReference(target);
             for (; j + 8 <= source.Length; j += 8)
             {
-                var eight = Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref from, j)))).AsSByte();
+                long bytes = Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref from, j)));
+                var eight = Vector128.CreateScalar(bytes).AsSByte();
                 Avx2.ConvertToVector256Int32(eight).StoreUnsafe(ref to, (nuint)j);
             }
         }

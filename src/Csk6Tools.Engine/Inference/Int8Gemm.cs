@@ -69,11 +69,12 @@ internal static class Int8Gemm
     /// (panel 16 or 32) over <paramref name="positions"/>, a multiple of the panel; the first <c>output.Plane</c>
     /// positions of each row are written.
     /// </summary>
-    public static void Multiply(KernelPath path, ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions, int panel, Output output)
+    public static void Multiply(
+        KernelPath path, ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions, int panel, Output output)
     {
         if (panel is not (16 or 32) || positions % panel != 0 || output.Plane > positions || w.Length < m * kp ||
-            x.Length < kp * positions * 2 || output.Y.Length < m * output.Plane || !(output.Bias.IsEmpty || output.Bias.Length >= m) ||
-            output.Shift is < 0 or > 31)
+            x.Length < kp * positions * 2 || output.Y.Length < m * output.Plane ||
+            !(output.Bias.IsEmpty || output.Bias.Length >= m) || output.Shift is < 0 or > 31)
             throw new ArgumentException("The GEMM's operands do not match its sizes.");
         switch (path)
         {
@@ -112,7 +113,8 @@ internal static class Int8Gemm
     }
 
     /// <summary>Σ (x + 128)·w over k-quads, one product at a time (the caller's bias holds −128·Σw).</summary>
-    internal static void MultiplyScalarQuads(ReadOnlySpan<int> w, int m, int kq, ReadOnlySpan<byte> x, int panel, Output output)
+    internal static void MultiplyScalarQuads(
+        ReadOnlySpan<int> w, int m, int kq, ReadOnlySpan<byte> x, int panel, Output output)
     {
         Span<int> sums = stackalloc int[panel];
         for (int b = 0; b * panel < output.Plane; b++)
@@ -185,7 +187,8 @@ internal static class Int8Gemm
 #pragma warning restore CA2252
     }
 
-    /// <summary>vpdpbusd's sums with AVX2: even and odd bytes widened to int16 (x zero-, w sign-extended), two vpmaddwd.</summary>
+    /// <summary>vpdpbusd's sums with AVX2: even and odd bytes widened to int16 (x zero-, w sign-extended), two
+    /// vpmaddwd.</summary>
     private readonly struct EmulatedQuadDot : IDot256
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -200,8 +203,8 @@ internal static class Int8Gemm
     }
 
     /// <summary>256 bits: blocks of 4 rows × 16 positions (8 accumulators), 16 positions of a panel at a time.</summary>
-    private static void Multiply256<TDot>(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int panel, Output output)
-        where TDot : struct, IDot256
+    private static void Multiply256<TDot>(
+        ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int panel, Output output) where TDot : struct, IDot256
     {
         ref int w0 = ref MemoryMarshal.GetReference(w);
         int stride = panel * 2;
@@ -216,10 +219,11 @@ internal static class Int8Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Rows4<TDot>(ref int w, int kp, ref short x, int stride, Output output, int r, int p) where TDot : struct, IDot256
+    private static void Rows4<TDot>(ref int w, int kp, ref short x, int stride, Output output, int r, int p)
+        where TDot : struct, IDot256
     {
-        Vector256<int> c00 = Vector256.Create(output.BiasOf(r)), c01 = c00, c10 = Vector256.Create(output.BiasOf(r + 1)), c11 = c10;
-        Vector256<int> c20 = Vector256.Create(output.BiasOf(r + 2)), c21 = c20, c30 = Vector256.Create(output.BiasOf(r + 3)), c31 = c30;
+        Vector256<int> c00 = Bias256(output, r), c01 = c00, c10 = Bias256(output, r + 1), c11 = c10;
+        Vector256<int> c20 = Bias256(output, r + 2), c21 = c20, c30 = Bias256(output, r + 3), c31 = c30;
         for (int j = 0; j < kp; j++)
         {
             nuint at = (nuint)(j * stride);
@@ -241,24 +245,40 @@ internal static class Int8Gemm
         Store(c30, output, (r + 3) * plane + p, valid); Store(c31, output, (r + 3) * plane + p + 8, valid - 8);
     }
 
+    /// <summary>One row: even and odd k-groups in separate accumulators, so the additions do not wait on each other.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Rows1<TDot>(ref int w, int kp, ref short x, int stride, Output output, int r, int p) where TDot : struct, IDot256
+    private static void Rows1<TDot>(ref int w, int kp, ref short x, int stride, Output output, int r, int p)
+        where TDot : struct, IDot256
     {
-        Vector256<int> c0 = Vector256.Create(output.BiasOf(r)), c1 = c0;
-        for (int j = 0; j < kp; j++)
+        Vector256<int> c0 = Bias256(output, r), c1 = c0, d0 = Vector256<int>.Zero, d1 = d0;
+        int j = 0;
+        for (; j + 2 <= kp; j += 2)
+        {
+            nuint at = (nuint)(j * stride), next = at + (nuint)stride;
+            var even = Vector256.Create(Unsafe.Add(ref w, j)).AsInt16();
+            var odd = Vector256.Create(Unsafe.Add(ref w, j + 1)).AsInt16();
+            c0 = TDot.Add(c0, Vector256.LoadUnsafe(ref x, at), even);
+            c1 = TDot.Add(c1, Vector256.LoadUnsafe(ref x, at + 16), even);
+            d0 = TDot.Add(d0, Vector256.LoadUnsafe(ref x, next), odd);
+            d1 = TDot.Add(d1, Vector256.LoadUnsafe(ref x, next + 16), odd);
+        }
+        if (j < kp)
         {
             nuint at = (nuint)(j * stride);
-            var wv = Vector256.Create(Unsafe.Add(ref w, j)).AsInt16();
-            c0 = TDot.Add(c0, Vector256.LoadUnsafe(ref x, at), wv);
-            c1 = TDot.Add(c1, Vector256.LoadUnsafe(ref x, at + 16), wv);
+            var last = Vector256.Create(Unsafe.Add(ref w, j)).AsInt16();
+            c0 = TDot.Add(c0, Vector256.LoadUnsafe(ref x, at), last);
+            c1 = TDot.Add(c1, Vector256.LoadUnsafe(ref x, at + 16), last);
         }
         int valid = output.Plane - p;
-        Store(c0, output, r * output.Plane + p, valid); Store(c1, output, r * output.Plane + p + 8, valid - 8);
+        Store(c0 + d0, output, r * output.Plane + p, valid); Store(c1 + d1, output, r * output.Plane + p + 8, valid - 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> Dot(Vector512<int> acc, Vector512<short> x, Vector512<short> w) =>
         Avx512BW.Add(acc, Avx512BW.MultiplyAddAdjacent(x, w));
+
+    private static Vector256<int> Bias256(Output output, int row) => Vector256.Create(output.BiasOf(row));
+    private static Vector512<int> Bias512(Output output, int row) => Vector512.Create(output.BiasOf(row));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<short> Broadcast(ref int w, int at) => Vector512.Create(Unsafe.Add(ref w, at)).AsInt16();
@@ -276,18 +296,24 @@ internal static class Int8Gemm
     private readonly struct WidePanel : IPanel512
     {
         public static int Width => 32;
-        public static void Rows8(ref int w, int kp, ref short x, Output output, int r, int p) => Rows8Wide(ref w, kp, ref x, output, r, p);
-        public static void Rows4(ref int w, int kp, ref short x, Output output, int r, int p) => Rows4Wide(ref w, kp, ref x, output, r, p);
-        public static void Row1(ref int w, int kp, ref short x, Output output, int r, int p) => Row1Wide(ref w, kp, ref x, output, r, p);
+        public static void Rows8(ref int w, int kp, ref short x, Output output, int r, int p) =>
+            Rows8Wide(ref w, kp, ref x, output, r, p);
+        public static void Rows4(ref int w, int kp, ref short x, Output output, int r, int p) =>
+            Rows4Wide(ref w, kp, ref x, output, r, p);
+        public static void Row1(ref int w, int kp, ref short x, Output output, int r, int p) =>
+            Row1Wide(ref w, kp, ref x, output, r, p);
     }
 
     /// <summary>Panels of 16 positions: one vector per row.</summary>
     private readonly struct NarrowPanel : IPanel512
     {
         public static int Width => 16;
-        public static void Rows8(ref int w, int kp, ref short x, Output output, int r, int p) => Rows8Narrow(ref w, kp, ref x, output, r, p);
-        public static void Rows4(ref int w, int kp, ref short x, Output output, int r, int p) => Rows4Narrow(ref w, kp, ref x, output, r, p);
-        public static void Row1(ref int w, int kp, ref short x, Output output, int r, int p) => Row1Narrow(ref w, kp, ref x, output, r, p);
+        public static void Rows8(ref int w, int kp, ref short x, Output output, int r, int p) =>
+            Rows8Narrow(ref w, kp, ref x, output, r, p);
+        public static void Rows4(ref int w, int kp, ref short x, Output output, int r, int p) =>
+            Rows4Narrow(ref w, kp, ref x, output, r, p);
+        public static void Row1(ref int w, int kp, ref short x, Output output, int r, int p) =>
+            Row1Narrow(ref w, kp, ref x, output, r, p);
     }
 
     /// <summary>512 bits: each panel in blocks of 8 rows, then 4, then 1.</summary>
@@ -307,10 +333,10 @@ internal static class Int8Gemm
 
     private static void Rows8Wide(ref int w, int kp, ref short x, Output output, int r, int p)
     {
-        Vector512<int> c00 = Vector512.Create(output.BiasOf(r)), c01 = c00, c10 = Vector512.Create(output.BiasOf(r + 1)), c11 = c10;
-        Vector512<int> c20 = Vector512.Create(output.BiasOf(r + 2)), c21 = c20, c30 = Vector512.Create(output.BiasOf(r + 3)), c31 = c30;
-        Vector512<int> c40 = Vector512.Create(output.BiasOf(r + 4)), c41 = c40, c50 = Vector512.Create(output.BiasOf(r + 5)), c51 = c50;
-        Vector512<int> c60 = Vector512.Create(output.BiasOf(r + 6)), c61 = c60, c70 = Vector512.Create(output.BiasOf(r + 7)), c71 = c70;
+        Vector512<int> c00 = Bias512(output, r), c01 = c00, c10 = Bias512(output, r + 1), c11 = c10;
+        Vector512<int> c20 = Bias512(output, r + 2), c21 = c20, c30 = Bias512(output, r + 3), c31 = c30;
+        Vector512<int> c40 = Bias512(output, r + 4), c41 = c40, c50 = Bias512(output, r + 5), c51 = c50;
+        Vector512<int> c60 = Bias512(output, r + 6), c61 = c60, c70 = Bias512(output, r + 7), c71 = c70;
         for (int j = 0; j < kp; j++)
         {
             nuint at = (nuint)(j * 64);
@@ -346,8 +372,8 @@ internal static class Int8Gemm
 
     private static void Rows4Wide(ref int w, int kp, ref short x, Output output, int r, int p)
     {
-        Vector512<int> c00 = Vector512.Create(output.BiasOf(r)), c01 = c00, c10 = Vector512.Create(output.BiasOf(r + 1)), c11 = c10;
-        Vector512<int> c20 = Vector512.Create(output.BiasOf(r + 2)), c21 = c20, c30 = Vector512.Create(output.BiasOf(r + 3)), c31 = c30;
+        Vector512<int> c00 = Bias512(output, r), c01 = c00, c10 = Bias512(output, r + 1), c11 = c10;
+        Vector512<int> c20 = Bias512(output, r + 2), c21 = c20, c30 = Bias512(output, r + 3), c31 = c30;
         for (int j = 0; j < kp; j++)
         {
             nuint at = (nuint)(j * 64);
@@ -367,26 +393,36 @@ internal static class Int8Gemm
         Store(c30, output, at0 + 3 * plane, valid); Store(c31, output, at0 + 3 * plane + 16, valid - 16);
     }
 
+    /// <summary>One row: even and odd k-pairs in separate accumulators, so the additions do not wait on each other.</summary>
     private static void Row1Wide(ref int w, int kp, ref short x, Output output, int r, int p)
     {
-        Vector512<int> c0 = Vector512.Create(output.BiasOf(r)), c1 = c0;
-        for (int j = 0; j < kp; j++)
+        Vector512<int> c0 = Bias512(output, r), c1 = c0, d0 = Vector512<int>.Zero, d1 = d0;
+        int j = 0;
+        for (; j + 2 <= kp; j += 2)
         {
             nuint at = (nuint)(j * 64);
-            var wv = Broadcast(ref w, j);
-            c0 = Dot(c0, Vector512.LoadUnsafe(ref x, at), wv);
-            c1 = Dot(c1, Vector512.LoadUnsafe(ref x, at + 32), wv);
+            Vector512<short> even = Broadcast(ref w, j), odd = Broadcast(ref w, j + 1);
+            c0 = Dot(c0, Vector512.LoadUnsafe(ref x, at), even);
+            c1 = Dot(c1, Vector512.LoadUnsafe(ref x, at + 32), even);
+            d0 = Dot(d0, Vector512.LoadUnsafe(ref x, at + 64), odd);
+            d1 = Dot(d1, Vector512.LoadUnsafe(ref x, at + 96), odd);
+        }
+        if (j < kp)
+        {
+            var last = Broadcast(ref w, j);
+            c0 = Dot(c0, Vector512.LoadUnsafe(ref x, (nuint)(j * 64)), last);
+            c1 = Dot(c1, Vector512.LoadUnsafe(ref x, (nuint)(j * 64 + 32)), last);
         }
         int valid = output.Plane - p;
-        Store(c0, output, r * output.Plane + p, valid); Store(c1, output, r * output.Plane + p + 16, valid - 16);
+        Store(c0 + d0, output, r * output.Plane + p, valid); Store(c1 + d1, output, r * output.Plane + p + 16, valid - 16);
     }
 
     private static void Rows8Narrow(ref int w, int kp, ref short x, Output output, int r, int p)
     {
-        Vector512<int> c0 = Vector512.Create(output.BiasOf(r)), c1 = Vector512.Create(output.BiasOf(r + 1));
-        Vector512<int> c2 = Vector512.Create(output.BiasOf(r + 2)), c3 = Vector512.Create(output.BiasOf(r + 3));
-        Vector512<int> c4 = Vector512.Create(output.BiasOf(r + 4)), c5 = Vector512.Create(output.BiasOf(r + 5));
-        Vector512<int> c6 = Vector512.Create(output.BiasOf(r + 6)), c7 = Vector512.Create(output.BiasOf(r + 7));
+        Vector512<int> c0 = Bias512(output, r), c1 = Bias512(output, r + 1);
+        Vector512<int> c2 = Bias512(output, r + 2), c3 = Bias512(output, r + 3);
+        Vector512<int> c4 = Bias512(output, r + 4), c5 = Bias512(output, r + 5);
+        Vector512<int> c6 = Bias512(output, r + 6), c7 = Bias512(output, r + 7);
         for (int j = 0; j < kp; j++)
         {
             var v = Vector512.LoadUnsafe(ref x, (nuint)(j * 32));
@@ -408,8 +444,8 @@ internal static class Int8Gemm
 
     private static void Rows4Narrow(ref int w, int kp, ref short x, Output output, int r, int p)
     {
-        Vector512<int> c0 = Vector512.Create(output.BiasOf(r)), c1 = Vector512.Create(output.BiasOf(r + 1));
-        Vector512<int> c2 = Vector512.Create(output.BiasOf(r + 2)), c3 = Vector512.Create(output.BiasOf(r + 3));
+        Vector512<int> c0 = Bias512(output, r), c1 = Bias512(output, r + 1);
+        Vector512<int> c2 = Bias512(output, r + 2), c3 = Bias512(output, r + 3);
         for (int j = 0; j < kp; j++)
         {
             var v = Vector512.LoadUnsafe(ref x, (nuint)(j * 32));
@@ -426,7 +462,7 @@ internal static class Int8Gemm
     /// <summary>One row: even and odd k-pairs in two accumulators, so the additions do not wait on each other.</summary>
     private static void Row1Narrow(ref int w, int kp, ref short x, Output output, int r, int p)
     {
-        Vector512<int> even = Vector512.Create(output.BiasOf(r)), odd = Vector512<int>.Zero;
+        Vector512<int> even = Bias512(output, r), odd = Vector512<int>.Zero;
         int j = 0;
         for (; j + 2 <= kp; j += 2)
         {

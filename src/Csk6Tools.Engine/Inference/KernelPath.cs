@@ -36,7 +36,8 @@ public static class KernelPaths
         _ => false,
     };
 
-    /// <summary>VNNI where the CPU has it (four products per lane), then AVX-512 (twice AVX2's lanes), AVX2, scalar.</summary>
+    /// <summary>VNNI where the CPU has it (four products per lane), then AVX-512 (twice AVX2's lanes), AVX2,
+    /// scalar.</summary>
     public static KernelPath Best { get; } =
         new[] { KernelPath.Vnni, KernelPath.Avx512, KernelPath.Avx2 }.FirstOrDefault(IsSupported, KernelPath.Scalar);
 

@@ -12,11 +12,14 @@ namespace Csk6Tools.Engine.Inference;
 /// </summary>
 internal static class Pointwise
 {
-    /// <summary>Channels 2c and 2c + 1 of <paramref name="x"/> become k-pair <paramref name="firstPair"/> + c of <paramref name="pairs"/>.</summary>
-    public static void Interleave(ReadOnlySpan<sbyte> x, int channels, int plane, Span<short> columns, KernelPath path, int firstPair, int pairs)
+    /// <summary>Channels 2c and 2c + 1 of <paramref name="x"/> become k-pair <paramref name="firstPair"/> + c of
+    /// <paramref name="pairs"/>.</summary>
+    public static void Interleave(
+        ReadOnlySpan<sbyte> x, int channels, int plane, Span<short> columns, KernelPath path, int firstPair, int pairs)
     {
         int channelPairs = (channels + 1) / 2, panel = Int8Gemm.PanelFor(plane);
-        if (x.Length < channels * plane || firstPair + channelPairs > pairs || columns.Length < pairs * Int8Gemm.PaddedPositions(plane, panel) * 2)
+        if (x.Length < channels * plane || firstPair + channelPairs > pairs ||
+            columns.Length < pairs * Int8Gemm.PaddedPositions(plane, panel) * 2)
             throw new ArgumentException("The columns do not match the input.");
         bool vector = path != KernelPath.Scalar;
         for (int c = 0; c < channelPairs; c++)
@@ -31,9 +34,11 @@ internal static class Pointwise
                 for (; p + 16 <= plane; p += 16)
                 {
                     // 16 positions never straddle a panel: panels hold 16 or 32 and p is a multiple of 16.
-                    ref short c0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), Int8Gemm.ColumnIndex(j, p, pairs, panel));
+                    int at = Int8Gemm.ColumnIndex(j, p, pairs, panel);
+                    ref short c0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), at);
                     var a = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref e0, (nuint)p));
-                    var b = odd.IsEmpty ? Vector256<short>.Zero : Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref o0, (nuint)p));
+                    var b = odd.IsEmpty ? Vector256<short>.Zero
+                        : Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref o0, (nuint)p));
                     var low = Avx2.UnpackLow(a, b);   // positions 0–3 | 8–11, each (even, odd)
                     var high = Avx2.UnpackHigh(a, b); // positions 4–7 | 12–15
                     Avx2.Permute2x128(low, high, 0x20).StoreUnsafe(ref c0);
@@ -53,10 +58,12 @@ internal static class Pointwise
     /// The VNNI form: channels 4c to 4c + 3 of <paramref name="x"/> become k-quad <paramref name="firstQuad"/> + c,
     /// each value stored as the byte x + 128 (missing channels as 0 + 128; their weights are 0).
     /// </summary>
-    public static void InterleaveQuads(ReadOnlySpan<sbyte> x, int channels, int plane, Span<byte> columns, KernelPath path, int firstQuad, int quads)
+    public static void InterleaveQuads(
+        ReadOnlySpan<sbyte> x, int channels, int plane, Span<byte> columns, KernelPath path, int firstQuad, int quads)
     {
         int channelQuads = (channels + 3) / 4, panel = Int8Gemm.PanelFor(plane);
-        if (x.Length < channels * plane || firstQuad + channelQuads > quads || columns.Length < quads * Int8Gemm.PaddedPositions(plane, panel) * 4)
+        if (x.Length < channels * plane || firstQuad + channelQuads > quads ||
+            columns.Length < quads * Int8Gemm.PaddedPositions(plane, panel) * 4)
             throw new ArgumentException("The columns do not match the input.");
         bool vector = path != KernelPath.Scalar;
         for (int c = 0; c < channelQuads; c++)
@@ -70,7 +77,8 @@ internal static class Pointwise
                 for (; p + 16 <= plane; p += 16)
                 {
                     // 16 positions never straddle a panel (see Interleave); a quad is 4 bytes, as a pair of int16.
-                    ref byte to = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), Int8Gemm.ColumnIndex(j, p, quads, panel) * 2);
+                    int at = Int8Gemm.ColumnIndex(j, p, quads, panel) * 2;
+                    ref byte to = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), at);
                     var a = Sixteen(c0, p) ^ flip;
                     var b = Sixteen(c1, p) ^ flip;
                     var d = Sixteen(c2, p) ^ flip;
