@@ -23,17 +23,28 @@ internal static class FakeQuant
     /// x = v / 2^Q_v with Q ≤ Q_v gives sat8(rshift(v, Q_v − Q)) / 2^Q. into <paramref name="into"/> when given (same shape), so a layer can reuse its float path's storage.
     /// </summary>
     public static Tensor Requantized(Tensor x, int exponent, bool relu = false, Tensor? into = null)
-    {
-        var scaled = into is null ? x.mul(Int8Arithmetic.Scale(exponent)) : into.copy_(x).mul_(Int8Arithmetic.Scale(exponent));
-        return scaled.add_(0.5f).floor_().clamp_(relu ? 0 : -128, 127).mul_(Int8Arithmetic.Scale(-exponent));
-    }
+        // 0.5 + x · 2^Q in one pass: x · 2^Q is exact, so the sum rounds once, as after a multiplication and an addition.
+        => Saturated((into?.fill_(0.5f) ?? torch.full_like(x, 0.5f)).add_(x, Int8Arithmetic.Scale(exponent)), exponent, relu);
+
+    /// <summary><see cref="Requantized"/> in place: x takes its own requantized values.</summary>
+    public static Tensor Requantize_(Tensor x, int exponent, bool relu) => Saturated(x.mul_(Int8Arithmetic.Scale(exponent)).add_(0.5f), exponent, relu);
+
+    private static Tensor Saturated(Tensor halfUp, int exponent, bool relu) => halfUp.floor_().clamp_(relu ? 0 : -128, 127).mul_(Int8Arithmetic.Scale(-exponent));
 
     /// <summary>Int8Arithmetic.Add in the dequantized domain: sat8(rescale(x) + rescale(y)) / 2^Q (the sum of two q/2^Q is exact).</summary>
-    public static Tensor Added(Tensor x, Tensor y, int exponent)
+    public static Tensor Added(Tensor x, Tensor y, int exponent) => Added(x, null, y, null, exponent);
+
+    /// <summary>
+    /// <see cref="Added(Tensor, Tensor, int)"/> for inputs known to hold int8 values at exponents
+    /// <paramref name="qx"/> and <paramref name="qy"/>: one already at the output exponent rescales to itself and is
+    /// not rescaled.
+    /// </summary>
+    public static Tensor Added(Tensor x, int? qx, Tensor y, int? qy, int exponent)
     {
-        using var second = Requantized(y, exponent);
+        using var second = qy == exponent ? null : Requantized(y, exponent);
         double step = Int8Arithmetic.Scale(-exponent);
-        return Requantized(x, exponent).add_(second).clamp_(-128 * step, 127 * step);
+        var sum = qx == exponent ? x.add(second ?? y) : Requantized(x, exponent).add_(second ?? y);
+        return sum.clamp_(-128 * step, 127 * step);
     }
 
     /// <summary>Int8Arithmetic.QuantizeBias: floor(b · 2^Q + 0.5) in float64, returned as float32 (|b_q| &lt; 2^24 stays exact).</summary>
@@ -77,7 +88,8 @@ internal static class FakeQuant
     {
         if (x.numel() == 0) return (0, 0);
         using var _ = no_grad();
-        var (min, max) = x.detach().aminmax(null, false);
+        // aminmax copies a tensor that is not contiguous; a channels-last one is, read in N×H×W×C order.
+        var (min, max) = (x.dim() == 4 && !x.is_contiguous() ? x.detach().permute(0, 2, 3, 1) : x.detach()).aminmax(null, false);
         using (min) using (max) return (min.item<float>(), max.item<float>());
     }
 

@@ -68,7 +68,7 @@ internal sealed partial class GraphNetwork
         {
             Conv2dNode c => Weighted(c, c.Bias, x[0], inputs[0], (v, w, b) => Conv(c, v, w, b)),
             LinearNode l => Weighted(l, l.Bias, x[0], inputs[0], (v, w, b) => F.linear(v, w, b)),
-            AddNode => Merge(node, x, inputs, (v, qo) => FakeQuant.Added(v[0], v[1], qo), t => t[0] + t[1]),
+            AddNode => Merge(node, x, inputs, (v, qo) => FakeQuant.Added(v[0], inputs[0], v[1], inputs[1], qo), t => t[0] + t[1]),
             ConcatNode cat => Merge(node, x, inputs, (v, qo) => torch.cat(v.Select(t => FakeQuant.Requantized(t, qo)).ToList(), cat.Axis + 1),
                 t => torch.cat(t, cat.Axis + 1)),
             AvgPool2dNode ap => (Average(x[0], inputs[0], ap.Kernel, ap.Stride, ap.Pads, ap.CeilMode), inputs[0], (int?)null),
@@ -107,17 +107,23 @@ internal sealed partial class GraphNetwork
         bool relu = FusedRelu(node);
         // The float path is the output clamped to ±8 (and the fused ReLU): its range comes from y's extremes, and its
         // storage takes the requantized values (the straight-through estimator; clamp's backward reads y, not its output).
-        var path = y.clamp(relu ? 0 : -ClampValue, ClampValue);
+        // When the batch lies within the clamp its gradient passes everything, so y itself is the path (a fused ReLU's
+        // lower bound is implied: the ReLU layer after it passes gradients only where the output, hence y, is positive).
+        bool within = !is_grad_enabled();
         int qo;
         if (training)
         {
             var (low, high) = FakeQuant.Extremes(y);
             qo = Int8Arithmetic.BatchExponent(Math.Min(ClampValue, relu ? Math.Max(high, 0) : Math.Max(high, -low)));
             _running[node.Name] = Int8Arithmetic.UpdateRunning(_running.GetValueOrDefault(node.Name), Int8Arithmetic.Range(qo));
+            within |= high <= ClampValue && (relu || low >= -ClampValue);
         }
         else qo = Int8Arithmetic.RunningExponent(RequireRunning(node.Name, _running.GetValueOrDefault(node.Name)));
         qo = Int8Arithmetic.LimitOutputExponent(qo, qx, qw);
-        using (no_grad()) FakeQuant.Requantized(y, qo, relu, into: path);
+        var path = within ? y : y.clamp(relu ? 0 : -ClampValue, ClampValue);
+        using (no_grad())
+            if (within) FakeQuant.Requantize_(y, qo, relu);
+            else FakeQuant.Requantized(y, qo, relu, into: path);
         return (path, qo, qw);
     }
 

@@ -42,7 +42,10 @@ public class FakeQuantTests
                 // Each input at its own exponent, both rescaled to the output exponent 3.
                 var left = tensor(a.Select(i => (float)Math.ScaleB(i, -(3 + shiftA))).ToArray());
                 var right = tensor(b.Select(i => (float)Math.ScaleB(i, -(3 + shiftB))).ToArray());
-                Assert.Equal(a.Zip(b, (i, j) => Int8Arithmetic.Add(i, shiftA, j, shiftB) / 8f), FakeQuant.Added(left, right, 3).data<float>().ToArray());
+                var expected = a.Zip(b, (i, j) => Int8Arithmetic.Add(i, shiftA, j, shiftB) / 8f).ToArray();
+                Assert.Equal(expected, FakeQuant.Added(left, right, 3).data<float>().ToArray());
+                // Given the inputs' exponents, one at the output exponent is taken as it is.
+                Assert.Equal(expected, FakeQuant.Added(left, 3 + shiftA, right, 3 + shiftB, 3).data<float>().ToArray());
             }
         var sums = tensor(ints.Select(i => (float)i).ToArray());
         foreach (int k in new[] { 4, 9, 16 })
@@ -92,6 +95,31 @@ public class FakeQuantTests
         int acc = negative.Zip(W, (x, w) => Int8Arithmetic.Quantize(x, 6) * Int8Arithmetic.Quantize(w, 7)).Sum() + Int8Arithmetic.QuantizeBias(0.05, 13);
         Assert.Equal(Int8Arithmetic.Requantize(acc, 9, relu: false) / 16f, Conv(negative, relu: false));
         Assert.Equal(0f, Conv(negative, relu: true));
+    }
+
+    /// <summary>
+    /// A conv output outside linger's ±8 clamp (or below 0 before a fused ReLU) passes no gradient to the weight:
+    /// dL/dw = Σ x over the unclamped outputs. With w = 1 every output lies inside the clamp; with w = 4, −12 and 11 do not.
+    /// </summary>
+    [Theory]
+    [InlineData(1f, false, -1.25f)]
+    [InlineData(4f, false, -1f)]
+    [InlineData(1f, true, 3.25f)]
+    [InlineData(4f, true, 0.5f)]
+    public void ClampedOutputsPassNoGradient(float weight, bool relu, float gradient)
+    {
+        var b = new GraphBuilder("clamp", new TensorShape(1, 1, 4));
+        string conv = b.Add(Conv2dNode.Create("conv", 1, 1, 1, bias: false), b.Input);
+        if (relu) b.Add(new ReluNode { Name = "relu" }, conv);
+        var model = new Csk6Model
+        {
+            Graph = b.Build(), Stage = ModelStage.Quantized,
+            Weights = new Dictionary<string, WeightTensor> { ["conv.weight"] = new([1, 1, 1, 1], [weight]) },
+        };
+        using var net = new GraphNetwork(model, NetworkMode.Quantized, CPU, 0);
+        net.train();
+        net.forward(tensor(new[] { -3f, -1.5f, 0.5f, 2.75f }, [1, 1, 1, 4])).sum().backward();
+        Assert.Equal(gradient, net.Parameters["conv.weight"].grad!.item<float>());
     }
 
     [Fact]
