@@ -23,8 +23,22 @@ internal static class FakeQuant
     /// x = v / 2^Q_v with Q ≤ Q_v gives sat8(rshift(v, Q_v − Q)) / 2^Q. into <paramref name="into"/> when given (same shape), so a layer can reuse its float path's storage.
     /// </summary>
     public static Tensor Requantized(Tensor x, int exponent, bool relu = false, Tensor? into = null)
+    {
+        // libtorch converts add_'s alpha to float with an overflow check, and 2^Q from Q = 128 on (a layer whose values
+        // are all tiny) is beyond float: those scale in two exact steps by powers of two a float holds.
+        if (exponent >= MinOverflowingExponent)
+        {
+            var scaled = (into is null ? x.mul(TwoTo64) : into.copy_(x).mul_(TwoTo64)).mul_(Int8Arithmetic.Scale(exponent - 64));
+            return Saturated(scaled.add_(0.5f), exponent, relu);
+        }
         // 0.5 + x · 2^Q in one pass: x · 2^Q is exact, so the sum rounds once, as after a multiplication and an addition.
-        => Saturated((into?.fill_(0.5f) ?? torch.full_like(x, 0.5f)).add_(x, Int8Arithmetic.Scale(exponent)), exponent, relu);
+        return Saturated((into?.fill_(0.5f) ?? torch.full_like(x, 0.5f)).add_(x, Int8Arithmetic.Scale(exponent)), exponent, relu);
+    }
+
+    /// <summary>The first exponent whose 2^Q a float cannot hold (float's largest is just under 2^128).</summary>
+    internal const int MinOverflowingExponent = 128;
+
+    private const float TwoTo64 = 18446744073709551616f;
 
     /// <summary><see cref="Requantized"/> in place: x takes its own requantized values.</summary>
     public static Tensor Requantize_(Tensor x, int exponent, bool relu) => Saturated(x.mul_(Int8Arithmetic.Scale(exponent)).add_(0.5f), exponent, relu);

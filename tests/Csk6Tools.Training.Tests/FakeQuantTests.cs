@@ -53,6 +53,20 @@ public class FakeQuantTests
     }
 
     [Fact]
+    public void RequantizationAtExponentsBeyondFloatsRangeStaysExact()
+    {
+        // A layer whose values are all tiny gets an exponent Q ≥ 128, whose 2^Q no float holds (libtorch refused it as
+        // add_'s alpha: "value cannot be converted to type float without overflow").
+        var k = Enumerable.Range(-128, 256).ToArray();
+        foreach (int q in new[] { 100, 127, FakeQuant.MinOverflowingExponent, 140 })
+        {
+            var x = tensor(k.Select(i => (float)Math.ScaleB(i, -q)).ToArray());
+            Assert.Equal(k.Select(i => (float)Math.ScaleB(i, -q)), FakeQuant.Requantized(x, q).data<float>().ToArray());
+            Assert.Equal(k.Select(i => (float)Math.ScaleB(Math.Max(i, 0), -q)), FakeQuant.Requantized(x, q, relu: true).data<float>().ToArray());
+        }
+    }
+
+    [Fact]
     public void WorkedAddAndPoolExamples()
     {
         Assert.Equal(14f, FakeQuant.Added(tensor(41f / 2), tensor(-7f), 0).item<float>());
