@@ -20,7 +20,8 @@ internal static class EngineBench
         double gmac = model.Graph.Macs / 1e9;
         var qdq = OnnxExporter.Export(model, OnnxFormat.Qdq);
         int cores = Environment.ProcessorCount;
-        Console.WriteLine($"int8 engine vs ONNX Runtime {typeof(InferenceSession).Assembly.GetName().Version} (QDQ), demo ResNet-18: " +
+        var ortVersion = typeof(InferenceSession).Assembly.GetName().Version;
+        Console.WriteLine($"int8 engine vs ONNX Runtime {ortVersion} (QDQ), demo ResNet-18: " +
                           $"{model.Graph.Macs / 1e6:F1} M MACs per image; engine path {KernelPaths.Best} " +
                           $"(this CPU: {string.Join(", ", KernelPaths.Supported)})");
 
@@ -30,13 +31,17 @@ internal static class EngineBench
         foreach (var (batch, threads) in new[] { (1, 1), (64, 1), (64, cores) })
         {
             using var ortSession = OrtBatch(qdq, input, batch, threads, out var ortBatch);
-            var (engine, ort) = SideBySide(EngineBatch(package, KernelPaths.Best, input, batch, threads), ortBatch, batch);
+            var engineBatch = EngineBatch(package, KernelPaths.Best, input, batch, threads);
+            var (engine, ort) = SideBySide(engineBatch, ortBatch, batch);
             ratios.Add(engine / ort);
-            Console.WriteLine($"| {batch}, {threads} | {engine:F0} | {engine * gmac:F1} | {ort:F0} | {engine / ort:F2}x |");
+            Console.WriteLine(
+                $"| {batch}, {threads} | {engine:F0} | {engine * gmac:F1} | {ort:F0} | {engine / ort:F2}x |");
         }
-        Console.WriteLine($"target: engine/ORT at least 1.0 in every row: {(ratios.Min() >= 1.0 ? "met" : "NOT met")} (lowest {ratios.Min():F2}x)");
+        string verdict = ratios.Min() >= 1.0 ? "met" : "NOT met";
+        Console.WriteLine($"target: engine/ORT at least 1.0 in every row: {verdict} (lowest {ratios.Min():F2}x)");
         // Each path this CPU has, batch 1 on one thread: what the wider instructions buy over the scalar reference.
-        var byPath = KernelPaths.Supported.Select(path => (path, rate: ImagesPerSecond(EngineBatch(package, path, input, 1, 1), 1))).ToList();
+        var byPath = KernelPaths.Supported
+            .Select(path => (path, rate: ImagesPerSecond(EngineBatch(package, path, input, 1, 1), 1))).ToList();
         Console.WriteLine("by path, batch 1, 1 thread: " + string.Join(", ", byPath.Select(p =>
             $"{p.path} {p.rate:F0} img/s ({p.rate / byPath[0].rate:F1}x scalar)")));
     }
@@ -54,7 +59,10 @@ internal static class EngineBench
     /// <summary>One batch through ONNX Runtime with its own intra-op threads (one call when the export's batch is symbolic).</summary>
     private static InferenceSession OrtBatch(byte[] onnx, byte[] input, int batch, int threads, out Action run)
     {
-        using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
         var session = new InferenceSession(onnx, options);
         var meta = session.InputMetadata.First();
         bool dynamicBatch = meta.Value.Dimensions[0] <= 0;

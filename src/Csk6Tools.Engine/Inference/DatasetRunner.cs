@@ -33,7 +33,7 @@ public sealed class DatasetRunner
     /// <summary>The raw outputs of <paramref name="count"/> images of a split from <paramref name="start"/>, in order.</summary>
     public byte[][] Run(DatasetSplit split, InputSpec spec, int start, int count, CancellationToken cancel = default)
     {
-        count = Math.Clamp(Math.Min(count, split.Count - start), 0, int.MaxValue);
+        count = Math.Max(0, Math.Min(count, split.Count - start));
         var outputs = new byte[count][];
         int workers = Math.Clamp(count, 1, _engines.Length);
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel };

@@ -18,9 +18,7 @@ internal static class Pointwise
         ReadOnlySpan<sbyte> x, int channels, int plane, Span<short> columns, KernelPath path, int firstPair, int pairs)
     {
         int channelPairs = (channels + 1) / 2, panel = Int8Gemm.PanelFor(plane);
-        if (x.Length < channels * plane || firstPair + channelPairs > pairs ||
-            columns.Length < pairs * Int8Gemm.PaddedPositions(plane, panel) * 2)
-            throw new ArgumentException("The columns do not match the input.");
+        CheckSizes(x.Length, channels, plane, firstPair + channelPairs, pairs, columns.Length * sizeof(short));
         bool vector = path != KernelPath.Scalar;
         for (int c = 0; c < channelPairs; c++)
         {
@@ -62,9 +60,7 @@ internal static class Pointwise
         ReadOnlySpan<sbyte> x, int channels, int plane, Span<byte> columns, KernelPath path, int firstQuad, int quads)
     {
         int channelQuads = (channels + 3) / 4, panel = Int8Gemm.PanelFor(plane);
-        if (x.Length < channels * plane || firstQuad + channelQuads > quads ||
-            columns.Length < quads * Int8Gemm.PaddedPositions(plane, panel) * 4)
-            throw new ArgumentException("The columns do not match the input.");
+        CheckSizes(x.Length, channels, plane, firstQuad + channelQuads, quads, columns.Length);
         bool vector = path != KernelPath.Scalar;
         for (int c = 0; c < channelQuads; c++)
         {
@@ -108,4 +104,12 @@ internal static class Pointwise
     /// <summary>Bytes p to p + 15 of a channel; zeros for a missing one.</summary>
     private static Vector128<byte> Sixteen(ReadOnlySpan<sbyte> channel, int p) =>
         channel.IsEmpty ? Vector128<byte>.Zero : Vector128.Create(channel.Slice(p, 16)).AsByte();
+
+    /// <summary>The input holds the channels, and the columns every k-group (4 bytes a position) up to the last written.</summary>
+    private static void CheckSizes(int inputLength, int channels, int plane, int lastGroupEnd, int groups, int columnBytes)
+    {
+        if (inputLength < channels * plane || lastGroupEnd > groups ||
+            columnBytes < groups * Int8Gemm.PaddedPositions(plane, Int8Gemm.PanelFor(plane)) * 4)
+            throw new ArgumentException("The columns do not match the input.");
+    }
 }
