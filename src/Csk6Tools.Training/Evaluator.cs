@@ -62,12 +62,31 @@ public static class Evaluator
     public static float[] Logits(Csk6Model model, Dataset data, int count, bool quantized)
     {
         var dev = TorchRuntime.Prepare("cpu", 0);
-        var source = new BatchSource(data.Test, model.Normalization ?? new Normalization(data.Mean, data.Std), count, 1);
-        using var net = new GraphNetwork(model, quantized ? NetworkMode.Quantized : model.Stage == ModelStage.Constrained ? NetworkMode.Constrained : NetworkMode.Float, dev, 0);
+        var mode = quantized ? NetworkMode.Quantized
+            : model.Stage == ModelStage.Constrained ? NetworkMode.Constrained : NetworkMode.Float;
+        using var net = new GraphNetwork(model, mode, dev, 0);
         net.eval();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var (images, _, n) = source.Batch(source.Order(0, 0, false), 0, 0, 0, Augmentations.None);
+        var (images, n) = TestImages(model, data, count);
         return net.forward(tensor(images, [n, data.Channels, data.Height, data.Width])).data<float>().ToArray();
+    }
+
+    /// <summary>
+    /// How far another correct float32 implementation's logits of the same images may lie from <see cref="Logits"/>'
+    /// float ones (<see cref="RoundingBound.Between"/>, per logit): the tolerance for comparing them.
+    /// </summary>
+    public static RoundingBound LogitBound(Csk6Model model, Dataset data, int count)
+    {
+        TorchRuntime.Prepare("cpu", 0);
+        var (images, n) = TestImages(model, data, count);
+        return RoundingBound.Of(model, images, n);
+    }
+
+    private static (float[] Images, int Count) TestImages(Csk6Model model, Dataset data, int count)
+    {
+        var source = new BatchSource(data.Test, model.Normalization ?? new Normalization(data.Mean, data.Std), count, 1);
+        var (images, _, n) = source.Batch(source.Order(0, 0, false), 0, 0, 0, Augmentations.None);
+        return (images, n);
     }
 }

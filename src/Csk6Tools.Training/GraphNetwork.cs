@@ -21,7 +21,9 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
     private readonly Dictionary<string, Parameter> _weights = [];
     private readonly Dictionary<string, Tensor> _stats = [];
 
-    public GraphNetwork(Csk6Model model, NetworkMode mode, Device device, long seed) : base(model.Name)
+    /// <param name="dtype">Float32 for training and inference; Float64 only for <see cref="RoundingBound"/>'s exact reference.</param>
+    public GraphNetwork(Csk6Model model, NetworkMode mode, Device device, long seed, ScalarType dtype = ScalarType.Float32)
+        : base(model.Name)
     {
         Graph = model.Graph;
         Mode = mode;
@@ -35,6 +37,7 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
         }
         if (model.Weights.Count == 0) Initialize(seed);
         else Load(model.Weights);
+        if (dtype != ScalarType.Float32) ConvertTo(dtype);
         foreach (var (name, p) in _weights) register_parameter(Safe(name), p);
         foreach (var (name, b) in _stats) register_buffer(Safe(name), b);
         if (mode == NetworkMode.Quantized) RestoreRunning(model.Quantization);
@@ -100,6 +103,12 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
         }
     }
 
+    private void ConvertTo(ScalarType dtype)
+    {
+        foreach (var name in _weights.Keys.ToList()) _weights[name] = new Parameter(_weights[name].to(dtype));
+        foreach (var name in _stats.Keys.ToList()) _stats[name] = _stats[name].to(dtype);
+    }
+
     /// <summary>Parameters and BN statistics as pure C# tensors, by state_dict name.</summary>
     public Dictionary<string, WeightTensor> ExportWeights()
         => _weights.Select(p => (p.Key, (Tensor)p.Value)).Concat(_stats.Select(b => (b.Key, b.Value)))
@@ -135,7 +144,7 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
     /// </summary>
     private static Tensor ChannelsLast(Tensor x) => x.dim() == 4 ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
 
-    private Tensor FloatLayer(Node node, List<Tensor> x) => node switch
+    internal Tensor FloatLayer(Node node, List<Tensor> x) => node switch
     {
         Conv2dNode c => ClampOutput(Conv(c, x[0], _weights[c.Name + ".weight"], Bias(c.Name, c.Bias)), Graph.FoldedBatchNorm(c) is null),
         BatchNorm2dNode bn => ClampOutput(F.batch_norm(x[0], _stats[bn.Name + ".running_mean"], _stats[bn.Name + ".running_var"],

@@ -18,15 +18,6 @@ namespace Csk6Tools.Training.Tests;
 /// </summary>
 public class PyTorchExportTests(ITestOutputHelper log)
 {
-    /// <summary>
-    /// Both sides compute in float32 with different kernels (libtorch 2.10's oneDNN against 1.13's), so their logits differ
-    /// by rounding alone. The float64 run measures that rounding: on these networks PyTorch's float32 logits are within
-    /// 1e-7 of float64 (logits below 1: about 2 ulps), and TorchSharp's within 1.5e-7 of PyTorch's. Rounding error grows
-    /// with the logits' magnitude; trained networks reach |logit| ≈ 20, where the same few ulps are ~4e-6. 1e-4 leaves 25×
-    /// beyond that, while a wrong weight, padding or operator moves logits by 1e-2 or more.
-    /// </summary>
-    public const double Tolerance = 1e-4;
-
     public static IEnumerable<(string Name, Csk6Model Model)> Models()
     {
         ModelGraph Zoo(int depth, DepthwiseOptions? depthwise) => DepthwiseConverter.Convert(
@@ -49,15 +40,20 @@ public class PyTorchExportTests(ITestOutputHelper log)
         {
             var cases = Models().Select(m => (m.Name, m.Model, Folder: Path.Combine(root, m.Name))).ToList();
             var jobs = new List<Dictionary<string, string>>();
-            var ours = new Dictionary<string, float[]>();
+            var ours = new Dictionary<string, (float[] Logits, RoundingBound Bound)>();
             foreach (var (name, model, folder) in cases)
             {
                 var written = PyTorchExport.Write(model, folder);
-                Assert.Equal([PyTorchExport.ModelFileName, PyTorchExport.TrainFileName, PyTorchExport.InitialFileName], written.Select(Path.GetFileName));
+                Assert.Equal([PyTorchExport.ModelFileName, PyTorchExport.TrainFileName, PyTorchExport.InitialFileName],
+                    written.Select(Path.GetFileName));
                 var input = Input(model.Graph.InputShape, 3, name.Length);
                 File.WriteAllBytes(Path.Combine(folder, "input.f32"), MemoryMarshal.AsBytes(input.AsSpan()).ToArray());
-                ours[name] = Logits(model, input, 3);
-                jobs.Add(new() { ["folder"] = folder, ["weights"] = written[2], ["input"] = Path.Combine(folder, "input.f32"), ["out"] = Path.Combine(folder, "logits.f32") });
+                ours[name] = (Logits(model, input, 3), RoundingBound.Of(model, input, 3));
+                jobs.Add(new()
+                {
+                    ["folder"] = folder, ["weights"] = written[2], ["input"] = Path.Combine(folder, "input.f32"),
+                    ["out"] = Path.Combine(folder, "logits.f32"),
+                });
             }
             string jobFile = Path.Combine(root, "jobs.json");
             File.WriteAllText(jobFile, JsonSerializer.Serialize(jobs));
@@ -68,14 +64,14 @@ public class PyTorchExportTests(ITestOutputHelper log)
             {
                 var single = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(folder, "logits.f32"))).ToArray();
                 var exact = MemoryMarshal.Cast<byte, double>(File.ReadAllBytes(Path.Combine(folder, "logits.f32.f64"))).ToArray();
-                Assert.Equal(ours[name].Length, single.Length);
-                double theirs = single.Zip(exact).Max(p => Math.Abs(p.First - p.Second));
-                double between = ours[name].Zip(single).Max(p => Math.Abs(p.First - p.Second));
-                double largest = exact.Max(Math.Abs);
-                log.WriteLine($"{name}: |logit| up to {largest:F3}; PyTorch float32 vs float64 {theirs:E2}; TorchSharp vs PyTorch {between:E2}");
-                Assert.True(largest > 0.1, $"{name}: logits up to {largest} are too small to tell networks apart.");
-                Assert.True(theirs <= Tolerance / 100, $"{name}: PyTorch float32 is {theirs:E2} from float64, beyond the error the tolerance is derived from.");
-                Assert.True(between <= Tolerance, $"{name}: TorchSharp and the exported model.py differ by {between:E2} (float32 rounding alone: {theirs:E2}).");
+                var (logits, bound) = ours[name];
+                Assert.Equal(logits.Length, single.Length);
+                Assert.True(exact.Max(Math.Abs) > 0.1, $"{name}: logits up to {exact.Max(Math.Abs)} are too small to tell networks apart.");
+                log.WriteLine($"{name}: {Agreement.Describe(bound, logits, single)}; in float64 {Agreement.Describe(bound, bound.Exact, exact, 64)}");
+                Agreement.WithinError(bound, single, exact, $"{name}: PyTorch's float32 against its float64");
+                Agreement.WithinError(bound, logits, bound.Exact, $"{name}: TorchSharp's float32 against its float64");
+                Agreement.Between(bound, logits, single, $"{name}: TorchSharp and the exported model.py");
+                Agreement.Between(bound, bound.Exact, exact, $"{name}: TorchSharp and model.py in float64", 64);
             }
         }
         finally
