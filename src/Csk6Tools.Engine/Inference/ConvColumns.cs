@@ -165,7 +165,7 @@ internal sealed class ConvColumns
     }
 
     /// <summary>n bytes; the short rows of small maps without a call to memmove.</summary>
-    private static void CopyRow(ref sbyte to, ref sbyte from, int n)
+    internal static void CopyRow(ref sbyte to, ref sbyte from, int n)
     {
         ref byte target = ref Unsafe.As<sbyte, byte>(ref to), source = ref Unsafe.As<sbyte, byte>(ref from);
         switch (n)

@@ -27,7 +27,7 @@ internal sealed class DepthwiseKernel : IKernel
     private readonly KernelPath _path;
     // 512-bit vectors: on the AVX-512 path, and on the VNNI path (VNNI has nothing for depthwise) where the CPU has them.
     private readonly bool _use512;
-    private readonly int[] _phases, _wide, _evenOdd;
+    private readonly int[] _phases;
     private readonly sbyte[] _out;
 
     public static bool Handles(Conv2dAttributes a, PackageTensor x, PackageTensor y) =>
@@ -52,7 +52,6 @@ internal sealed class DepthwiseKernel : IKernel
             for (int kx = 0; kx < kw; kx++)
                 _tapOffset[ky * kw + kx] = (ky % s * s + kx % s) * plane + ky / s * _width + kx / s;
         _phases = new int[s * s * plane];
-        (_wide, _evenOdd) = (new int[_w0 + 16], new int[_w0 + 2]); // a widened input row and its split, for stride 2
         _out = new sbyte[_outputs];
     }
 
@@ -70,7 +69,9 @@ internal sealed class DepthwiseKernel : IKernel
             if (_use512) Accumulate512(weights, b);
             else if (_path == KernelPath.Scalar) AccumulateScalar(weights, b);
             else Accumulate256(weights, b);
-            for (int oy = 0; oy < _oh; oy++) _out.AsSpan(oy * _width, _ow).CopyTo(y.Slice((c * _oh + oy) * _ow, _ow));
+            ref sbyte rows = ref MemoryMarshal.GetArrayDataReference(_out);
+            for (int oy = 0; oy < _oh; oy++)
+                ConvColumns.CopyRow(ref y[(c * _oh + oy) * _ow], ref Unsafe.Add(ref rows, oy * _width), _ow);
         }
     }
 
@@ -167,85 +168,78 @@ internal sealed class DepthwiseKernel : IKernel
     private void FillPhases(ReadOnlySpan<sbyte> channel)
     {
         int s = _a.StrideH, plane = _phases.Length / (s * s);
+        ref sbyte x = ref MemoryMarshal.GetReference(channel);
+        ref int phases = ref MemoryMarshal.GetArrayDataReference(_phases);
         for (int iy = 0; iy < _h; iy++)
         {
             int py = (iy + _a.PadTop) % s, i = (iy + _a.PadTop) / s;
             if (i >= _phaseH) break;
-            var source = channel.Slice(iy * _w0, _w0);
+            ref sbyte row = ref Unsafe.Add(ref x, iy * _w0);
             if (s == 1)
-            {
-                int count = Math.Min(_w0, _width - _a.PadLeft);
-                if (count > 0) Widen(source[..count], _phases.AsSpan(i * _width + _a.PadLeft, count));
-                continue;
-            }
-            if (s == 2 && _path != KernelPath.Scalar)
-            {
-                FillStride2Row(source, py, i, plane);
-                continue;
-            }
-            for (int px = 0; px < s; px++)
-            {
-                // Columns j whose pixel ix = j·s + px − padLeft lies in [0, w).
-                int ix0 = px - _a.PadLeft, first = ix0 >= 0 ? 0 : Math.Min(_width, (-ix0 + s - 1) / s);
-                int end = Math.Clamp(_w0 - ix0 <= 0 ? 0 : (_w0 - 1 - ix0) / s + 1, first, _width);
-                var row = _phases.AsSpan((py * s + px) * plane + i * _width, _width);
-                for (int j = first; j < end; j++) row[j] = source[j * s + ix0];
-            }
+                Widen(ref row, ref Unsafe.Add(ref phases, i * _width + _a.PadLeft), Math.Min(_w0, _width - _a.PadLeft));
+            else if (s == 2 && _path != KernelPath.Scalar) FillStride2Row(ref row, ref phases, py, i, plane);
+            else
+                for (int ix = 0; ix < _w0; ix++)
+                {
+                    int px = (ix + _a.PadLeft) % s, j = (ix + _a.PadLeft) / s;
+                    if (j < _width) _phases[(py * s + px) * plane + i * _width + j] = Unsafe.Add(ref row, ix);
+                }
         }
     }
 
     /// <summary>
-    /// One input row into its two stride-2 phase rows: widened, split into even and odd pixels with vectors, and
-    /// phase px's row j = pixel 2j + px − padLeft copied from the split.
+    /// One input row into its two stride-2 phase rows: pixel 2k goes to column k + ⌊padLeft/2⌋ of phase padLeft mod 2,
+    /// pixel 2k + 1 to column k + ⌊(padLeft + 1)/2⌋ of the other; widened and split into evens and odds with vectors.
     /// </summary>
-    private void FillStride2Row(ReadOnlySpan<sbyte> source, int py, int i, int plane)
+    private void FillStride2Row(ref sbyte row, ref int phases, int py, int i, int plane)
     {
-        int half = (_w0 + 1) / 2;
-        var wide = _wide.AsSpan(0, _w0);
-        Widen(source, wide);
-        Span<int> even = _evenOdd.AsSpan(0, half), odd = _evenOdd.AsSpan(half, half);
+        int pad = _a.PadLeft, evenShift = pad / 2, oddShift = (pad + 1) / 2, room = _width - Math.Max(evenShift, oddShift);
+        ref int evens = ref Unsafe.Add(ref phases, (py * 2 + pad % 2) * plane + i * _width + evenShift);
+        ref int odds = ref Unsafe.Add(ref phases, (py * 2 + (pad + 1) % 2) * plane + i * _width + oddShift);
         int k = 0;
-        ref int w = ref MemoryMarshal.GetArrayDataReference(_wide);
-        var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
-        for (; 2 * k + 16 <= _w0; k += 8)
+        if (_use512)
         {
-            var a = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref w, (nuint)(2 * k)), split);      // evens | odds of 0..7
-            var b = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref w, (nuint)(2 * k + 8)), split);  // evens | odds of 8..15
-            Avx2.Permute2x128(a, b, 0x20).CopyTo(even[k..]);
-            Avx2.Permute2x128(a, b, 0x31).CopyTo(odd[k..]);
+            var evenIndex = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            var oddIndex = evenIndex + Vector512<int>.One;
+            for (; 2 * k + 32 <= _w0 && k + 16 <= room; k += 16)
+            {
+                var a = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref row, (nuint)(2 * k)));
+                var b = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref row, (nuint)(2 * k + 16)));
+                Avx512F.PermuteVar16x32x2(a, evenIndex, b).StoreUnsafe(ref evens, (nuint)k);
+                Avx512F.PermuteVar16x32x2(a, oddIndex, b).StoreUnsafe(ref odds, (nuint)k);
+            }
+        }
+        var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        for (; 2 * k + 16 <= _w0 && k + 8 <= room; k += 8)
+        {
+            var a = Avx2.PermuteVar8x32(Eight(ref row, 2 * k), split);     // evens | odds of pixels 0..7
+            var b = Avx2.PermuteVar8x32(Eight(ref row, 2 * k + 8), split); // evens | odds of 8..15
+            Avx2.Permute2x128(a, b, 0x20).StoreUnsafe(ref evens, (nuint)k);
+            Avx2.Permute2x128(a, b, 0x31).StoreUnsafe(ref odds, (nuint)k);
         }
         for (; 2 * k < _w0; k++)
         {
-            even[k] = wide[2 * k];
-            if (2 * k + 1 < _w0) odd[k] = wide[2 * k + 1];
-        }
-        for (int px = 0; px < 2; px++)
-        {
-            int ix0 = px - _a.PadLeft, first = ix0 >= 0 ? 0 : Math.Min(_width, (-ix0 + 1) / 2);
-            int end = Math.Clamp(_w0 - ix0 <= 0 ? 0 : (_w0 - 1 - ix0) / 2 + 1, first, _width);
-            // Pixel 2j + ix0 is even[j + ix0/2] when ix0 is even, odd[j + (ix0 − 1)/2] when it is odd.
-            var from = (ix0 & 1) == 0 ? even : odd;
-            int shift = (ix0 - (ix0 & 1)) / 2;
-            var row = _phases.AsSpan((py * 2 + px) * plane + i * _width + first, end - first);
-            from.Slice(first + shift, row.Length).CopyTo(row);
+            if (k + evenShift < _width) Unsafe.Add(ref evens, k) = Unsafe.Add(ref row, 2 * k);
+            if (2 * k + 1 < _w0 && k + oddShift < _width) Unsafe.Add(ref odds, k) = Unsafe.Add(ref row, 2 * k + 1);
         }
     }
 
-    /// <summary>target[j] = source[j], sign-extended.</summary>
-    private void Widen(ReadOnlySpan<sbyte> source, Span<int> target)
+    /// <summary>target[j] = source[j] for j &lt; n, sign-extended.</summary>
+    private void Widen(ref sbyte source, ref int target, int n)
     {
         int j = 0;
+        if (_use512)
+            for (; j + 16 <= n; j += 16)
+                Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref source, (nuint)j)).StoreUnsafe(ref target, (nuint)j);
         if (_path != KernelPath.Scalar)
-        {
-            ref sbyte from = ref MemoryMarshal.GetReference(source);
-            ref int to = ref MemoryMarshal.GetReference(target);
-            for (; j + 8 <= source.Length; j += 8)
-            {
-                long bytes = Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref from, j)));
-                var eight = Vector128.CreateScalar(bytes).AsSByte();
-                Avx2.ConvertToVector256Int32(eight).StoreUnsafe(ref to, (nuint)j);
-            }
-        }
-        for (; j < source.Length; j++) target[j] = source[j];
+            for (; j + 8 <= n; j += 8) Eight(ref source, j).StoreUnsafe(ref target, (nuint)j);
+        for (; j < n; j++) Unsafe.Add(ref target, j) = Unsafe.Add(ref source, j);
+    }
+
+    /// <summary>Bytes j to j + 7, sign-extended.</summary>
+    private static Vector256<int> Eight(ref sbyte source, int j)
+    {
+        long bytes = Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref source, j)));
+        return Avx2.ConvertToVector256Int32(Vector128.CreateScalar(bytes).AsSByte());
     }
 }

@@ -35,12 +35,19 @@ public class DepthwiseKernelTests
         };
     }
 
+    /// <summary>(channels, size, stride, kernel), padded kernel / 2: odd and even sizes, rows long enough for every
+    /// vector width of the stride-2 split and its tail, a 1×1 stride 2 (no padding), 5×5 (padding 2).</summary>
+    private static readonly (int, int, int, int)[] Shapes =
+    [
+        (16, 20, 1, 3), (24, 19, 2, 3), (8, 9, 1, 3), (32, 4, 1, 3), (12, 8, 2, 3), (6, 11, 1, 5), (4, 32, 2, 5),
+        (16, 32, 2, 3), (5, 33, 2, 3), (8, 17, 2, 1), (3, 48, 1, 3),
+    ];
+
     public static TheoryData<int, int, int, int, KernelPath> Cases()
     {
         var data = new TheoryData<int, int, int, int, KernelPath>();
         foreach (var path in TestedPaths.All)
-            foreach (var (channels, size, stride, kernel) in new[] { (16, 20, 1, 3), (24, 19, 2, 3), (8, 9, 1, 3), (32, 4, 1, 3), (12, 8, 2, 3), (6, 11, 1, 5), (4, 32, 2, 5) })
-                data.Add(channels, size, stride, kernel, path);
+            foreach (var (channels, size, stride, kernel) in Shapes) data.Add(channels, size, stride, kernel, path);
         return data;
     }
 
