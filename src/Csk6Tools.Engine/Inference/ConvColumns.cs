@@ -104,7 +104,7 @@ internal sealed class ConvColumns
     private void FillPhases(ReadOnlySpan<sbyte> x, KernelPath path)
     {
         int sh = _a.StrideH, sw = _a.StrideW, phasePlane = _phaseH * _phaseW;
-        bool split = sw == 2 && _w >= 32 && path != KernelPath.Scalar; // shorter rows: the direct loop costs less
+        bool split = sw == 2 && _w >= 8 && path != KernelPath.Scalar; // shorter rows: the direct loop costs less
         for (int c = 0; c < _channels; c++)
         {
             var channel = x.Slice(c * _h * _w, _h * _w);
@@ -140,27 +140,40 @@ internal sealed class ConvColumns
         }
     }
 
-    /// <summary>A row's even pixels, then its odd ones, into <c>_evenOdd</c>: 32 pixels at a time with AVX2.</summary>
+    /// <summary>A row's even pixels, then its odd ones, into <c>_evenOdd</c>: 32, 16 or 8 pixels at a time.</summary>
     private void SplitEvenOdd(ReadOnlySpan<sbyte> row)
     {
         int half = (row.Length + 1) / 2, k = 0;
-        var even = _evenOdd.AsSpan(0, half);
-        var odd = _evenOdd.AsSpan(half, row.Length / 2);
         ref sbyte from = ref MemoryMarshal.GetReference(row);
+        ref byte even = ref Unsafe.As<sbyte, byte>(ref _evenOdd[0]), odd = ref Unsafe.Add(ref even, half);
         for (; 2 * k + 32 <= row.Length; k += 16)
         {
             var words = Vector256.LoadUnsafe(ref from, (nuint)(2 * k)).AsUInt16();
             // Each 16-bit word holds an even pixel (low byte) and an odd one (high byte); packing keeps 0..255 exactly.
             var evens = (words & Vector256.Create((ushort)0xFF)).AsInt16();
             var packed = Avx2.PackUnsignedSaturate(evens, (words >> 8).AsInt16());
-            var ordered = Avx2.Permute4x64(packed.AsUInt64(), 0b11_01_10_00).AsSByte(); // evens 0–15 | odds 0–15
-            ordered.GetLower().CopyTo(even[k..]);
-            ordered.GetUpper().CopyTo(odd[k..]);
+            var ordered = Avx2.Permute4x64(packed.AsUInt64(), 0b11_01_10_00).AsByte(); // evens 0–15 | odds 0–15
+            ordered.GetLower().StoreUnsafe(ref even, (nuint)k);
+            ordered.GetUpper().StoreUnsafe(ref odd, (nuint)k);
+        }
+        var split = Vector128.Create((byte)0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+        for (; 2 * k + 16 <= row.Length; k += 8)
+        {
+            var ordered = Ssse3.Shuffle(Vector128.LoadUnsafe(ref from, (nuint)(2 * k)).AsByte(), split).AsUInt64();
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref even, k), ordered.GetElement(0)); // evens 0–7
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref odd, k), ordered.GetElement(1));  // odds 0–7
+        }
+        for (; 2 * k + 8 <= row.Length; k += 4)
+        {
+            long eight = Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref from, 2 * k)));
+            var ordered = Ssse3.Shuffle(Vector128.CreateScalar(eight).AsByte(), split).AsUInt32(); // evens in 0, odds in 2
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref even, k), ordered.GetElement(0));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref odd, k), ordered.GetElement(2));
         }
         for (; 2 * k < row.Length; k++)
         {
-            even[k] = row[2 * k];
-            if (2 * k + 1 < row.Length) odd[k] = row[2 * k + 1];
+            Unsafe.Add(ref even, k) = (byte)row[2 * k];
+            if (2 * k + 1 < row.Length) Unsafe.Add(ref odd, k) = (byte)row[2 * k + 1];
         }
     }
 

@@ -21,6 +21,7 @@ public class ConvKernelTests
         new(3, 16, 12, [3, 3], [1, 1], [1, 1, 1, 1], [1, 1], 1),      // an RGB stem: an odd channel count
         new(8, 14, 11, [3, 3], [2, 2], [1, 1, 1, 1], [1, 1], 1),      // stride 2 on an odd size
         new(3, 10, 41, [3, 3], [2, 2], [1, 1, 1, 1], [1, 1], 1),      // stride 2 on rows long enough for vectors, odd width
+        new(4, 6, 23, [3, 3], [2, 2], [1, 1, 1, 1], [1, 1], 1),       // stride 2: a 16-pixel split, then the tail
         new(6, 5, 9, [1, 1], [2, 2], [0, 0, 0, 0], [1, 1], 1),        // a strided 1×1 (not pointwise)
         new(10, 9, 7, [1, 1], [1, 1], [0, 0, 0, 0], [1, 1], 1),       // pointwise
         new(4, 6, 10, [3, 3], [1, 1], [2, 2, 2, 2], [2, 2], 1),       // dilated
