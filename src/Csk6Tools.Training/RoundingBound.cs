@@ -27,10 +27,12 @@ public sealed class RoundingBound
     /// <summary>The outputs computed in float64: exact to far below every float32 bound.</summary>
     public double[] Exact { get; }
 
-    /// <summary>How far one correct evaluation with unit roundoff <paramref name="unit"/> may be from the exact output.</summary>
+    /// <summary>How far one correct evaluation with unit roundoff <paramref name="unit"/> may be from the exact
+    /// output.</summary>
     public double Error(int output, double unit) => _float32Error[output] * (unit / Float32Unit);
 
-    /// <summary>How far two correct evaluations (each within <see cref="Error"/> of the exact output) may differ.</summary>
+    /// <summary>How far two correct evaluations (each within <see cref="Error"/> of the exact output) may
+    /// differ.</summary>
     public double Between(int output, double unit) => 2 * Error(output, unit);
 
     /// <summary>The bound for <paramref name="count"/> inputs (N×C×H×W, row-major) of a Float-stage model.</summary>
@@ -52,7 +54,8 @@ public sealed class RoundingBound
             var gradients = autograd.grad([output[.., k].sum()], [.. rounded.Select(r => r.Value)], retain_graph: true,
                 allow_unused: true);
             for (int i = 0; i < rounded.Count; i++)
-                if (gradients[i] is { } g && !g.IsInvalid) error[.., k] += (g * rounded[i].Bound).abs().reshape(count, -1).sum(1);
+                if (gradients[i] is { } g && !g.IsInvalid)
+                    error[.., k] += (g * rounded[i].Bound).abs().reshape(count, -1).sum(1);
         }
         return new RoundingBound(output.detach().data<double>().ToArray(), error.data<double>().ToArray());
     }
