@@ -2,13 +2,16 @@
 .SYNOPSIS
     Memory and speed of Invoke-Csk6Inference over the 10,000 Fashion-MNIST test images, on every core.
 .DESCRIPTION
-    Packs a depthwise ResNet-18 (width 0.25) after short float training and QAT on 4,096 Fashion-MNIST images, then, in a fresh pwsh, imports the
-    module, reads the package and the data set (the baseline), resets the kernel's peak-RSS mark
+    Packs a depthwise ResNet-18 (width 0.25) after short float training and QAT on 4,096 Fashion-MNIST images (or
+    takes the package -PackagePath names, for example the one bench/fashion-mnist.ps1 leaves in the temporary
+    folder), then, in a fresh pwsh, imports the module, reads the package and the data set (the baseline), resets the kernel's peak-RSS mark
     (/proc/self/clear_refs) and runs every test image through the int8 engine. Prints the peak resident memory
     above the baseline (target: under 200 MB), images per second and top-1. Needs Debian's dataset-fashion-mnist and
     the Csk6Tools.Torch module beside the build (for the QAT).
 .EXAMPLE
     dotnet pwsh ./bench/engine-memory.ps1
+.EXAMPLE
+    dotnet pwsh ./bench/engine-memory.ps1 -PackagePath /tmp/csk6-fashion-CropFlip.bin
 #>
 param([int] $Threads = 0, [switch] $Child, [string] $PackagePath)
 $ErrorActionPreference = 'Stop'
@@ -35,13 +38,15 @@ if ($Child) {
     return
 }
 
-$data = Import-Csk6Dataset -Name FashionMnist -TrainCount 4096 -TestCount 64
-$path = Join-Path ([IO.Path]::GetTempPath()) 'csk6-engine-memory.bin'
-New-Csk6ResNet 18 -Classes 10 -InputChannels 1 -InputSize 28 -Width 0.25 | Convert-ToDepthwise |
-    Invoke-ModelTraining -Dataset $data -Epochs 2 -BatchSize 64 | Invoke-QuantTraining -Dataset $data -Epochs 1 -BatchSize 32 |
-    New-Csk6Package -Path $path -Force | Out-Null
+if (-not $PackagePath) {
+    $data = Import-Csk6Dataset -Name FashionMnist -TrainCount 4096 -TestCount 64
+    $PackagePath = Join-Path ([IO.Path]::GetTempPath()) 'csk6-engine-memory.bin'
+    New-Csk6ResNet 18 -Classes 10 -InputChannels 1 -InputSize 28 -Width 0.25 | Convert-ToDepthwise |
+        Invoke-ModelTraining -Dataset $data -Epochs 2 -BatchSize 64 | Invoke-QuantTraining -Dataset $data -Epochs 1 -BatchSize 32 |
+        New-Csk6Package -Path $PackagePath -Force | Out-Null
+}
 $pwsh = Join-Path $PSHOME 'pwsh.dll'
-$r = & dotnet $pwsh -NoProfile -NonInteractive -File $PSCommandPath -Child -PackagePath $path -Threads $Threads | ConvertFrom-Json
+$r = & dotnet $pwsh -NoProfile -NonInteractive -File $PSCommandPath -Child -PackagePath $PackagePath -Threads $Threads | ConvertFrom-Json
 if ($LASTEXITCODE -ne 0 -or -not $r) { throw "The measuring process failed (exit code $LASTEXITCODE)." }
 "Fashion-MNIST test set through the int8 engine ($([Environment]::ProcessorCount) cores, threads $(if ($Threads) { $Threads } else { 'all' })): " +
     "$($r.Images) images in $('{0:F1}' -f $r.Seconds) s = $('{0:N0}' -f $r.ImagesPerSecond) images/s, top-1 $('{0:P1}' -f $r.Top1)"
