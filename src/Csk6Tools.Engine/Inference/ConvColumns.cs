@@ -83,7 +83,7 @@ internal sealed class ConvColumns
                     for (int oy = 0; oy < _oh; oy++)
                     {
                         ref sbyte row = ref Unsafe.Add(ref phases, from + oy * _phaseW);
-                        CopyRow(ref Unsafe.Add(ref tapPlanes, c * plane + oy * _ow), ref row, _ow);
+                        Bytes.CopyRow(ref Unsafe.Add(ref tapPlanes, c * plane + oy * _ow), ref row, _ow);
                     }
                 }
                 Interleave(_tapPlanes, plane, columns, path, t * _channelGroups);
@@ -176,19 +176,4 @@ internal sealed class ConvColumns
             if (2 * k + 1 < row.Length) Unsafe.Add(ref odd, k) = (byte)row[2 * k + 1];
         }
     }
-
-    /// <summary>n bytes; the short rows of small maps without a call to memmove.</summary>
-    internal static void CopyRow(ref sbyte to, ref sbyte from, int n)
-    {
-        ref byte target = ref Unsafe.As<sbyte, byte>(ref to), source = ref Unsafe.As<sbyte, byte>(ref from);
-        switch (n)
-        {
-            case 4: Unsafe.WriteUnaligned(ref target, Unsafe.ReadUnaligned<uint>(ref source)); break;
-            case 8: Unsafe.WriteUnaligned(ref target, Unsafe.ReadUnaligned<ulong>(ref source)); break;
-            case 16: Vector128.LoadUnsafe(ref source).StoreUnsafe(ref target); break;
-            case 32: Vector256.LoadUnsafe(ref source).StoreUnsafe(ref target); break;
-            default: Unsafe.CopyBlockUnaligned(ref target, ref source, (uint)n); break;
-        }
-    }
-
 }

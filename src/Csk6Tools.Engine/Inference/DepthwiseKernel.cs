@@ -71,7 +71,7 @@ internal sealed class DepthwiseKernel : IKernel
             else Accumulate256(weights, b);
             ref sbyte rows = ref MemoryMarshal.GetArrayDataReference(_out);
             for (int oy = 0; oy < _oh; oy++)
-                ConvColumns.CopyRow(ref y[(c * _oh + oy) * _ow], ref Unsafe.Add(ref rows, oy * _width), _ow);
+                Bytes.CopyRow(ref y[(c * _oh + oy) * _ow], ref Unsafe.Add(ref rows, oy * _width), _ow);
         }
     }
 
@@ -212,8 +212,8 @@ internal sealed class DepthwiseKernel : IKernel
         var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
         for (; 2 * k + 16 <= _w0 && k + 8 <= room; k += 8)
         {
-            var a = Avx2.PermuteVar8x32(Eight(ref row, 2 * k), split);     // evens | odds of pixels 0..7
-            var b = Avx2.PermuteVar8x32(Eight(ref row, 2 * k + 8), split); // evens | odds of 8..15
+            var a = Avx2.PermuteVar8x32(Bytes.Eight(ref row, 2 * k), split);     // evens | odds of pixels 0..7
+            var b = Avx2.PermuteVar8x32(Bytes.Eight(ref row, 2 * k + 8), split); // evens | odds of 8..15
             Avx2.Permute2x128(a, b, 0x20).StoreUnsafe(ref evens, (nuint)k);
             Avx2.Permute2x128(a, b, 0x31).StoreUnsafe(ref odds, (nuint)k);
         }
@@ -232,14 +232,7 @@ internal sealed class DepthwiseKernel : IKernel
             for (; j + 16 <= n; j += 16)
                 Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref source, (nuint)j)).StoreUnsafe(ref target, (nuint)j);
         if (_path != KernelPath.Scalar)
-            for (; j + 8 <= n; j += 8) Eight(ref source, j).StoreUnsafe(ref target, (nuint)j);
+            for (; j + 8 <= n; j += 8) Bytes.Eight(ref source, j).StoreUnsafe(ref target, (nuint)j);
         for (; j < n; j++) Unsafe.Add(ref target, j) = Unsafe.Add(ref source, j);
-    }
-
-    /// <summary>Bytes j to j + 7, sign-extended.</summary>
-    private static Vector256<int> Eight(ref sbyte source, int j)
-    {
-        long bytes = Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref source, j)));
-        return Avx2.ConvertToVector256Int32(Vector128.CreateScalar(bytes).AsSByte());
     }
 }

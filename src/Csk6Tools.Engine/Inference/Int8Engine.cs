@@ -76,7 +76,7 @@ public sealed class Int8Engine
         {
             ThinkerOp.Conv2dInt => _depthwiseKernel && DepthwiseKernel.Handles(Conv2dAttributes.Parse(op.Attributes), t[op.Inputs[0]], t[op.Outputs[0]])
                 ? new DepthwiseKernel(op, _package, _memory, Path) : new ConvKernel(op, _package, _memory, _columns, Path),
-            ThinkerOp.LinearInt => new LinearKernel(op, _package),
+            ThinkerOp.LinearInt => new LinearKernel(op, _package, Path),
             ThinkerOp.iqAdd => new AddKernel(op, _package),
             ThinkerOp.iqCat => new ConcatKernel(op, _package),
             ThinkerOp.AvgPool2dInt => new PoolKernel(op, _package, average: true),

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Csk6Tools.Engine.Package;
 using Csk6Tools.Engine.Quant;
 
@@ -9,9 +11,12 @@ internal sealed class LinearKernel : IKernel
     private readonly PackageTensor _x, _w, _y;
     private readonly PackageTensor? _bias;
     private readonly int _in, _out, _rows, _shift;
+    private readonly bool _vector;
+    private readonly int[] _sums;
 
-    public LinearKernel(PackageOperator op, ThinkerPackage package)
+    public LinearKernel(PackageOperator op, ThinkerPackage package, KernelPath path)
     {
+        _vector = path != KernelPath.Scalar;
         _x = KernelChecks.Int8(package, op.Inputs[0], op);
         _w = KernelChecks.Int8(package, op.Inputs[1], op);
         _y = KernelChecks.Int8(package, op.Outputs[0], op);
@@ -26,6 +31,7 @@ internal sealed class LinearKernel : IKernel
         _shift = KernelChecks.Shift(op, _x, _w, _y);
         if (LinearAttributes.Parse(op.Attributes).TransA)
             throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"Operator {op.Index} ({op.Type}) transposes its input (transA), which the engine does not run.");
+        _sums = new int[_out];
     }
 
     public void Run(TensorMemory memory)
@@ -33,7 +39,7 @@ internal sealed class LinearKernel : IKernel
         ReadOnlySpan<sbyte> x = memory.Int8(_x), w = memory.Int8(_w);
         ReadOnlySpan<int> bias = _bias is null ? default : memory.Int32(_bias);
         Span<sbyte> y = memory.Int8(_y);
-        var acc = new int[_out];
+        var acc = _sums;
         for (int r = 0; r < _rows; r++)
         {
             if (bias.IsEmpty) Array.Clear(acc); else bias.CopyTo(acc);
@@ -41,11 +47,24 @@ internal sealed class LinearKernel : IKernel
             for (int n = 0; n < _in; n++)
             {
                 int v = row[n];
-                if (v == 0) continue;
-                var weights = w.Slice(n * _out, _out);
-                for (int l = 0; l < _out; l++) acc[l] += v * weights[l];
+                if (v != 0) AddRow(v, w.Slice(n * _out, _out));
             }
             for (int l = 0; l < _out; l++) y[r * _out + l] = Int8Arithmetic.Requantize(acc[l], _shift, relu: false);
         }
+    }
+
+    /// <summary>sums[l] += v · weights[l]: eight at a time on the vector paths (exact int32 either way).</summary>
+    private void AddRow(int v, ReadOnlySpan<sbyte> weights)
+    {
+        int l = 0;
+        if (_vector)
+        {
+            ref sbyte from = ref MemoryMarshal.GetReference(weights);
+            ref int to = ref MemoryMarshal.GetArrayDataReference(_sums);
+            var times = Vector256.Create(v);
+            for (; l + 8 <= _out; l += 8)
+                (Vector256.LoadUnsafe(ref to, (nuint)l) + Bytes.Eight(ref from, l) * times).StoreUnsafe(ref to, (nuint)l);
+        }
+        for (; l < _out; l++) _sums[l] += v * weights[l];
     }
 }
