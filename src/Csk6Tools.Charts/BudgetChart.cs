@@ -24,9 +24,8 @@ internal static class BudgetChart
         var plot = ChartStyle.NewPlot();
         var (unit, scale) = ChartStyle.UnitFor(Math.Max(b.PsramBytes, b.PsramCapacity));
         var layers = b.Layers;
-        plot.Add.Bars(
-            Bars(layers, l => l.WeightBytes / scale, l => violations.ContainsKey(l.Name),
-                ChartStyle.Psram)).LegendText = "the layer's constants";
+        plot.Add.Bars(Bars(layers, l => l.WeightBytes / scale, l => violations.ContainsKey(l.Name), ChartStyle.Psram))
+            .LegendText = "the layer's constants";
 
         double running = 0;
         var total = layers.Select(l => running += l.WeightBytes / scale).ToArray();

@@ -49,9 +49,10 @@ internal static class ShareMemPlanChart
             ChartStyle.Peak, plan.PeakOp < ops / 2 ? Alignment.LowerLeft : Alignment.LowerRight);
 
         foreach (var (kind, label, color) in Kinds.Where(k => plan.Tensors.Any(t => t.Kind == k.Kind)))
-            plot.Legend.ManualItems.Add(
-                new LegendItem { LabelText = label, FillColor = color.WithAlpha(0.55),
-                    OutlineColor = color.Darken(0.3) });
+            plot.Legend.ManualItems.Add(new LegendItem
+            {
+                LabelText = label, FillColor = color.WithAlpha(0.55), OutlineColor = color.Darken(0.3)
+            });
         plot.ShowLegend(Alignment.UpperRight);
 
         plot.Title($"{title}: {plan.Tensors.Count} tensors over {ops} operators ({plan.Planner})");

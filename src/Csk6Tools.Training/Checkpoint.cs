@@ -35,8 +35,8 @@ internal static class Checkpoint
                 $"has no run position.");
         var position = JsonSerializer.Deserialize<RunPosition>(json)
             ?? throw new TrainingException($"'{path}' has an empty run position.");
-        var momentum =
-            tensors.Where(t => t.Key.StartsWith(Prefix, StringComparison.Ordinal) &&
+        var momentum = tensors
+            .Where(t => t.Key.StartsWith(Prefix, StringComparison.Ordinal) &&
                 t.Key.EndsWith(Suffix, StringComparison.Ordinal))
             .ToDictionary(t => t.Key[Prefix.Length..^Suffix.Length],
                 t => tensor(t.Value.Data, t.Value.Shape.Select(d => (long)d).ToArray()).DetachFromDisposeScope());

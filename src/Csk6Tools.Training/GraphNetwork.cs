@@ -138,10 +138,10 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
     public Dictionary<string, Tensor> ForwardAll(Tensor input)
     {
         input = ChannelsLast(input);
-        var values =
-            new Dictionary<string, Tensor> { [Graph.Input.Name] = Mode == NetworkMode.Quantized
-                ? QuantizeInput(input)
-                : input };
+        var values = new Dictionary<string, Tensor>
+        {
+            [Graph.Input.Name] = Mode == NetworkMode.Quantized ? QuantizeInput(input) : input
+        };
         foreach (var node in Graph.Nodes.Skip(1))
         {
             var inputs = node.Inputs.Select(i => values[i]).ToList();

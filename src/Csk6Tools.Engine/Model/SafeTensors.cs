@@ -30,9 +30,10 @@ public static class SafeTensors
     public static void Write(string path, IReadOnlyDictionary<string, WeightTensor> tensors,
         IReadOnlyDictionary<string, string> metadata)
     {
-        var header =
-            new JsonObject { ["__metadata__"] = new JsonObject(
-                metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))) };
+        var header = new JsonObject
+        {
+            ["__metadata__"] = new JsonObject(metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value)))
+        };
         long offset = 0;
         var ordered = tensors.OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
         foreach (var (name, t) in ordered)

@@ -94,10 +94,12 @@ internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
             case FlattenNode or ReshapeNode:
                 long[] shape = [-1, .. n.OutputShape!.Dims.Select(d => (long)d)];
                 string target = T($"{n.Name}.shape");
-                var value = new TensorProto { Name = target, DataType = OnnxType.Int64,
-                    RawData =
-                        Google.Protobuf.ByteString.CopyFrom(
-                            System.Runtime.InteropServices.MemoryMarshal.AsBytes(shape.AsSpan())) };
+                var value = new TensorProto
+                {
+                    Name = target, DataType = OnnxType.Int64,
+                    RawData = Google.Protobuf.ByteString.CopyFrom(
+                        System.Runtime.InteropServices.MemoryMarshal.AsBytes(shape.AsSpan()))
+                };
                 value.Dims.Add(shape.Length);
                 _w.Node(OnnxOp.Constant, $"{name}_Constant", [], [target]).Tensor("value", value);
                 _w.Node(OnnxOp.Reshape, name, [In(n, 0), target], [output]);

@@ -94,9 +94,10 @@ internal static class OnnxAttributes
 
     public static NodeProto Text(this NodeProto n, string name, string value)
     {
-        n.Attribute.Add(
-            new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.String,
-                S = ByteString.CopyFromUtf8(value) });
+        n.Attribute.Add(new AttributeProto
+        {
+            Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value)
+        });
         return n;
     }
 

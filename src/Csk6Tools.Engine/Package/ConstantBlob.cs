@@ -79,9 +79,10 @@ internal sealed class ConstantBlob
         var (shape, layout) = thinker3 ? V3Shape(count, c, kh, kw) : (depthwise
             ? [(int)Csk6.Align(count, 16), 1, kh, kw]
             : [(int)Csk6.Align(count, 2), kh, kw, (int)Csk6.Align(c.InChannels, 8)], TensorLayout.Nhwc8);
-        var result =
-            new List<PackedConstant> { new(MemoryMarshal.AsBytes(packed.AsSpan()).ToArray(),
-                ThinkerDType.Int8, shape, layout, qw) };
+        var result = new List<PackedConstant>
+        {
+            new(MemoryMarshal.AsBytes(packed.AsSpan()).ToArray(), ThinkerDType.Int8, shape, layout, qw)
+        };
         if (c.Bias) result.Add(Bias(model, $"{c.Name}.bias", op.ChannelStart, count, lq.Inputs[0] + qw));
         return [.. result];
     }

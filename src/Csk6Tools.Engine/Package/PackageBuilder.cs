@@ -41,9 +41,10 @@ public static class PackageBuilder
                 $"Model '{model.Name}' is {model.Stage}: only a model after quantization-aware training " +
                 $"(Invoke-QuantTraining) has the int8 weights and exponents a package needs.");
         var graph = model.Graph;
-        var unsupported =
-            graph.Nodes.Where(n => n is BatchNorm2dNode or Relu6Node or ConcatNode or OtherNode ||
-                n is Conv2dNode { IsDepthwise: false, Groups: > 1 }).ToList();
+        var unsupported = graph.Nodes
+            .Where(n => n is BatchNorm2dNode or Relu6Node or ConcatNode or OtherNode ||
+                n is Conv2dNode { IsDepthwise: false, Groups: > 1 })
+            .ToList();
         if (unsupported.Count > 0)
             throw new PackException(ErrorIds.PackUnsupportedOperator, "The packer does not pack " +
                 string.Join(", ",
@@ -60,9 +61,9 @@ public static class PackageBuilder
         var plan = MemoryPlanner.Plan(deploy, options.Planner);
         var constants = new ConstantBlob(model, deploy, thinker3);
         var offsets = plan.Tensors.ToDictionary(p => p.Id, p => p.Offset);
-        var tensors =
-            deploy.Tensors.Select(t =>
-                Tensor(t, q, graph, deploy, offsets, constants) with { Name = NameOf(t, model.Names) }).ToList();
+        var tensors = deploy.Tensors
+            .Select(t => Tensor(t, q, graph, deploy, offsets, constants) with { Name = NameOf(t, model.Names) })
+            .ToList();
         var outputs = graph.Outputs
             .Select(o =>
                 deploy.Tensors.First(t => t.Kind == TensorKind.Output &&
@@ -161,9 +162,8 @@ public static class PackageBuilder
             var temps = new List<int>();
             if (op.Workspace.HasValue) temps.Add(workspace);
             if (op.DmaBytes > 0) temps.Add(buffers[dmaOps++ % 2]);
-            list.Add(
-                new PackageOperator(op.Index, op.Kind, Attributes(op, graph, thinker3), [.. op.Inputs, .. op.Constants],
-                    [.. op.Outputs], [.. temps], Luna));
+            list.Add(new PackageOperator(op.Index, op.Kind, Attributes(op, graph, thinker3),
+                [.. op.Inputs, .. op.Constants], [.. op.Outputs], [.. temps], Luna));
         }
         return list;
     }

@@ -99,8 +99,7 @@ public sealed class ConvertToCsk6InputCommand : FileInputCommand
         if (input.OutOfRange > 0)
             WriteVerbose($"{file}: {input.OutOfRange} value(s) beyond int8 were " +
                 $"{(Overflow == OverflowMode.Saturate ? "clamped" : "wrapped")}.");
-        string? target = _outFile
-            ?? (_outputDirectory is null
+        string? target = _outFile ?? (_outputDirectory is null
             ? null
             : System.IO.Path.Combine(_outputDirectory, System.IO.Path.GetFileNameWithoutExtension(file) + ".bin"));
         if (target is not null && Write(target, input.Bytes)) input = input with { Path = target };
@@ -114,8 +113,8 @@ public sealed class ConvertToCsk6InputCommand : FileInputCommand
             WriteError(
                 new ErrorRecord(
                     new InvalidOperationException($"-OutFile takes one image; use -OutputDirectory for several. " +
-                        $"'{target}' already holds the first."), ErrorIds.InvalidArgument,
-                        ErrorCategory.InvalidOperation, target));
+                        $"'{target}' already holds the first."),
+                    ErrorIds.InvalidArgument, ErrorCategory.InvalidOperation, target));
             return false;
         }
         if (FilePaths.RefusesOverwrite(this, target, Force)) return false;

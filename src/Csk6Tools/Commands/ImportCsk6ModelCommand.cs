@@ -39,7 +39,8 @@ public sealed class ImportCsk6ModelCommand : PSCmdlet
                 WriteError(
                     new ErrorRecord(
                         new ArgumentException($"'{Path}' is on the {provider.Name} provider; models are read from " +
-                            $"the file system."), ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, Path));
+                            $"the file system."),
+                        ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, Path));
                 return;
             }
         }

@@ -145,8 +145,8 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
             ThrowTerminatingError(
                 new ErrorRecord(
                     new ArgumentException($"The data set's images are {test.Height}×{test.Width}; the package " +
-                        $"expects {spec.Height}×{spec.Width}."), ErrorIds.InvalidArgument,
-                        ErrorCategory.InvalidArgument, dataset));
+                        $"expects {spec.Height}×{spec.Width}."),
+                    ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, dataset));
         int count = Math.Min(Count, test.Count);
         var runner = new DatasetRunner(_engine.Package, Threads);
         var progress = new ProgressRecord(1, "Invoke-Csk6Inference",
