@@ -23,16 +23,17 @@ internal abstract class ArchiveSource : DatasetSource
     public override IEnumerable<string> Directories(string folder)
     {
         string prefix = folder.Length == 0 ? "" : folder + "/";
-        return Entries.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) &&
-            k.IndexOf('/', prefix.Length) > 0)
+        return Entries.Keys
+            .Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('/', prefix.Length) > 0)
             .Select(k => k[..k.IndexOf('/', prefix.Length)]).Distinct().Order(StringComparer.Ordinal);
     }
 
     public override IEnumerable<string> Files(string folder)
     {
         string prefix = folder.Length == 0 ? "" : folder + "/";
-        return Entries.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) &&
-            k.IndexOf('/', prefix.Length) < 0).Order(StringComparer.Ordinal);
+        return Entries.Keys
+            .Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('/', prefix.Length) < 0)
+            .Order(StringComparer.Ordinal);
     }
 
     protected DatasetException Damaged(string? entry, Exception e)

@@ -39,8 +39,8 @@ internal sealed class DepthwiseKernel : IKernel
     {
         var c = ConvOperands.Read(op, package);
         (_a, _x, _y, _bias, _shift, _relu, _path) = (c.Attributes, c.X, c.Y, c.Bias, c.Shift, c.Relu, path);
-        _use512 = path == KernelPath.Avx512 || KernelPaths.UsesQuads(path) &&
-            KernelPaths.IsSupported(KernelPath.Avx512);
+        _use512 = path == KernelPath.Avx512 ||
+            KernelPaths.UsesQuads(path) && KernelPaths.IsSupported(KernelPath.Avx512);
         (_c, _h, _w0) = (_x.Shape[1], _x.Shape[2], _x.Shape[3]);
         (_oh, _ow) = (_y.Shape[2], _y.Shape[3]);
         int s = _a.StrideH, kh = _a.KernelH, kw = _a.KernelW;

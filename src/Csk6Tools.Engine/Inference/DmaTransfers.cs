@@ -50,8 +50,7 @@ internal static class DmaTransfers
         long start = dst.Offset, end = dst.Offset + dma.Bytes;
         foreach (var t in package.Tensors)
             if (t.Index != dst.Index && t.InArena && t.Memory == dst.Memory && born[t.Index] < k &&
-                lastRead[t.Index] >= k &&
-                t.Offset < end && start < t.Offset + t.Bytes)
+                lastRead[t.Index] >= k && t.Offset < end && start < t.Offset + t.Bytes)
                 return true;
         return false;
     }

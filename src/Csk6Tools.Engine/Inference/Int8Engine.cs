@@ -84,7 +84,7 @@ public sealed class Int8Engine
         return op.Type switch
         {
             ThinkerOp.Conv2dInt => _depthwiseKernel &&
-            DepthwiseKernel.Handles(Conv2dAttributes.Parse(op.Attributes), t[op.Inputs[0]], t[op.Outputs[0]])
+                    DepthwiseKernel.Handles(Conv2dAttributes.Parse(op.Attributes), t[op.Inputs[0]], t[op.Outputs[0]])
                 ? new DepthwiseKernel(op, _package, _memory, Path)
                 : new ConvKernel(op, _package, _memory, _columns, Path),
             ThinkerOp.LinearInt => new LinearKernel(op, _package),

@@ -77,9 +77,10 @@ public static class ModelFile
                 Weights = tensors.Where(t => !IsOther(graph, t.Key)).ToDictionary(),
             };
             otherTensors = tensors.Where(t => IsOther(graph, t.Key)).ToDictionary();
-            otherMetadata =
-                metadata.Where(m => m.Key.StartsWith(Prefix, StringComparison.Ordinal) &&
-                    !KnownKeys.Contains(m.Key[Prefix.Length..])).ToDictionary();
+            otherMetadata = metadata
+                .Where(m => m.Key.StartsWith(Prefix, StringComparison.Ordinal) &&
+                    !KnownKeys.Contains(m.Key[Prefix.Length..]))
+                .ToDictionary();
             return model;
         }
         catch (Exception e) when (e is JsonException or GraphException or ArgumentException or KeyNotFoundException

@@ -42,32 +42,30 @@ internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
         {
             case Conv2dNode c:
                 Thinker(ThinkerOp.Conv2dInt, name,
-                    [In(c, 0), Int8Weight(c.Name, c.Weight()), .. Int32Bias(c.Name, c.Bias)], output)
-                    .Text("castor_mode", "luna").Int("data_bits", 8)
-                    .Ints("dilations", c.Dilation)
-                    .Int("group", c.Groups)
-                    .Ints("kernel_shape", c.Kernel).Int("o_bits", 8).Ints("pads", c.Pads).Int("parameter_bits", 8)
-                    .Text("platform_quant", LunaQuant).Float("scale_o", Scale(c.Name))
-                    .Float("scale_w", WeightScale(c.Name))
+                        [In(c, 0), Int8Weight(c.Name, c.Weight()), .. Int32Bias(c.Name, c.Bias)], output)
+                    .Text("castor_mode", "luna").Int("data_bits", 8).Ints("dilations", c.Dilation)
+                    .Int("group", c.Groups).Ints("kernel_shape", c.Kernel).Int("o_bits", 8).Ints("pads", c.Pads)
+                    .Int("parameter_bits", 8).Text("platform_quant", LunaQuant)
+                    .Float("scale_o", Scale(c.Name)).Float("scale_w", WeightScale(c.Name))
                     .Float("scale_x", Scale(c.Inputs[0])).Ints("strides", c.Stride);
                 break;
             case LinearNode l:
                 Thinker(ThinkerOp.LinearInt, name,
-                    [In(l, 0), Int8Weight(l.Name, [l.OutFeatures, l.InFeatures]), .. Int32Bias(l.Name, l.Bias)], output)
+                        [In(l, 0), Int8Weight(l.Name, [l.OutFeatures, l.InFeatures]), .. Int32Bias(l.Name, l.Bias)],
+                        output)
                     .Int("data_bits", 8).Int("o_bits", 8).Int("parameter_bits", 8).Text("platform_quant", LunaQuant)
                     .Float("scale_o", Scale(l.Name)).Float("scale_w", WeightScale(l.Name))
                     .Float("scale_x", Scale(l.Inputs[0]));
                 break;
             case AddNode:
-                Thinker(ThinkerOp.iqAdd, name, [In(n, 0), In(n, 1)], output).Text("mode", "Non_t710_mode")
-                    .Text("platform_quant", LunaQuant)
+                Thinker(ThinkerOp.iqAdd, name, [In(n, 0), In(n, 1)], output)
+                    .Text("mode", "Non_t710_mode").Text("platform_quant", LunaQuant)
                     .Float("scale_o", Scale(n.Name)).Float("scale_x", Scale(n.Inputs[0]))
                     .Float("scale_y", Scale(n.Inputs[1]));
                 break;
             case ConcatNode cat:
                 var node = Thinker(ThinkerOp.iqCat, name, cat.Inputs.Select(i => TensorOf[i]), output)
-                    .Int("dim", cat.Axis + 1)
-                    .Text("platform_quant", LunaQuant).Float("scale_o", Scale(cat.Name));
+                    .Int("dim", cat.Axis + 1).Text("platform_quant", LunaQuant).Float("scale_o", Scale(cat.Name));
                 for (int i = 0; i < cat.Inputs.Count; i++) node.Float($"scale_x_{i}", Scale(cat.Inputs[i]));
                 break;
             case AvgPool2dNode ap:
@@ -78,8 +76,8 @@ internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
                 AvgPool(gap, name, output, [h, w], [h, w], [0, 0, 0, 0], false);
                 break;
             case MaxPool2dNode mp:
-                _w.Node(OnnxOp.MaxPool, name, [In(mp, 0)], [output]).Int("ceil_mode", mp.CeilMode ? 1 : 0)
-                    .Ints("kernel_shape", mp.Kernel)
+                _w.Node(OnnxOp.MaxPool, name, [In(mp, 0)], [output])
+                    .Int("ceil_mode", mp.CeilMode ? 1 : 0).Ints("kernel_shape", mp.Kernel)
                     .Ints("pads", mp.Pads).Ints("strides", mp.Stride);
                 break;
             case ReluNode:
@@ -89,7 +87,7 @@ internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
                 sbyte bound = Int8Arithmetic.Sat8(Int8Arithmetic.Relu6Bound(Exponent(n.Name)));
                 _w.Node(OnnxOp.Clip, name,
                     [In(n, 0), _w.Initializer($"{output}.min", OnnxType.Int8, [], new sbyte[] { 0 }),
-                    _w.Initializer($"{output}.max", OnnxType.Int8, [], new[] { bound })], [output]);
+                        _w.Initializer($"{output}.max", OnnxType.Int8, [], new[] { bound })], [output]);
                 break;
             case FlattenNode or ReshapeNode:
                 long[] shape = [-1, .. n.OutputShape!.Dims.Select(d => (long)d)];
@@ -112,9 +110,8 @@ internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
     }
 
     private void AvgPool(Node n, string name, string output, int[] kernel, int[] stride, int[] pads, bool ceil) =>
-        Thinker(ThinkerOp.AvgPool2dInt, name, [In(n, 0)], output).Int("ceil_mode", ceil ? 1 : 0)
-            .Int("data_bits", 8)
-            .Ints("kernel_shape", kernel)
+        Thinker(ThinkerOp.AvgPool2dInt, name, [In(n, 0)], output)
+            .Int("ceil_mode", ceil ? 1 : 0).Int("data_bits", 8).Ints("kernel_shape", kernel)
             .Int("o_bits", 8).Ints("pads", pads).Text("platform_quant", LunaQuant).Float("scale_o", Scale(n.Name))
             .Float("scale_x", Scale(n.Inputs[0])).Ints("strides", stride);
 

@@ -189,8 +189,8 @@ internal sealed partial class OnnxGraphImport
         => i < n.Input.Count && _values.GetValueOrDefault(n.Input[i]) is ConstantValue c ? c.Tensor.Value
             : throw Invalid($"Node '{Describe(n)}': input {i} must be a constant (an initializer or a Constant node).");
 
-    private bool IsConst(NodeProto n, int i) => i < n.Input.Count && n.Input[i].Length > 0 &&
-        _values.GetValueOrDefault(n.Input[i]) is ConstantValue;
+    private bool IsConst(NodeProto n, int i) =>
+        i < n.Input.Count && n.Input[i].Length > 0 && _values.GetValueOrDefault(n.Input[i]) is ConstantValue;
     private bool Has(NodeProto n, int i) => i < n.Input.Count && n.Input[i].Length > 0;
 
     private void Define(NodeProto n, OnnxValue value) => _values[n.Output[0]] = value;

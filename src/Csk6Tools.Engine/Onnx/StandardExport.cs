@@ -32,10 +32,8 @@ internal sealed class StandardExport(Model.Csk6Model model, bool qdq) : ExportBa
         {
             case Conv2dNode c:
                 _w.Node(OnnxOp.Conv, name, [In(c, 0), Weight(c.Name, c.Weight()), .. Bias(c.Name, c.Bias)], [raw])
-                    .Ints("dilations", c.Dilation).Int("group", c.Groups)
-                    .Ints("kernel_shape", c.Kernel)
-                    .Ints("pads", c.Pads)
-                    .Ints("strides", c.Stride);
+                    .Ints("dilations", c.Dilation).Int("group", c.Groups).Ints("kernel_shape", c.Kernel)
+                    .Ints("pads", c.Pads).Ints("strides", c.Stride);
                 break;
             case BatchNorm2dNode bn:
                 _w.Node(OnnxOp.BatchNormalization, name,
@@ -61,14 +59,13 @@ internal sealed class StandardExport(Model.Csk6Model model, bool qdq) : ExportBa
                     .Int("axis", cat.Axis + 1);
                 break;
             case MaxPool2dNode mp:
-                _w.Node(OnnxOp.MaxPool, name, [In(mp, 0)], [raw]).Int("ceil_mode", mp.CeilMode ? 1 : 0)
-                    .Ints("kernel_shape", mp.Kernel)
-                    .Ints("pads", mp.Pads)
-                    .Ints("strides", mp.Stride);
+                _w.Node(OnnxOp.MaxPool, name, [In(mp, 0)], [raw])
+                    .Int("ceil_mode", mp.CeilMode ? 1 : 0).Ints("kernel_shape", mp.Kernel)
+                    .Ints("pads", mp.Pads).Ints("strides", mp.Stride);
                 break;
             case AvgPool2dNode ap:
-                _w.Node(OnnxOp.AveragePool, name, [In(ap, 0)], [raw]).Int("ceil_mode", ap.CeilMode ? 1 : 0)
-                    .Int("count_include_pad", 1)
+                _w.Node(OnnxOp.AveragePool, name, [In(ap, 0)], [raw])
+                    .Int("ceil_mode", ap.CeilMode ? 1 : 0).Int("count_include_pad", 1)
                     .Ints("kernel_shape", ap.Kernel).Ints("pads", ap.Pads).Ints("strides", ap.Stride);
                 break;
             case GlobalAvgPoolNode:

@@ -22,8 +22,8 @@ public sealed record Conv2dNode : Node
     public bool IsDepthwise => IsDepthwiseShape(OutChannels, InChannels, Groups);
 
     /// <summary>The depthwise rule on bare channel counts (the packer and the int8 engine see no node).</summary>
-    public static bool IsDepthwiseShape(int outChannels, int inChannels, int groups) => groups == inChannels &&
-        groups == outChannels;
+    public static bool IsDepthwiseShape(int outChannels, int inChannels, int groups) =>
+        groups == inChannels && groups == outChannels;
 
     public long WeightCount => (long)OutChannels * (InChannels / Groups) * Kernel[0] * Kernel[1];
     public override long Parameters => WeightCount + (Bias ? OutChannels : 0);
