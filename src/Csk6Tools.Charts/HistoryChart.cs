@@ -17,7 +17,8 @@ internal static class HistoryChart
             throw new ChartException(ErrorIds.ChartNoData,
                 $"Model '{model.Name}' has no training history: train it (Invoke-ModelTraining …) first.");
         var x = Enumerable.Range(1, history.Count).Select(i => (double)i).ToArray();
-        var stages = history.Select((e, i) => (e.Stage, i)).GroupBy(p => p.Stage)
+        var stages = history.Select((e, i) => (e.Stage, i))
+            .GroupBy(p => p.Stage)
             .Select(g => (Stage: g.Key, Index: g.Select(p => p.i).ToArray()))
             .ToList();
 

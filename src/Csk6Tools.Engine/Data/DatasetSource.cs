@@ -99,8 +99,10 @@ internal sealed class FolderSource : DatasetSource
     public override long Length(string path) => new FileInfo(Full(Require(path))).Length;
 
     public override IEnumerable<string> Directories(string folder) => Directory.Exists(Full(folder))
-        ? Directory.EnumerateDirectories(Full(folder)).Select(d => Join(folder, System.IO.Path.GetFileName(d)))
-            .Order(StringComparer.Ordinal) : [];
+        ? Directory.EnumerateDirectories(Full(folder))
+            .Select(d => Join(folder, System.IO.Path.GetFileName(d)))
+            .Order(StringComparer.Ordinal)
+        : [];
 
     public override IEnumerable<string> Files(string folder) => Directory.Exists(Full(folder))
         ? Directory.EnumerateFiles(Full(folder)).Select(f => Join(folder, System.IO.Path.GetFileName(f))) : [];

@@ -76,7 +76,8 @@ internal static class IdxReader
     private static string? Find(DatasetSource source, string folder, string prefix, string kind, int dimensions)
     {
         string[] names = [$"{prefix}-{kind}-idx{dimensions}-ubyte", $"{prefix}-{kind}.idx{dimensions}-ubyte"];
-        return names.SelectMany(n => new[] { n, n + ".gz" }).Select(n => DatasetSource.Join(folder, n))
+        return names.SelectMany(n => new[] { n, n + ".gz" })
+            .Select(n => DatasetSource.Join(folder, n))
             .FirstOrDefault(source.FileExists);
     }
 

@@ -26,7 +26,8 @@ internal sealed record ImageFolderLayout(string[] Classes, IReadOnlyList<Labelle
             var classes = ClassFolders(source, train).Concat(ClassFolders(source, test))
                 .Select(DatasetSource.LastPart)
                 .Distinct()
-                .Order(StringComparer.Ordinal).ToArray();
+                .Order(StringComparer.Ordinal)
+                .ToArray();
             return new ImageFolderLayout(classes, Interleave(Files(source, train, classes)),
                 Interleave(Files(source, test, classes)), true);
         }
@@ -53,9 +54,12 @@ internal sealed record ImageFolderLayout(string[] Classes, IReadOnlyList<Labelle
         => source.Directories(folder).Where(d => source.Files(d).Any(IsImage));
 
     private static List<List<LabelledFile>> Files(DatasetSource source, string folder, string[] classes)
-        => classes.Select((name, label) => source.Files(DatasetSource.Join(folder, name)).Where(IsImage)
-            .Order(StringComparer.Ordinal)
-            .Select(f => new LabelledFile(f, label)).ToList()).ToList();
+        => classes.Select((name, label) => source.Files(DatasetSource.Join(folder, name))
+                .Where(IsImage)
+                .Order(StringComparer.Ordinal)
+                .Select(f => new LabelledFile(f, label))
+                .ToList())
+            .ToList();
 
     private static List<LabelledFile> Interleave(List<List<LabelledFile>> perClass)
     {

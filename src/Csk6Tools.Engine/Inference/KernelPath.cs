@@ -52,6 +52,6 @@ public static class KernelPaths
     internal static bool UsesQuads(KernelPath path) => path is KernelPath.Vnni or EmulatedVnni;
 
     /// <summary>Every path this CPU runs, the scalar reference first.</summary>
-    public static IReadOnlyList<KernelPath> Supported { get; } = Enum.GetValues<KernelPath>().Where(IsSupported)
-        .ToArray();
+    public static IReadOnlyList<KernelPath> Supported { get; } =
+        Enum.GetValues<KernelPath>().Where(IsSupported).ToArray();
 }

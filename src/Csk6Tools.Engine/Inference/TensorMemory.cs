@@ -26,7 +26,8 @@ internal sealed class TensorMemory
             if (!_blobs.TryAdd(blob.Memory, ((int)blob.FileOffset, (int)blob.Size)))
                 throw new InferenceException(ErrorIds.EngineInvalidPackage,
                     $"The package has two {blob.Memory} parameter blobs; thinker packs one per memory type.");
-        var arenas = package.Memories.Where(m => !m.IsParameterBlob).GroupBy(m => m.Kind)
+        var arenas = package.Memories.Where(m => !m.IsParameterBlob)
+            .GroupBy(m => m.Kind)
             .ToDictionary(g => g.Key, g => g.Sum(m => m.Size));
         long total = arenas.Values.Sum();
         if (total > MaxRuntimeBytes)

@@ -85,7 +85,8 @@ public static class PackageBuilder
             new RegionUsage(MemoryKind.ShareMem, plan.Bytes, options.Limits.ShareMemBytes),
         };
         foreach (var r in regions.Where(r => !r.Fits)) throw OverCapacity(r, r.Region == MemoryKind.Psram
-            ? deploy.Tensors.Where(t => t.Kind == TensorKind.Constant).GroupBy(t => t.Layer)
+            ? deploy.Tensors.Where(t => t.Kind == TensorKind.Constant)
+                .GroupBy(t => t.Layer)
                 .Select(g => (g.Key, g.Sum(t => t.Bytes)))
             : plan.Tensors.Where(t => t.Begin <= plan.PeakOp && plan.PeakOp <= t.End).Select(t => (t.Name, t.Bytes)));
         var report = new PackageReport(regions, plan,

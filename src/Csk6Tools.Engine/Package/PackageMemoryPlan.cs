@@ -48,7 +48,8 @@ public static class PackageMemoryPlan
         }).ToList();
         var (peakOp, peakBytes) = Enumerable.Range(0, Math.Max(1, package.Operators.Count))
             .Select(op =>
-                (op, Bytes: tensors.Where(t => t.Begin <= op && op <= t.End).GroupBy(t => t.Offset)
+                (op, Bytes: tensors.Where(t => t.Begin <= op && op <= t.End)
+                    .GroupBy(t => t.Offset)
                     .Sum(g => g.Max(t => t.Bytes))))
             .MaxBy(p => p.Bytes);
         long arena = package.MemoryNeed(MemoryKind.ShareMem);

@@ -146,7 +146,8 @@ public static class NetworkSearch
     /// </summary>
     internal static List<NetworkCandidate> Ranked(List<NetworkCandidate> group)
     {
-        var order = group.Select((c, i) => (c, i)).OrderByDescending(x => x.c.Parameters)
+        var order = group.Select((c, i) => (c, i))
+            .OrderByDescending(x => x.c.Parameters)
             .ThenBy(x => x.c.Macs)
             .ThenBy(x => x.i)
             .Select(x => x.c)
@@ -158,7 +159,8 @@ public static class NetworkSearch
             for (int j = 0; j < i; j++)
                 if (Dominates(order[j], order[i])) ranks[i] = Math.Max(ranks[i], ranks[j] + 1);
         }
-        return [.. order.Select((c, i) => c with { Rank = ranks[i] }).Select((c, i) => (c, i))
+        return [.. order.Select((c, i) => c with { Rank = ranks[i] })
+            .Select((c, i) => (c, i))
             .OrderBy(x => x.c.Rank)
             .ThenBy(x => x.i)
             .Select(x => x.c)];

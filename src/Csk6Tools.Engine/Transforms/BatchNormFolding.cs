@@ -14,7 +14,8 @@ public static class BatchNormFolding
     public static Csk6Model Fold(Csk6Model model)
     {
         var graph = model.Graph;
-        var folds = graph.Nodes.OfType<Conv2dNode>().Select(c => (Conv: c, Bn: graph.FoldedBatchNorm(c)))
+        var folds = graph.Nodes.OfType<Conv2dNode>()
+            .Select(c => (Conv: c, Bn: graph.FoldedBatchNorm(c)))
             .Where(p => p.Bn is not null)
             .ToDictionary(p => p.Bn!.Name, p => (p.Conv, Bn: p.Bn!));
         if (folds.Count == 0) return model;
