@@ -7,7 +7,8 @@ using SkiaSharp;
 
 namespace Csk6Tools.Charts;
 
-/// <summary>Budget: bytes per layer against the capacities. ShareMemPlan: the arena's tensors over the operators. History: loss and accuracy per epoch.</summary>
+/// <summary>Budget: bytes per layer against the capacities. ShareMemPlan: the arena's tensors over the operators.
+/// History: loss and accuracy per epoch.</summary>
 public enum ChartKind { Budget, ShareMemPlan, History }
 
 public enum ChartFormat { Png, Svg }
@@ -45,7 +46,8 @@ public sealed class Chart : IDisposable
         var kinds = KindsOf(input);
         if (kinds.Count == 0)
             throw new ChartException(ErrorIds.ChartInputNotSupported,
-                $"There is no chart of a {input.GetType().Name}: give a budget (Get-ModelBudget), a package (New-Csk6Package, Get-Csk6Package) or a trained model.");
+                $"There is no chart of a {input.GetType().Name}: give a budget (Get-ModelBudget), a package " +
+                $"(New-Csk6Package, Get-Csk6Package) or a trained model.");
         var chosen = kind ?? kinds[0];
         if (!kinds.Contains(chosen))
             throw new ChartException(ErrorIds.ChartKindNotSupported,
@@ -53,9 +55,11 @@ public sealed class Chart : IDisposable
         return new Chart(chosen, (input, chosen) switch
         {
             (ModelBudget b, ChartKind.Budget) => BudgetChart.Panels(b),
-            (ModelBudget b, ChartKind.ShareMemPlan) => ShareMemPlanChart.Panels(b.ShareMemPlan, $"{b.Model}: SHARE_MEM plan", b.ShareMemCapacity),
+            (ModelBudget b, ChartKind.ShareMemPlan) =>
+                ShareMemPlanChart.Panels(b.ShareMemPlan, $"{b.Model}: SHARE_MEM plan", b.ShareMemCapacity),
             (ThinkerPackage p, _) => ShareMemPlanChart.Panels(p.Report?.ShareMemPlan ?? PackageMemoryPlan.Read(p),
-                $"{(p.Path is null ? "package" : System.IO.Path.GetFileName(p.Path))}: SHARE_MEM plan", p.Report?.Regions.FirstOrDefault(r => r.Region == MemoryKind.ShareMem)?.Capacity),
+                $"{(p.Path is null ? "package" : System.IO.Path.GetFileName(p.Path))}: SHARE_MEM plan",
+                p.Report?.Regions.FirstOrDefault(r => r.Region == MemoryKind.ShareMem)?.Capacity),
             (Csk6Model m, _) => HistoryChart.Panels(m),
             _ => throw new InvalidOperationException(),
         });
@@ -73,14 +77,17 @@ public sealed class Chart : IDisposable
     public byte[] Render(ChartFormat format, int width = DefaultWidth, int height = DefaultHeight)
     {
         if (width < 100 || height < 100 || width > 10_000 || height > 10_000)
-            throw new ArgumentOutOfRangeException(nameof(width), $"A chart is 100 to 10,000 pixels wide and high, not {width}×{height}.");
+            throw new ArgumentOutOfRangeException(nameof(width),
+                $"A chart is 100 to 10,000 pixels wide and high, not {width}×{height}.");
         if (format == ChartFormat.Svg)
         {
             using var stream = new MemoryStream();
-            using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream)) Draw(canvas, width, height);
+            using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream))
+                Draw(canvas, width, height);
             return stream.ToArray();
         }
-        using var surface = SKSurface.Create(new SKImageInfo(width, height)) ?? throw new InvalidOperationException("SkiaSharp could not create a surface.");
+        using var surface = SKSurface.Create(new SKImageInfo(width, height))
+            ?? throw new InvalidOperationException("SkiaSharp could not create a surface.");
         Draw(surface.Canvas, width, height);
         using var image = surface.Snapshot();
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);

@@ -13,10 +13,12 @@ internal static class ChartStyle
     public static readonly Color Muted = Color.FromHex("#7f7f7f");
 
     /// <summary>The stages of training, in order, with one colour each.</summary>
-    public static readonly Color[] Stages = [Color.FromHex("#1f77b4"), Color.FromHex("#ff7f0e"), Color.FromHex("#2ca02c")];
+    public static readonly Color[] Stages = [Color.FromHex("#1f77b4"), Color.FromHex("#ff7f0e"),
+        Color.FromHex("#2ca02c")];
 
     private static readonly Lazy<string?> SansFont = new(() =>
-        new[] { "DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial", "Helvetica" }.FirstOrDefault(f => SkiaSharp.SKFontManager.Default.MatchFamily(f) is not null));
+        new[] { "DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial", "Helvetica" }
+            .FirstOrDefault(f => SkiaSharp.SKFontManager.Default.MatchFamily(f) is not null));
 
     public static Plot NewPlot()
     {
@@ -27,7 +29,8 @@ internal static class ChartStyle
     }
 
     /// <summary>A horizontal line named where it starts or ends, inside the plot.</summary>
-    public static void Level(Plot plot, double y, double x, string text, Color color, LinePattern pattern, Alignment alignment = Alignment.LowerRight)
+    public static void Level(Plot plot, double y, double x, string text, Color color, LinePattern pattern,
+        Alignment alignment = Alignment.LowerRight)
     {
         plot.Add.HorizontalLine(y, 2, color, pattern);
         Note(plot, text, x, y, color, alignment);
@@ -50,7 +53,9 @@ internal static class ChartStyle
         => plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 
     /// <summary>A unit that keeps a byte axis readable: KiB below 2 MiB, MiB above.</summary>
-    public static (string Name, double Bytes) UnitFor(double maxBytes) => maxBytes >= 2 * 1048576.0 ? ("MiB", 1048576.0) : ("KiB", 1024.0);
+    public static (string Name, double Bytes) UnitFor(double maxBytes) => maxBytes >= 2 * 1048576.0
+        ? ("MiB", 1048576.0)
+        : ("KiB", 1024.0);
 
     public static string Bytes(long bytes) => bytes >= 2 * 1048576L
         ? $"{bytes / 1048576.0:0.00} MiB"

@@ -14,9 +14,13 @@ internal static class HistoryChart
     {
         var history = model.History;
         if (history.Count == 0)
-            throw new ChartException(ErrorIds.ChartNoData, $"Model '{model.Name}' has no training history: train it (Invoke-ModelTraining …) first.");
+            throw new ChartException(ErrorIds.ChartNoData,
+                $"Model '{model.Name}' has no training history: train it (Invoke-ModelTraining …) first.");
         var x = Enumerable.Range(1, history.Count).Select(i => (double)i).ToArray();
-        var stages = history.Select((e, i) => (e.Stage, i)).GroupBy(p => p.Stage).Select(g => (Stage: g.Key, Index: g.Select(p => p.i).ToArray())).ToList();
+        var stages = history.Select((e, i) => (e.Stage, i))
+            .GroupBy(p => p.Stage)
+            .Select(g => (Stage: g.Key, Index: g.Select(p => p.i).ToArray()))
+            .ToList();
 
         var loss = ChartStyle.NewPlot();
         var accuracy = ChartStyle.NewPlot();
@@ -25,10 +29,13 @@ internal static class HistoryChart
             var color = ChartStyle.Stages[(int)stage % ChartStyle.Stages.Length];
             double[] xs = index.Select(i => x[i]).ToArray();
             Line(loss, xs, index.Select(i => history[i].Loss).ToArray(), color, $"{stage} loss", LinePattern.Solid);
-            Line(accuracy, xs, index.Select(i => 100 * history[i].Accuracy).ToArray(), color, $"{stage} training", LinePattern.Solid);
+            Line(accuracy, xs, index.Select(i => 100 * history[i].Accuracy).ToArray(), color,
+                $"{stage} training", LinePattern.Solid);
             var tested = index.Where(i => history[i].TestAccuracy is not null).ToArray();
             if (tested.Length > 0)
-                Line(accuracy, tested.Select(i => x[i]).ToArray(), tested.Select(i => 100 * history[i].TestAccuracy!.Value).ToArray(), color, $"{stage} test", LinePattern.Dashed);
+                Line(accuracy, tested.Select(i => x[i]).ToArray(),
+                    tested.Select(i => 100 * history[i].TestAccuracy!.Value).ToArray(), color,
+                    $"{stage} test", LinePattern.Dashed);
         }
         foreach (var plot in new[] { loss, accuracy })
         {
@@ -40,7 +47,8 @@ internal static class HistoryChart
             plot.ShowLegend(Alignment.UpperRight);
         }
         double? last = model.Accuracy;
-        loss.Title($"{model.Name}: training ({string.Join(", ", stages.Select(s => $"{s.Stage} {s.Index.Length} epoch(s)"))})");
+        loss.Title($"{model.Name}: training " +
+            $"({string.Join(", ", stages.Select(s => $"{s.Stage} {s.Index.Length} epoch(s)"))})");
         loss.YLabel("mean training loss");
         loss.Axes.SetLimitsY(0, history.Max(e => e.Loss) * 1.1);
         accuracy.Title(last is double a ? $"accuracy (last: {100 * a:0.00} %)" : "accuracy");

@@ -23,7 +23,8 @@ internal static class ShareMemPlanChart
 
     public static IReadOnlyList<Plot> Panels(MemoryPlan plan, string title, long? capacity)
     {
-        if (plan.Tensors.Count == 0) throw new ChartException(ErrorIds.ChartNoData, "The SHARE_MEM plan has no tensors to draw.");
+        if (plan.Tensors.Count == 0)
+            throw new ChartException(ErrorIds.ChartNoData, "The SHARE_MEM plan has no tensors to draw.");
         var plot = ChartStyle.NewPlot();
         double top = Math.Max(plan.Bytes, capacity ?? 0);
         var (unit, scale) = ChartStyle.UnitFor(top);
@@ -37,15 +38,21 @@ internal static class ShareMemPlanChart
         }
 
         int ops = plan.Tensors.Max(t => t.End) + 1;
-        ChartStyle.Level(plot, plan.Bytes / scale, ops - 1, $"arena {ChartStyle.Bytes(plan.Bytes)}", Colors.Black, LinePattern.Solid);
+        ChartStyle.Level(plot, plan.Bytes / scale, ops - 1, $"arena {ChartStyle.Bytes(plan.Bytes)}",
+            Colors.Black, LinePattern.Solid);
         if (capacity is long c)
-            ChartStyle.Level(plot, c / scale, 0, $"capacity {ChartStyle.Bytes(c)}", ChartStyle.Capacity, LinePattern.Dashed, Alignment.LowerLeft);
+            ChartStyle.Level(plot, c / scale, 0, $"capacity {ChartStyle.Bytes(c)}", ChartStyle.Capacity,
+                LinePattern.Dashed, Alignment.LowerLeft);
         plot.Add.VerticalLine(plan.PeakOp, 2, ChartStyle.Peak, LinePattern.Dashed);
-        ChartStyle.Note(plot, $"peak: op {plan.PeakOp}, {ChartStyle.Bytes(plan.LowerBound)} live", plan.PeakOp, plan.Bytes / scale * 1.04,
+        ChartStyle.Note(plot, $"peak: op {plan.PeakOp}, {ChartStyle.Bytes(plan.LowerBound)} live", plan.PeakOp,
+            plan.Bytes / scale * 1.04,
             ChartStyle.Peak, plan.PeakOp < ops / 2 ? Alignment.LowerLeft : Alignment.LowerRight);
 
         foreach (var (kind, label, color) in Kinds.Where(k => plan.Tensors.Any(t => t.Kind == k.Kind)))
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = label, FillColor = color.WithAlpha(0.55), OutlineColor = color.Darken(0.3) });
+            plot.Legend.ManualItems.Add(new LegendItem
+            {
+                LabelText = label, FillColor = color.WithAlpha(0.55), OutlineColor = color.Darken(0.3)
+            });
         plot.ShowLegend(Alignment.UpperRight);
 
         plot.Title($"{title}: {plan.Tensors.Count} tensors over {ops} operators ({plan.Planner})");

@@ -5,7 +5,8 @@ namespace Csk6Tools.Engine;
 /// <summary>
 /// Writes a file through a temporary file in the same folder, then moves it into place: never a half-written file.
 /// The temporary name is <c>.&lt;name&gt;.&lt;process id&gt;.&lt;guid&gt;.tmp</c>; a writer killed mid-write (SIGKILL,
-/// power loss) leaves its temporary file behind, and the next write of the same target deletes those whose process is gone.
+/// power loss) leaves its temporary file behind, and the next
+/// write of the same target deletes those whose process is gone.
 /// </summary>
 public static class AtomicFile
 {
@@ -41,7 +42,8 @@ public static class AtomicFile
             string own = Path.GetFileName(file);
             if (!own.StartsWith(prefix, StringComparison.Ordinal)) continue;
             var parts = own[prefix.Length..^".tmp".Length].Split('.');
-            if (parts.Length == 2 && parts[1].Length == 32 && int.TryParse(parts[0], out int pid) && !Running(pid)) yield return file;
+            if (parts.Length == 2 && parts[1].Length == 32 && int.TryParse(parts[0], out int pid) && !Running(pid))
+                yield return file;
         }
     }
 
@@ -50,7 +52,10 @@ public static class AtomicFile
         foreach (var file in Orphans(folder, name))
         {
             try { File.Delete(file); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // another user's, or gone already
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // another user's, or gone already
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 namespace Csk6Tools.Engine;
 
-/// <summary>What kind of failure an error is; the cmdlets map it to PowerShell's ErrorCategory of the same name.</summary>
+/// <summary>What kind of failure an error is; the cmdlets map
+/// it to PowerShell's ErrorCategory of the same name.</summary>
 public enum Csk6ErrorCategory
 {
     InvalidArgument,
@@ -30,6 +31,7 @@ public abstract class Csk6Exception : Exception
 
     public Csk6ErrorCategory Category { get; }
 
-    /// <summary>What the error is about (a file, a layer), for the error record's target; null: the cmdlet's input.</summary>
+    /// <summary>What the error is about (a file, a layer), for the
+    /// error record's target; null: the cmdlet's input.</summary>
     public virtual object? Target => null;
 }

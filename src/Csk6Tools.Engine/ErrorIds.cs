@@ -2,9 +2,10 @@ namespace Csk6Tools.Engine;
 
 /// <summary>
 /// Every stable error id of Csk6Tools, the engine's and the cmdlets'. An id is its constant's name, in PascalCase;
-/// a new id names its subject and then what is wrong with it (<c>PackageTruncated</c>, <c>TrainingUnsupportedOperator</c>),
-/// while the ids scripts already match on (<c>InvalidDepth</c>, <c>TruncatedDatasetFile</c>) keep their names. The
-/// cmdlets report an id as FullyQualifiedErrorId "&lt;id&gt;,Csk6Tools.Commands.&lt;Cmdlet&gt;Command".
+/// a new id names its subject and then what is wrong with it (<c>PackageTruncated</c>,
+/// <c>TrainingUnsupportedOperator</c>), while the ids scripts already match on (<c>InvalidDepth</c>,
+/// <c>TruncatedDatasetFile</c>) keep their names. The cmdlets report an id as FullyQualifiedErrorId
+/// "&lt;id&gt;,Csk6Tools.Commands.&lt;Cmdlet&gt;Command".
 /// </summary>
 public static class ErrorIds
 {
@@ -20,7 +21,8 @@ public static class ErrorIds
     public const string PathNotFileSystem = nameof(PathNotFileSystem);
     public const string FileExists = nameof(FileExists);
 
-    /// <summary>A graph that cannot be built or read: an unknown input, a shape that does not fit, a bad attribute.</summary>
+    /// <summary>A graph that cannot be built or read: an unknown
+    /// input, a shape that does not fit, a bad attribute.</summary>
     public const string InvalidGraph = nameof(InvalidGraph);
 
     // Model files (Save-Csk6Model, Import-Csk6Model).
@@ -39,17 +41,20 @@ public static class ErrorIds
     public const string DatasetNotInstalled = nameof(DatasetNotInstalled);
     /// <summary>The folder holds no data set in a format this module reads.</summary>
     public const string UnknownDatasetFormat = nameof(UnknownDatasetFormat);
-    /// <summary>A file (or an archive) ends inside a record, an entry, or before the data its header promises.</summary>
+    /// <summary>A file (or an archive) ends inside a record, an
+    /// entry, or before the data its header promises.</summary>
     public const string TruncatedDatasetFile = nameof(TruncatedDatasetFile);
     /// <summary>A folder or archive that holds several data sets one level down: the path must name one.</summary>
     public const string AmbiguousDataset = nameof(AmbiguousDataset);
     /// <summary>A header that is not what the format requires (IDX magic, dimensions).</summary>
     public const string InvalidDatasetHeader = nameof(InvalidDatasetHeader);
-    /// <summary>A compressed file or an archive that does not decompress or whose structure is broken; the message names the entry.</summary>
+    /// <summary>A compressed file or an archive that does not decompress
+    /// or whose structure is broken; the message names the entry.</summary>
     public const string CorruptDatasetFile = nameof(CorruptDatasetFile);
     /// <summary>A label is not below the number of classes.</summary>
     public const string LabelOutOfRange = nameof(LabelOutOfRange);
-    /// <summary>An image file and its label file disagree on the number of items, or splits on the image size.</summary>
+    /// <summary>An image file and its label file disagree on the
+    /// number of items, or splits on the image size.</summary>
     public const string DatasetCountMismatch = nameof(DatasetCountMismatch);
     /// <summary>A data set file that the operating system cannot read (permissions, I/O error).</summary>
     public const string DatasetReadFailed = nameof(DatasetReadFailed);
@@ -59,7 +64,8 @@ public static class ErrorIds
     public const string ImageTooLarge = nameof(ImageTooLarge);
 
     // Training.
-    /// <summary>The data set does not fit the model, the model is past this stage, the checkpoint is another run's.</summary>
+    /// <summary>The data set does not fit the model, the model is
+    /// past this stage, the checkpoint is another run's.</summary>
     public const string TrainingFailed = nameof(TrainingFailed);
     /// <summary>A layer that cannot be trained or quantized, such as a BatchNorm2d after no convolution.</summary>
     public const string TrainingUnsupportedOperator = nameof(TrainingUnsupportedOperator);
@@ -73,7 +79,8 @@ public static class ErrorIds
     public const string OnnxCorrupt = nameof(OnnxCorrupt);
     /// <summary>Operators the importer does not know; the message lists every one with its node name.</summary>
     public const string OnnxUnsupportedOperator = nameof(OnnxUnsupportedOperator);
-    /// <summary>A well-formed file whose graph is wrong: a missing attribute, a shape that does not fit, a scale that is not a power of two.</summary>
+    /// <summary>A well-formed file whose graph is wrong: a missing attribute,
+    /// a shape that does not fit, a scale that is not a power of two.</summary>
     public const string OnnxInvalidModel = nameof(OnnxInvalidModel);
     public const string OnnxExportNotQuantized = nameof(OnnxExportNotQuantized);
     public const string OnnxExportUnsupportedLayer = nameof(OnnxExportUnsupportedLayer);
@@ -82,11 +89,14 @@ public static class ErrorIds
     // PyTorch (Export-Csk6PyTorch, Import-Csk6Model -Graph).
     /// <summary>A constrained or quantized model: PyTorch trains the float stage only.</summary>
     public const string PyTorchExportNotFloat = nameof(PyTorchExportNotFloat);
-    /// <summary>Layers of an operator the generated module cannot compute (an imported ONNX operator kept as Other).</summary>
+    /// <summary>Layers of an operator the generated module cannot
+    /// compute (an imported ONNX operator kept as Other).</summary>
     public const string PyTorchExportUnsupportedLayer = nameof(PyTorchExportUnsupportedLayer);
-    /// <summary>A state_dict whose tensors do not fit the graph; the message names every missing, extra and mis-shaped one.</summary>
+    /// <summary>A state_dict whose tensors do not fit the graph; the
+    /// message names every missing, extra and mis-shaped one.</summary>
     public const string StateDictMismatch = nameof(StateDictMismatch);
-    /// <summary>Not a state_dict: a whole pickled model, a torch.save file in the old format, another kind of file.</summary>
+    /// <summary>Not a state_dict: a whole pickled model, a torch.save
+    /// file in the old format, another kind of file.</summary>
     public const string StateDictUnreadable = nameof(StateDictUnreadable);
 
     // Packing (New-Csk6Package).
@@ -138,15 +148,18 @@ public static class ErrorIds
     /// <summary>Short training (-Train) without a data set.</summary>
     public const string SearchDatasetRequired = nameof(SearchDatasetRequired);
 
-    /// <summary>The category an engine error of this id has unless its thrower says otherwise; InvalidData by default.</summary>
+    /// <summary>The category an engine error of this id has unless
+    /// its thrower says otherwise; InvalidData by default.</summary>
     public static Csk6ErrorCategory CategoryOf(string errorId) => errorId switch
     {
-        DatasetFileNotFound or DatasetNotInstalled or ModelFileNotFound or PathNotFound => Csk6ErrorCategory.ObjectNotFound,
+        DatasetFileNotFound or DatasetNotInstalled or ModelFileNotFound or PathNotFound =>
+            Csk6ErrorCategory.ObjectNotFound,
         UnknownDatasetFormat or AmbiguousDataset or TrainingFailed or InvalidArgument or InvalidDepth or InvalidWidth
             or ChartInputNotSupported or ChartKindNotSupported or ChartFormatNotSupported or PackOptionNotInLayout
             => Csk6ErrorCategory.InvalidArgument,
-        SearchEmptyRange or SearchInvalidDepth or SearchInvalidWidth or SearchInvalidCapacity or SearchInvalidLimit or SearchInvalidInput
-            or SearchModelNotConvertible or SearchDatasetRequired => Csk6ErrorCategory.InvalidArgument,
+        SearchEmptyRange or SearchInvalidDepth or SearchInvalidWidth or SearchInvalidCapacity or SearchInvalidLimit
+            or SearchInvalidInput or SearchModelNotConvertible or SearchDatasetRequired
+            => Csk6ErrorCategory.InvalidArgument,
         ImageTooLarge or PackageOverCapacity => Csk6ErrorCategory.LimitsExceeded,
         OnnxUnsupportedOperator or EngineUnsupportedOperator => Csk6ErrorCategory.NotImplemented,
         NativeRuntimeLoadFailed or EngineKernelPathNotSupported => Csk6ErrorCategory.ResourceUnavailable,

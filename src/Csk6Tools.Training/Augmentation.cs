@@ -1,6 +1,7 @@
 namespace Csk6Tools.Training;
 
-/// <summary>The random transforms applied to training images; <see cref="Standard"/> is pytorch-cifar100's set.</summary>
+/// <summary>The random transforms applied to training images;
+/// <see cref="Standard"/> is pytorch-cifar100's set.</summary>
 [Flags]
 public enum Augmentations
 {
@@ -28,7 +29,8 @@ internal static class Augmentation
     /// Writes one normalized image (C×H×W floats) into <paramref name="output"/>. Every image draws the same four
     /// numbers whichever transforms are on, so each transform sees the same draws in every combination.
     /// </summary>
-    public static void Apply(ReadOnlySpan<byte> image, int channels, int height, int width, float[] mean, float[] std, Augmentations kinds, Random? random, Span<float> output)
+    public static void Apply(ReadOnlySpan<byte> image, int channels, int height, int width, float[] mean, float[] std,
+        Augmentations kinds, Random? random, Span<float> output)
     {
         int dy = 0, dx = 0;
         bool flip = false;

@@ -11,8 +11,10 @@ internal sealed class BatchSource(DatasetSplit split, Normalization normalizatio
 {
     public int Batches => Count(split.Count, batchSize, maxBatches);
 
-    /// <summary>Batches of <paramref name="batchSize"/> that <paramref name="samples"/> make, at most <paramref name="maxBatches"/>.</summary>
-    public static int Count(int samples, int batchSize, int? maxBatches) => Math.Min((samples + batchSize - 1) / batchSize, maxBatches ?? int.MaxValue);
+    /// <summary>Batches of <paramref name="batchSize"/> that <paramref name="samples"/> make, at most
+    /// <paramref name="maxBatches"/>.</summary>
+    public static int Count(int samples, int batchSize, int? maxBatches) =>
+        Math.Min((samples + batchSize - 1) / batchSize, maxBatches ?? int.MaxValue);
 
     /// <summary>The sample indices of one epoch: shuffled for training, in order otherwise.</summary>
     public int[] Order(int seed, int epoch, bool shuffle)
@@ -22,7 +24,8 @@ internal sealed class BatchSource(DatasetSplit split, Normalization normalizatio
         return order;
     }
 
-    public (float[] Images, long[] Labels, int Count) Batch(int[] order, int batch, int seed, int epoch, Augmentations augment)
+    public (float[] Images, long[] Labels, int Count) Batch(int[] order, int batch, int seed,
+        int epoch, Augmentations augment)
     {
         int start = batch * batchSize, count = Math.Min(batchSize, order.Length - start);
         int size = split.ImageBytes;
@@ -32,7 +35,8 @@ internal sealed class BatchSource(DatasetSplit split, Normalization normalizatio
         for (int i = 0; i < count; i++)
         {
             int index = order[start + i];
-            Augmentation.Apply(split.Image(index), split.Channels, split.Height, split.Width, normalization.Mean, normalization.Std, augment, random, images.AsSpan(i * size, size));
+            Augmentation.Apply(split.Image(index), split.Channels, split.Height, split.Width, normalization.Mean,
+                normalization.Std, augment, random, images.AsSpan(i * size, size));
             labels[i] = split.Labels[index];
         }
         return (images, labels, count);

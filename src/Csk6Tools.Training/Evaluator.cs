@@ -6,20 +6,26 @@ using static TorchSharp.torch;
 namespace Csk6Tools.Training;
 
 /// <summary>Top-1 and top-5 accuracy of one arithmetic ("float" or "fake-quant") on a data split.</summary>
-public sealed record AccuracyResult(string Model, ModelStage Stage, string Arithmetic, double Top1, double Top5, int Samples)
+public sealed record AccuracyResult(string Model, ModelStage Stage, string Arithmetic, double Top1,
+    double Top5, int Samples)
 {
     public override string ToString() => $"{Model} {Arithmetic}: top-1 {Top1:P2}, top-5 {Top5:P2}";
 }
 
 public static class Evaluator
 {
-    /// <summary>The model in float arithmetic (with the constrained stage's clamps if it has them) and, after QAT, fake-quantized.</summary>
-    public static IEnumerable<AccuracyResult> Measure(Csk6Model model, Dataset data, int batchSize, int? maxBatches, string device, int threads, CancellationToken cancel)
+    /// <summary>The model in float arithmetic (with the constrained stage's
+    /// clamps if it has them) and, after QAT, fake-quantized.</summary>
+    public static IEnumerable<AccuracyResult> Measure(Csk6Model model, Dataset data, int batchSize, int? maxBatches,
+        string device, int threads, CancellationToken cancel)
     {
         var dev = TorchRuntime.Prepare(device, threads);
         Trainer.Check(model, data);
-        if (model.Weights.Count == 0) throw new TrainingException($"Model '{model.Name}' has no weights yet: train it first (Invoke-ModelTraining).");
-        var source = new BatchSource(data.Test, model.Normalization ?? new Normalization(data.Mean, data.Std), batchSize, maxBatches);
+        if (model.Weights.Count == 0)
+            throw new TrainingException($"Model '{model.Name}' has no weights yet: train it first " +
+                $"(Invoke-ModelTraining).");
+        var source = new BatchSource(data.Test,
+            model.Normalization ?? new Normalization(data.Mean, data.Std), batchSize, maxBatches);
         var modes = model.Stage switch
         {
             ModelStage.Float => new[] { NetworkMode.Float },
@@ -30,11 +36,13 @@ public static class Evaluator
         {
             using var net = new GraphNetwork(model, mode, dev, 0);
             var (top1, top5, n) = Run(net, source, data, dev, cancel);
-            yield return new AccuracyResult(model.Name, model.Stage, mode == NetworkMode.Quantized ? "fake-quant" : "float", top1, top5, n);
+            yield return new AccuracyResult(model.Name, model.Stage,
+                mode == NetworkMode.Quantized ? "fake-quant" : "float", top1, top5, n);
         }
     }
 
-    internal static (double Top1, double Top5, int Samples) Run(GraphNetwork net, BatchSource source, Dataset data, Device device, CancellationToken cancel)
+    internal static (double Top1, double Top5, int Samples) Run(GraphNetwork net, BatchSource source, Dataset data,
+        Device device, CancellationToken cancel)
     {
         net.eval();
         var order = source.Order(0, 0, shuffle: false);
@@ -85,7 +93,8 @@ public static class Evaluator
 
     private static (float[] Images, int Count) TestImages(Csk6Model model, Dataset data, int count)
     {
-        var source = new BatchSource(data.Test, model.Normalization ?? new Normalization(data.Mean, data.Std), count, 1);
+        var source = new BatchSource(data.Test,
+            model.Normalization ?? new Normalization(data.Mean, data.Std), count, 1);
         var (images, _, n) = source.Batch(source.Order(0, 0, false), 0, 0, 0, Augmentations.None);
         return (images, n);
     }

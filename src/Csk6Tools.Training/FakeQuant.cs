@@ -15,12 +15,14 @@ namespace Csk6Tools.Training;
 internal static class FakeQuant
 {
     /// <summary>Int8Arithmetic.Quantize: sat8(floor(x · 2^Q + 0.5)).</summary>
-    public static Tensor Quantize(Tensor x, int exponent) => Sat8(x.mul(Int8Arithmetic.Scale(exponent)).add_(0.5f).floor_());
+    public static Tensor Quantize(Tensor x, int exponent) =>
+        Sat8(x.mul(Int8Arithmetic.Scale(exponent)).add_(0.5f).floor_());
 
     /// <summary>
     /// Int8Arithmetic.Requantize in the dequantized domain: for x = acc / 2^Q_acc and Q ≤ Q_acc, the value
     /// sat8(rshift(acc, Q_acc − Q)) / 2^Q, ReLU first when fused. Also Int8Arithmetic.Rescale (iqCat's inputs):
-    /// x = v / 2^Q_v with Q ≤ Q_v gives sat8(rshift(v, Q_v − Q)) / 2^Q. into <paramref name="into"/> when given (same shape), so a layer can reuse its float path's storage.
+    /// x = v / 2^Q_v with Q ≤ Q_v gives sat8(rshift(v, Q_v − Q)) / 2^Q. into <paramref name="into"/> when given (same
+    /// shape), so a layer can reuse its float path's storage.
     /// </summary>
     public static Tensor Requantized(Tensor x, int exponent, bool relu = false, Tensor? into = null)
     {
@@ -28,11 +30,14 @@ internal static class FakeQuant
         // are all tiny) is beyond float: those scale in two exact steps by powers of two a float holds.
         if (exponent >= MinOverflowingExponent)
         {
-            var scaled = (into is null ? x.mul(TwoTo64) : into.copy_(x).mul_(TwoTo64)).mul_(Int8Arithmetic.Scale(exponent - 64));
+            var scaled = (into is null ? x.mul(TwoTo64) : into.copy_(x).mul_(TwoTo64))
+                .mul_(Int8Arithmetic.Scale(exponent - 64));
             return Saturated(scaled.add_(0.5f), exponent, relu);
         }
-        // 0.5 + x · 2^Q in one pass: x · 2^Q is exact, so the sum rounds once, as after a multiplication and an addition.
-        return Saturated((into?.fill_(0.5f) ?? torch.full_like(x, 0.5f)).add_(x, Int8Arithmetic.Scale(exponent)), exponent, relu);
+        // 0.5 + x · 2^Q in one pass: x · 2^Q is exact, so the sum
+        // rounds once, as after a multiplication and an addition.
+        return Saturated((into?.fill_(0.5f) ?? torch.full_like(x, 0.5f)).add_(x, Int8Arithmetic.Scale(exponent)),
+            exponent, relu);
     }
 
     /// <summary>The first exponent whose 2^Q a float cannot hold (float's largest is just under 2^128).</summary>
@@ -41,11 +46,15 @@ internal static class FakeQuant
     private const float TwoTo64 = 18446744073709551616f;
 
     /// <summary><see cref="Requantized"/> in place: x takes its own requantized values.</summary>
-    public static Tensor Requantize_(Tensor x, int exponent, bool relu) => Saturated(x.mul_(Int8Arithmetic.Scale(exponent)).add_(0.5f), exponent, relu);
+    public static Tensor Requantize_(Tensor x, int exponent, bool relu) =>
+        Saturated(x.mul_(Int8Arithmetic.Scale(exponent)).add_(0.5f), exponent, relu);
 
-    private static Tensor Saturated(Tensor halfUp, int exponent, bool relu) => halfUp.floor_().clamp_(relu ? 0 : -128, 127).mul_(Int8Arithmetic.Scale(-exponent));
+    private static Tensor Saturated(Tensor halfUp, int exponent, bool relu) => halfUp.floor_()
+        .clamp_(relu ? 0 : -128, 127)
+        .mul_(Int8Arithmetic.Scale(-exponent));
 
-    /// <summary>Int8Arithmetic.Add in the dequantized domain: sat8(rescale(x) + rescale(y)) / 2^Q (the sum of two q/2^Q is exact).</summary>
+    /// <summary>Int8Arithmetic.Add in the dequantized domain: sat8(rescale(x)
+    /// + rescale(y)) / 2^Q (the sum of two q/2^Q is exact).</summary>
     public static Tensor Added(Tensor x, Tensor y, int exponent) => Added(x, null, y, null, exponent);
 
     /// <summary>
@@ -61,7 +70,8 @@ internal static class FakeQuant
         return sum.clamp_(-128 * step, 127 * step);
     }
 
-    /// <summary>Int8Arithmetic.QuantizeBias: floor(b · 2^Q + 0.5) in float64, returned as float32 (|b_q| &lt; 2^24 stays exact).</summary>
+    /// <summary>Int8Arithmetic.QuantizeBias: floor(b · 2^Q + 0.5) in
+    /// float64, returned as float32 (|b_q| &lt; 2^24 stays exact).</summary>
     public static Tensor QuantizeBias(Tensor b, int exponent)
     {
         using var wide = b.to_type(ScalarType.Float64);
@@ -103,7 +113,8 @@ internal static class FakeQuant
         if (x.numel() == 0) return (0, 0);
         using var _ = no_grad();
         // aminmax copies a tensor that is not contiguous; a channels-last one is, read in N×H×W×C order.
-        var (min, max) = (x.dim() == 4 && !x.is_contiguous() ? x.detach().permute(0, 2, 3, 1) : x.detach()).aminmax(null, false);
+        var (min, max) = (x.dim() == 4 && !x.is_contiguous() ? x.detach().permute(0, 2, 3, 1) : x.detach())
+            .aminmax(null, false);
         using (min) using (max) return (min.item<float>(), max.item<float>());
     }
 

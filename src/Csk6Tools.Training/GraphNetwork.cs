@@ -21,8 +21,10 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
     private readonly Dictionary<string, Parameter> _weights = [];
     private readonly Dictionary<string, Tensor> _stats = [];
 
-    /// <param name="dtype">Float32 for training and inference; Float64 only for <see cref="RoundingBound"/>'s exact reference.</param>
-    public GraphNetwork(Csk6Model model, NetworkMode mode, Device device, long seed, ScalarType dtype = ScalarType.Float32)
+    /// <param name="dtype">Float32 for training and inference; Float64
+    /// only for <see cref="RoundingBound"/>'s exact reference.</param>
+    public GraphNetwork(Csk6Model model, NetworkMode mode, Device device, long seed,
+        ScalarType dtype = ScalarType.Float32)
         : base(model.Name)
     {
         Graph = model.Graph;
@@ -30,9 +32,11 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
         foreach (var node in Graph.Nodes)
         {
             if (node is OtherNode)
-                throw new TrainingException($"Layer '{node.Name}' is a {node.Op}, which Csk6Tools cannot train.", ErrorIds.TrainingUnsupportedOperator);
+                throw new TrainingException($"Layer '{node.Name}' is a {node.Op}, which Csk6Tools cannot train.",
+                    ErrorIds.TrainingUnsupportedOperator);
             if (mode == NetworkMode.Quantized && node is BatchNorm2dNode)
-                throw new TrainingException($"Layer '{node.Name}' is a BatchNorm2d that follows no convolution it could fold into; quantization-aware training needs every BatchNorm folded.",
+                throw new TrainingException($"Layer '{node.Name}' is a BatchNorm2d that follows no convolution it " +
+                    $"could fold into; quantization-aware training needs every BatchNorm folded.",
                     ErrorIds.TrainingUnsupportedOperator);
         }
         if (model.Weights.Count == 0) Initialize(seed);
@@ -53,12 +57,14 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
     public IReadOnlyDictionary<string, Parameter> Parameters => _weights;
 
     /// <summary>Conv2d and Linear weights: the tensors the ±8 clamp applies to.</summary>
-    public IEnumerable<Parameter> ClampedWeights => Graph.Nodes.Where(n => n is Conv2dNode or LinearNode).Select(n => _weights[n.Name + ".weight"]);
+    public IEnumerable<Parameter> ClampedWeights => Graph.Nodes.Where(n => n is Conv2dNode or LinearNode)
+        .Select(n => _weights[n.Name + ".weight"]);
 
     /// <summary>
     /// PyTorch's default initialization, in module order, drawn from a generator of the run's own seeded with
-    /// <paramref name="seed"/> (torch's global generator is shared by every run in the process): kaiming_uniform_(a = √5)
-    /// for conv and linear weights is U(±1/√fan_in), as is the bias (nn.Conv2d / nn.Linear reset_parameters); BatchNorm γ = 1, β = 0.
+    /// <paramref name="seed"/> (torch's global generator is shared by every run in the process): kaiming_uniform_(a =
+    /// √5) for conv and linear weights is U(±1/√fan_in), as is the bias
+    /// (nn.Conv2d / nn.Linear reset_parameters); BatchNorm γ = 1, β = 0.
     /// </summary>
     private void Initialize(long seed)
     {
@@ -68,7 +74,8 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
             switch (node)
             {
                 case Conv2dNode c:
-                    UniformLayer(c.Name, [c.OutChannels, c.InChannels / c.Groups, c.Kernel[0], c.Kernel[1]], c.Bias, generator);
+                    UniformLayer(c.Name,
+                        [c.OutChannels, c.InChannels / c.Groups, c.Kernel[0], c.Kernel[1]], c.Bias, generator);
                     break;
                 case LinearNode l:
                     UniformLayer(l.Name, [l.OutFeatures, l.InFeatures], l.Bias, generator);
@@ -86,7 +93,10 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
     private void UniformLayer(string name, long[] shape, bool bias, Random generator)
     {
         double bound = 1 / Math.Sqrt(shape.Skip(1).Aggregate(1L, (a, d) => a * d));
-        Tensor Uniform(long[] s) => tensor(Enumerable.Range(0, (int)s.Aggregate(1L, (a, d) => a * d)).Select(_ => (float)(bound * (2 * generator.NextDouble() - 1))).ToArray(), s);
+        Tensor Uniform(long[] s) =>
+            tensor(Enumerable.Range(0, (int)s.Aggregate(1L, (a, d) => a * d))
+                .Select(_ => (float)(bound * (2 * generator.NextDouble() - 1)))
+                .ToArray(), s);
         _weights[name + ".weight"] = new Parameter(Uniform(shape));
         if (bias) _weights[name + ".bias"] = new Parameter(Uniform([shape[0]]));
     }
@@ -128,7 +138,10 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
     public Dictionary<string, Tensor> ForwardAll(Tensor input)
     {
         input = ChannelsLast(input);
-        var values = new Dictionary<string, Tensor> { [Graph.Input.Name] = Mode == NetworkMode.Quantized ? QuantizeInput(input) : input };
+        var values = new Dictionary<string, Tensor>
+        {
+            [Graph.Input.Name] = Mode == NetworkMode.Quantized ? QuantizeInput(input) : input
+        };
         foreach (var node in Graph.Nodes.Skip(1))
         {
             var inputs = node.Inputs.Select(i => values[i]).ToList();
@@ -139,21 +152,26 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Images in channels-last order (the same N×C×H×W tensor, stored N×H×W×C): oneDNN's convolutions take it without
-    /// reordering and hand it on, so every layer after works in it (DS ResNet-18 w0.5: float step −40 %, QAT −15 % of CPU time). Values are the same;
-    /// float sums may round differently.
+    /// reordering and hand it on, so every layer after works in it (DS ResNet-18 w0.5: float step −40 %, QAT −15 % of
+    /// CPU time). Values are the same; float sums may round differently.
     /// </summary>
-    private static Tensor ChannelsLast(Tensor x) => x.dim() == 4 ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
+    private static Tensor ChannelsLast(Tensor x) =>
+        x.dim() == 4 ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
 
     internal Tensor FloatLayer(Node node, List<Tensor> x) => node switch
     {
-        Conv2dNode c => ClampOutput(Conv(c, x[0], _weights[c.Name + ".weight"], Bias(c.Name, c.Bias)), Graph.FoldedBatchNorm(c) is null),
-        BatchNorm2dNode bn => ClampOutput(F.batch_norm(x[0], _stats[bn.Name + ".running_mean"], _stats[bn.Name + ".running_var"],
+        Conv2dNode c =>
+            ClampOutput(Conv(c, x[0], _weights[c.Name + ".weight"], Bias(c.Name, c.Bias)),
+                Graph.FoldedBatchNorm(c) is null),
+        BatchNorm2dNode bn =>
+            ClampOutput(F.batch_norm(x[0], _stats[bn.Name + ".running_mean"], _stats[bn.Name + ".running_var"],
             _weights[bn.Name + ".weight"], _weights[bn.Name + ".bias"], training, bn.Momentum, bn.Eps), true),
         LinearNode l => ClampOutput(F.linear(x[0], _weights[l.Name + ".weight"], Bias(l.Name, l.Bias)), true),
         _ => Shared(node, x),
     };
 
-    /// <summary>The ops whose float form is also their fake-quant form (max, reshape) or has no quantized variant.</summary>
+    /// <summary>The ops whose float form is also their fake-quant
+    /// form (max, reshape) or has no quantized variant.</summary>
     private static Tensor Shared(Node node, List<Tensor> x) => node switch
     {
         ReluNode => F.relu(x[0]),
@@ -168,8 +186,11 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
         _ => throw new NotSupportedException($"Layer '{node.Name}' ({node.Op}) cannot be trained."),
     };
 
-    /// <summary>linger's normalized layers clamp their output to ±8 in the constrained stage (after the BN a conv feeds).</summary>
-    private Tensor ClampOutput(Tensor y, bool layerEnds) => Mode == NetworkMode.Constrained && layerEnds ? y.clamp(-ClampValue, ClampValue) : y;
+    /// <summary>linger's normalized layers clamp their output to ±8
+    /// in the constrained stage (after the BN a conv feeds).</summary>
+    private Tensor ClampOutput(Tensor y, bool layerEnds) => Mode == NetworkMode.Constrained && layerEnds
+        ? y.clamp(-ClampValue, ClampValue)
+        : y;
 
     private Tensor? Bias(string node, bool has) => has ? _weights[node + ".bias"] : null;
 
@@ -182,14 +203,17 @@ internal sealed partial class GraphNetwork : nn.Module<Tensor, Tensor>
     private static Tensor MaxPool(MaxPool2dNode mp, Tensor x)
     {
         var (padded, padding) = Pad(x, mp.Pads, double.NegativeInfinity);
-        return F.max_pool2d(padded, [mp.Kernel[0], mp.Kernel[1]], [mp.Stride[0], mp.Stride[1]], padding, ceil_mode: mp.CeilMode);
+        return F.max_pool2d(padded, [mp.Kernel[0], mp.Kernel[1]], [mp.Stride[0], mp.Stride[1]],
+            padding, ceil_mode: mp.CeilMode);
     }
 
-    /// <summary>Average (or, with divisor 1, window sums) with count_include_pad: zero padding counts in the divisor.</summary>
+    /// <summary>Average (or, with divisor 1, window sums) with
+    /// count_include_pad: zero padding counts in the divisor.</summary>
     private static Tensor AvgPool(Tensor x, int[] kernel, int[] stride, int[] pads, bool ceil, long? divisor)
     {
         var (padded, padding) = Pad(x, pads, 0);
-        return F.avg_pool2d(padded, [kernel[0], kernel[1]], [stride[0], stride[1]], padding, ceil, count_include_pad: true, divisor_override: divisor);
+        return F.avg_pool2d(padded, [kernel[0], kernel[1]], [stride[0], stride[1]], padding, ceil,
+            count_include_pad: true, divisor_override: divisor);
     }
 
     /// <summary>Pads [top, left, bottom, right]: symmetric ones go to the operator, others are applied first.</summary>

@@ -19,7 +19,8 @@ internal static class NativeHeap
     public static IDisposable KeepPages()
     {
         lock (Gate)
-            if (_users++ == 0) Try(() => { Mallopt(MmapThreshold, MaxMmapThreshold); Mallopt(TrimThreshold, int.MaxValue); });
+            if (_users++ == 0)
+                Try(() => { Mallopt(MmapThreshold, MaxMmapThreshold); Mallopt(TrimThreshold, int.MaxValue); });
         return new Release();
     }
 

@@ -14,9 +14,12 @@ namespace Csk6Tools.Training;
 public static class PyTorchWeights
 {
     public static Csk6Model Import(string path, ModelGraph graph)
-        => IsSafeTensors(path) ? ModelFile.LoadStateDict(path, graph) : new Csk6Model { Graph = graph, Weights = StateDict.Match(graph, ReadPickle(path), path) };
+        => IsSafeTensors(path)
+            ? ModelFile.LoadStateDict(path, graph)
+            : new Csk6Model { Graph = graph, Weights = StateDict.Match(graph, ReadPickle(path), path) };
 
-    /// <summary>The tensors of a torch.save'd state_dict (the zip format PyTorch writes since 1.6), as float32.</summary>
+    /// <summary>The tensors of a torch.save'd state_dict (the zip
+    /// format PyTorch writes since 1.6), as float32.</summary>
     public static Dictionary<string, WeightTensor> ReadPickle(string path)
     {
         TorchRuntime.Prepare("cpu", 0);
@@ -27,14 +30,18 @@ public static class PyTorchWeights
         }
         catch (Exception e) when (e is not (OutOfMemoryException or TypeInitializationException))
         {
-            throw new StateDictException(ErrorIds.StateDictUnreadable, $"'{path}' is not a PyTorch state_dict that torch.save wrote ({e.Message}). " +
-                                         "Save model.state_dict(), not the model, in PyTorch's default (zip) format, or as safetensors.", path, [], e);
+            throw new StateDictException(ErrorIds.StateDictUnreadable,
+                $"'{path}' is not a PyTorch state_dict that torch.save wrote ({e.Message}). " +
+                "Save model.state_dict(), not the model, in PyTorch's default (zip) format, " +
+                "or as safetensors.", path, [], e);
         }
         var tensors = new Dictionary<string, WeightTensor>();
         foreach (DictionaryEntry entry in table)
         {
             if (entry.Key is not string name || entry.Value is not Tensor t)
-                throw new StateDictException(ErrorIds.StateDictUnreadable, $"'{path}' holds '{entry.Key}' = {entry.Value?.GetType().Name ?? "null"}; a state_dict maps names to tensors.",
+                throw new StateDictException(ErrorIds.StateDictUnreadable,
+                    $"'{path}' holds '{entry.Key}' = {entry.Value?.GetType().Name ?? "null"}; a state_dict " +
+                    $"maps names to tensors.",
                     path, [$"{entry.Key}"]);
             using (t)
             using (var scope = NewDisposeScope())
@@ -43,13 +50,15 @@ public static class PyTorchWeights
         return tensors;
     }
 
-    /// <summary>By extension, else by content: a safetensors file has its JSON header's '{' at byte 8; a torch.save file is a zip ("PK").</summary>
+    /// <summary>By extension, else by content: a safetensors file has its JSON
+    /// header's '{' at byte 8; a torch.save file is a zip ("PK").</summary>
     /// <summary>A safetensors file (read without libtorch) rather than a torch.save pickle.</summary>
     public static bool IsSafeTensors(string path)
     {
         if (Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase)) return true;
         Span<byte> head = stackalloc byte[9];
         using var file = File.OpenRead(path);
-        return file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == 9 && head[8] == (byte)'{' && head[0] != (byte)'P';
+        return file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == 9 &&
+            head[8] == (byte)'{' && head[0] != (byte)'P';
     }
 }

@@ -61,7 +61,8 @@ public sealed class RoundingBound
     }
 
     /// <summary>Each node that rounds: its value and the bound nⱼ·u·Mⱼ of every element.</summary>
-    private static List<(Tensor Value, Tensor Bound)> RoundedOutputs(ModelGraph graph, Dictionary<string, Tensor> values,
+    private static List<(Tensor Value, Tensor Bound)> RoundedOutputs(ModelGraph graph,
+        Dictionary<string, Tensor> values,
         GraphNetwork absolute)
     {
         var rounded = new List<(Tensor, Tensor)>();

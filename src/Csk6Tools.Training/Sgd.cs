@@ -8,7 +8,8 @@ namespace Csk6Tools.Training;
 /// torch.optim.SGD with momentum and weight decay (dampening 0, not Nesterov): d = g + λ·p; b = μ·b + d (b = d at
 /// the first step); p −= lr·b. The momentum buffers are plain tensors so checkpoints can carry them.
 /// </summary>
-internal sealed class Sgd(IReadOnlyDictionary<string, TorchSharp.Modules.Parameter> parameters, double momentum, double weightDecay)
+internal sealed class Sgd(IReadOnlyDictionary<string, TorchSharp.Modules.Parameter> parameters,
+    double momentum, double weightDecay)
 {
     public Dictionary<string, Tensor> Buffers { get; } = [];
 

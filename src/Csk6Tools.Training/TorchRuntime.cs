@@ -15,12 +15,15 @@ internal static class TorchRuntime
         {
             if (threads > 0) torch.set_num_threads(threads);
             if (device == "cuda" && !torch.cuda.is_available())
-                throw new TorchUnavailableException("-Device cuda needs a CUDA build of libtorch (libtorch-cuda) and a GPU; this installation has the CPU build. Use -Device cpu.");
+                throw new TorchUnavailableException("-Device cuda needs a CUDA build of libtorch (libtorch-cuda) and " +
+                    "a GPU; this installation has the CPU build. Use -Device cpu.");
             return device == "cuda" ? torch.CUDA : torch.CPU;
         }
         catch (TypeInitializationException e)
         {
-            throw new TorchUnavailableException($"libtorch did not load from the module folder ({e.InnerException?.Message ?? e.Message}). Rebuild the module with build.ps1, which patches libLibTorchSharp.so for this system's libstdc++.", e);
+            throw new TorchUnavailableException($"libtorch did not load from the module folder " +
+                $"({e.InnerException?.Message ?? e.Message}). Rebuild the module with build.ps1, which patches " +
+                $"libLibTorchSharp.so for this system's libstdc++.", e);
         }
     }
 }

@@ -10,7 +10,8 @@ public sealed record TrainingOptions
     public int Epochs { get; init; } = 1;
     public int BatchSize { get; init; } = 128;
 
-    /// <summary>Null: 0.1 for float; the last float rate for the constrained stage; the last float rate ÷ 10 for QAT.</summary>
+    /// <summary>Null: 0.1 for float; the last float rate for the
+    /// constrained stage; the last float rate ÷ 10 for QAT.</summary>
     public double? LearningRate { get; init; }
 
     public double Momentum { get; init; } = 0.9;
@@ -44,8 +45,10 @@ public sealed record TrainingOptions
     }
 }
 
-/// <summary>Where a run is: sent after every batch; <see cref="Completed"/> is set on the last batch of an epoch.</summary>
-public sealed record TrainingProgress(ModelStage Stage, int Epoch, int Epochs, int Batch, int Batches, double Loss, double Accuracy, double LearningRate, TimeSpan Elapsed, TimeSpan? Remaining)
+/// <summary>Where a run is: sent after every batch;
+/// <see cref="Completed"/> is set on the last batch of an epoch.</summary>
+public sealed record TrainingProgress(ModelStage Stage, int Epoch, int Epochs, int Batch, int Batches, double Loss,
+    double Accuracy, double LearningRate, TimeSpan Elapsed, TimeSpan? Remaining)
 {
     public EpochRecord? Completed { get; init; }
 }
@@ -54,5 +57,6 @@ public sealed record TrainingProgress(ModelStage Stage, int Epoch, int Epochs, i
 /// A run that cannot start or go on: a data set that does not fit the model, a checkpoint of another run
 /// (TrainingFailed), a layer that cannot be trained (TrainingUnsupportedOperator).
 /// </summary>
-public sealed class TrainingException(string message, string errorId = Csk6Tools.Engine.ErrorIds.TrainingFailed, Csk6Tools.Engine.Csk6ErrorCategory? category = null)
+public sealed class TrainingException(string message, string errorId = Csk6Tools.Engine.ErrorIds.TrainingFailed,
+    Csk6Tools.Engine.Csk6ErrorCategory? category = null)
     : Csk6Tools.Engine.Csk6Exception(errorId, message, null, category);

@@ -36,12 +36,14 @@ public sealed class TorchModule : IModuleAssemblyInitializer, IModuleAssemblyCle
         }
     }
 
-    /// <summary>Stops <paramref name="cmdlet"/> with TorchModuleNotInstalled, before any libtorch call, when the module is missing.</summary>
+    /// <summary>Stops <paramref name="cmdlet"/> with TorchModuleNotInstalled,
+    /// before any libtorch call, when the module is missing.</summary>
     public static void Require(PSCmdlet cmdlet, string why)
     {
         if (Folder is not null) return;
         cmdlet.ThrowTerminatingError(new ErrorRecord(
-            new InvalidOperationException($"{cmdlet.MyInvocation.MyCommand.Name} {why}, which comes in the {Name} module {Version} " +
+            new InvalidOperationException($"{cmdlet.MyInvocation.MyCommand.Name} {why}, which comes in the " +
+                $"{Name} module {Version} " +
                 $"(a 120 MB download), kept apart so that Csk6Tools stays small; it is not installed. " +
                 $"Install it with: Install-PSResource {Name} -Version {Version}"),
             Engine.ErrorIds.TorchModuleNotInstalled, ErrorCategory.NotInstalled, Name));

@@ -10,14 +10,16 @@ public sealed record BudgetOptions
 {
     public Csk6Limits Limits { get; init; } = Csk6Limits.Default;
 
-    /// <summary>Residual-add inputs assumed to need rescaling (each costs an input-sized workspace); see <see cref="DeployGraph.Lower(ModelGraph, int)"/>.</summary>
+    /// <summary>Residual-add inputs assumed to need rescaling (each costs an input-sized workspace); see
+    /// <see cref="DeployGraph.Lower(ModelGraph, int)"/>.</summary>
     public int RescaledAddInputs { get; init; } = 1;
 }
 
 /// <summary>Measures a model against the CSK6: pure graph analysis, no weights and no libtorch.</summary>
 public static class BudgetCalculator
 {
-    /// <summary>A graph before QAT: each residual add is assumed to rescale <see cref="BudgetOptions.RescaledAddInputs"/> inputs.</summary>
+    /// <summary>A graph before QAT: each residual add is assumed to rescale
+    /// <see cref="BudgetOptions.RescaledAddInputs"/> inputs.</summary>
     public static ModelBudget Measure(ModelGraph graph, BudgetOptions? options = null)
     {
         options ??= new BudgetOptions();
@@ -31,7 +33,8 @@ public static class BudgetCalculator
     public static ModelBudget Measure(Csk6Model model, BudgetOptions? options = null)
     {
         options ??= new BudgetOptions();
-        if (model.Stage != ModelStage.Quantized || model.Quantization is not { } q) return Measure(model.Graph, options);
+        if (model.Stage != ModelStage.Quantized || model.Quantization is not { } q)
+            return Measure(model.Graph, options);
         var graph = model.Graph;
         return Measure(graph, DeployGraph.Lower(graph, add => q.RescaledInputs(add, graph.Input.Name)), options);
     }
@@ -50,14 +53,17 @@ public static class BudgetCalculator
         long psram = Csk6.Align16(constants);
         var live = LiveBytes(plan, deploy.Ops.Count);
         var shareMem = new Dictionary<string, long>();
-        foreach (var op in deploy.Ops) shareMem[op.Layer] = Math.Max(shareMem.GetValueOrDefault(op.Layer), live[op.Index]);
+        foreach (var op in deploy.Ops)
+            shareMem[op.Layer] = Math.Max(shareMem.GetValueOrDefault(op.Layer), live[op.Index]);
         var layers = new List<LayerBudget>(graph.Nodes.Count - 1);
         for (int i = 1; i < graph.Nodes.Count; i++)
             layers.Add(Row(graph, deploy, graph.Nodes[i], weightBytes, shareMem));
 
         var violations = graph.Nodes.Skip(1).SelectMany(n => OperatorRules.Check(graph, n)).ToList();
-        if (psram > options.Limits.PsramBytes) violations.Add(Psram(graph, deploy, layers, psram, options.Limits.PsramBytes));
-        if (plan.Bytes > options.Limits.ShareMemBytes) violations.Add(ShareMem(deploy, plan, options.Limits.ShareMemBytes));
+        if (psram > options.Limits.PsramBytes)
+            violations.Add(Psram(graph, deploy, layers, psram, options.Limits.PsramBytes));
+        if (plan.Bytes > options.Limits.ShareMemBytes)
+            violations.Add(ShareMem(deploy, plan, options.Limits.ShareMemBytes));
 
         return new ModelBudget
         {
@@ -98,7 +104,8 @@ public static class BudgetCalculator
         // Tensors at one offset for the same ops are one buffer (an alias chain): count its largest.
         var buffers = new Dictionary<(long Offset, int Begin, int End), long>(plan.Tensors.Count);
         foreach (var t in plan.Tensors)
-            buffers[(t.Offset, t.Begin, t.End)] = Math.Max(buffers.GetValueOrDefault((t.Offset, t.Begin, t.End)), t.Bytes);
+            buffers[(t.Offset, t.Begin, t.End)] =
+                Math.Max(buffers.GetValueOrDefault((t.Offset, t.Begin, t.End)), t.Bytes);
         var change = new long[ops + 1];
         foreach (var ((_, begin, end), bytes) in buffers)
         {
@@ -136,12 +143,14 @@ public static class BudgetCalculator
         return Csk6.InputOperandBytes(cin, h, w, c.Stride[1]);
     }
 
-    private static BudgetViolation Psram(ModelGraph graph, DeployGraph deploy, List<LayerBudget> layers, long psram, long limit)
+    private static BudgetViolation Psram(ModelGraph graph, DeployGraph deploy,
+        List<LayerBudget> layers, long psram, long limit)
     {
         var largest = layers.MaxBy(l => l.WeightBytes)!;
         long over = psram - limit;
-        string message = $"constants need {psram:N0} B of PSRAM, {over:N0} B ({ByteUnits.MiB(over)}) over the {limit:N0} B capacity; " +
-                         $"the largest layer, {largest.Name}, holds {ByteUnits.MiB(largest.WeightBytes)}.";
+        string message = $"constants need {psram:N0} B of PSRAM, {over:N0} B ({ByteUnits.MiB(over)}) over the " +
+            $"{limit:N0} B capacity; " +
+            $"the largest layer, {largest.Name}, holds {ByteUnits.MiB(largest.WeightBytes)}.";
         var conversion = DepthwiseConverter.Convert(graph);
         string fix;
         if (conversion.ConvertedLayers.Count > 0)
@@ -150,15 +159,19 @@ public static class BudgetCalculator
             var converted = DeployGraph.ConstantBytesByLayer(conversion.Model);
             long after = Csk6.Align16(converted.Values.Sum());
             // The converted layer keeps its name (Dense3x3) or becomes <name>.depthwise + <name>.pointwise.
-            long here = largest.WeightBytes - new[] { "", ".depthwise", ".pointwise" }.Sum(suffix => converted.GetValueOrDefault(largest.Name + suffix));
-            fix = $"weights {ByteUnits.MiB(over)} over budget: Convert-ToDepthwise saves {ByteUnits.MiB(here)} here and {ByteUnits.MiB(psram - after)} in all " +
+            long here = largest.WeightBytes - new[] { "", ".depthwise", ".pointwise" }
+                .Sum(suffix => converted.GetValueOrDefault(largest.Name + suffix));
+            fix = $"weights {ByteUnits.MiB(over)} over budget: Convert-ToDepthwise saves {ByteUnits.MiB(here)} here " +
+                  $"and {ByteUnits.MiB(psram - after)} in all " +
                   (after <= limit
                       ? $"(PSRAM need {ByteUnits.MiB(after)}: fits)."
-                      : $"but still needs {ByteUnits.MiB(after)}: also reduce the channel width (New-Csk6ResNet -Width) of the largest layers.");
+                      : $"but still needs {ByteUnits.MiB(after)}: also reduce the channel width (New-Csk6ResNet " +
+                          $"-Width) of the largest layers.");
         }
         else
         {
-            fix = $"weights {ByteUnits.MiB(over)} over budget: reduce the channel width of the largest layers (e.g. {largest.Name}) or prune them.";
+            fix = $"weights {ByteUnits.MiB(over)} over budget: reduce the channel width of the largest layers (e.g. " +
+                $"{largest.Name}) or prune them.";
         }
         return new BudgetViolation(largest.Name, Csk6Rule.Psram, $"{psram:N0} B", $"{limit:N0} B", message, fix);
     }
@@ -171,8 +184,10 @@ public static class BudgetCalculator
             .Select(t => $"{t.Name} {ByteUnits.KiB(t.Bytes)}");
         long over = plan.Bytes - limit;
         return new BudgetViolation(op.Layer, Csk6Rule.ShareMem, $"{plan.Bytes:N0} B", $"{limit:N0} B",
-            $"activations, workspace and DMA buffers need {plan.Bytes:N0} B of SHARE_MEM, {over:N0} B ({ByteUnits.KiB(over)}) over the {limit:N0} B capacity; " +
+            $"activations, workspace and DMA buffers need {plan.Bytes:N0} B of SHARE_MEM, {over:N0} B " +
+            $"({ByteUnits.KiB(over)}) over the {limit:N0} B capacity; " +
             $"the peak is at {op.Layer} ({ByteUnits.KiB(plan.LowerBound)} live: {string.Join(", ", live)}).",
-            $"reduce the channels or the input resolution up to {op.Layer} (each halving of the resolution quarters these tensors).");
+            $"reduce the channels or the input resolution up to {op.Layer} (each halving of the resolution " +
+            $"quarters these tensors).");
     }
 }

@@ -19,13 +19,17 @@ public enum Csk6Rule
     Dilation,
     /// <summary>The unpadded input must be at least as large as the kernel.</summary>
     InputSmallerThanKernel,
-    /// <summary>A depthwise convolution's packed weights ALIGN16(C)·kh·kw must fit the NPU's 32 KB weight operand.</summary>
+    /// <summary>A depthwise convolution's packed weights ALIGN16(C)·kh·kw
+    /// must fit the NPU's 32 KB weight operand.</summary>
     DepthwiseWeights,
-    /// <summary>Weights over 32 KB even for one pair of output channels (the packer cannot split them) and an input over 64 KB.</summary>
+    /// <summary>Weights over 32 KB even for one pair of output channels
+    /// (the packer cannot split them) and an input over 64 KB.</summary>
     ConvWeightAndInput,
-    /// <summary>Weights over 32 KB even for one pair of output channels: tpacker's channel split divides by zero.</summary>
+    /// <summary>Weights over 32 KB even for one pair of output
+    /// channels: tpacker's channel split divides by zero.</summary>
     ConvSplitImpossible,
-    /// <summary>One band of input rows must fit the NPU's 64 KB input operand, or the engine's row split never ends.</summary>
+    /// <summary>One band of input rows must fit the NPU's 64 KB
+    /// input operand, or the engine's row split never ends.</summary>
     RowBand,
     /// <summary>A ReLU6/Clip after a convolution is fused and then silently dropped by the venus kernel.</summary>
     FusedClip,

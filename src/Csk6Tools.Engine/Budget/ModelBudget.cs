@@ -2,7 +2,8 @@ using Csk6Tools.Engine.Deploy;
 
 namespace Csk6Tools.Engine.Budget;
 
-/// <summary>A model measured against the CSK6: memory per region, capacity, per-layer rows and the rules it breaks.</summary>
+/// <summary>A model measured against the CSK6: memory per region,
+/// capacity, per-layer rows and the rules it breaks.</summary>
 public sealed record ModelBudget
 {
     public required string Model { get; init; }
@@ -29,6 +30,7 @@ public sealed record ModelBudget
     public required MemoryPlan ShareMemPlan { get; init; }
 
     public override string ToString()
-        => $"{Model}: PSRAM {PsramBytes:N0}/{PsramCapacity:N0} B, SHARE_MEM {ShareMemBytes:N0}/{ShareMemCapacity:N0} B, " +
+        => $"{Model}: PSRAM {PsramBytes:N0}/{PsramCapacity:N0} B, SHARE_MEM " +
+            $"{ShareMemBytes:N0}/{ShareMemCapacity:N0} B, " +
            (Fits ? "fits" : $"{Violations.Count} violation(s)");
 }

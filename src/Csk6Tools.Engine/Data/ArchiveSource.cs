@@ -3,7 +3,8 @@ using System.IO.Compression;
 
 namespace Csk6Tools.Engine.Data;
 
-/// <summary>An archive's table of contents: regular files by relative path, with their sizes; folders follow from the paths.</summary>
+/// <summary>An archive's table of contents: regular files by relative
+/// path, with their sizes; folders follow from the paths.</summary>
 internal abstract class ArchiveSource : DatasetSource
 {
     protected readonly Dictionary<string, long> Entries = new(StringComparer.Ordinal);
@@ -22,14 +23,17 @@ internal abstract class ArchiveSource : DatasetSource
     public override IEnumerable<string> Directories(string folder)
     {
         string prefix = folder.Length == 0 ? "" : folder + "/";
-        return Entries.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('/', prefix.Length) > 0)
+        return Entries.Keys
+            .Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('/', prefix.Length) > 0)
             .Select(k => k[..k.IndexOf('/', prefix.Length)]).Distinct().Order(StringComparer.Ordinal);
     }
 
     public override IEnumerable<string> Files(string folder)
     {
         string prefix = folder.Length == 0 ? "" : folder + "/";
-        return Entries.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('/', prefix.Length) < 0).Order(StringComparer.Ordinal);
+        return Entries.Keys
+            .Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('/', prefix.Length) < 0)
+            .Order(StringComparer.Ordinal);
     }
 
     protected DatasetException Damaged(string? entry, Exception e)
@@ -37,7 +41,8 @@ internal abstract class ArchiveSource : DatasetSource
         bool truncated = e is EndOfStreamException || e.Message.Contains("end of", StringComparison.OrdinalIgnoreCase);
         string where = entry is null ? "before its first entry" : $"in entry '{entry}'";
         return new DatasetException(truncated ? ErrorIds.TruncatedDatasetFile : ErrorIds.CorruptDatasetFile,
-            $"The archive '{Location}' is {(truncated ? "truncated" : "damaged")} {where}: {e.Message}", entry is null ? Location : Describe(entry));
+            $"The archive '{Location}' is {(truncated ? "truncated" : "damaged")} {where}: {e.Message}",
+            entry is null ? Location : Describe(entry));
     }
 }
 
@@ -97,8 +102,11 @@ internal sealed class TarSource : ArchiveSource
     /// <summary>One pass over the archive's regular files; damage becomes an error naming the entry it is in.</summary>
     private void Pass(CancellationToken cancel, Action<string, TarEntry> visit)
     {
-        using var file = new FileStream(Location, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        using Stream stream = Location.EndsWith(".tar", StringComparison.OrdinalIgnoreCase) ? file : new GZipStream(file, CompressionMode.Decompress);
+        using var file = new FileStream(Location, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16,
+            FileOptions.SequentialScan);
+        using Stream stream = Location.EndsWith(".tar", StringComparison.OrdinalIgnoreCase)
+            ? file
+            : new GZipStream(file, CompressionMode.Decompress);
         using var reader = new TarReader(stream);
         string? current = null;
         try
@@ -118,7 +126,8 @@ internal sealed class TarSource : ArchiveSource
     }
 }
 
-/// <summary>A .zip read in place: its central directory lists the files, each entry is inflated as it is read.</summary>
+/// <summary>A .zip read in place: its central directory lists
+/// the files, each entry is inflated as it is read.</summary>
 internal sealed class ZipSource : ArchiveSource
 {
     private ZipArchive _zip = null!;
@@ -128,7 +137,9 @@ internal sealed class ZipSource : ArchiveSource
         var source = new ZipSource { Location = path };
         try
         {
-            source._zip = new ZipArchive(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read), ZipArchiveMode.Read);
+            source._zip =
+                new ZipArchive(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read),
+                    ZipArchiveMode.Read);
         }
         catch (InvalidDataException e)
         {
@@ -141,7 +152,8 @@ internal sealed class ZipSource : ArchiveSource
 
     protected override void ReadRaw(IReadOnlyList<string> files, Action<int, Stream> read, CancellationToken cancel)
     {
-        var byName = _zip.Entries.Where(e => !e.FullName.EndsWith('/')).ToDictionary(e => Normalize(e.FullName), StringComparer.Ordinal);
+        var byName = _zip.Entries.Where(e => !e.FullName.EndsWith('/'))
+            .ToDictionary(e => Normalize(e.FullName), StringComparer.Ordinal);
         for (int i = 0; i < files.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();

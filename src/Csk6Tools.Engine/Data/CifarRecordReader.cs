@@ -12,9 +12,12 @@ internal sealed class CifarRecordReader(string[] labelKinds, int[] classCounts)
     private int LabelBytes => labelKinds.Length;
     private int RecordBytes => LabelBytes + ImageBytes;
 
-    /// <summary>Reads up to <paramref name="limit"/> records from the files in order; labels[k] holds label byte k of each record.</summary>
-    /// <summary>Files may be read in any order (an archive's): each one's records go to their place after the files before it.</summary>
-    public (byte[] Images, int[][] Labels) Read(DatasetSource source, IReadOnlyList<string> files, int? limit, string activity,
+    /// <summary>Reads up to <paramref name="limit"/> records from the files
+    /// in order; labels[k] holds label byte k of each record.</summary>
+    /// <summary>Files may be read in any order (an archive's): each one's
+    /// records go to their place after the files before it.</summary>
+    public (byte[] Images, int[][] Labels) Read(DatasetSource source, IReadOnlyList<string> files,
+        int? limit, string activity,
         IProgress<DatasetProgress>? progress, CancellationToken cancel)
     {
         var available = files.Select(f => RecordsIn(source, f)).ToArray();
@@ -58,8 +61,10 @@ internal sealed class CifarRecordReader(string[] labelKinds, int[] classCounts)
         {
             long lastStart = length / RecordBytes * RecordBytes;
             throw new DatasetException(ErrorIds.TruncatedDatasetFile,
-                $"'{file}' is truncated: it holds {length:N0} bytes, not a multiple of the {RecordBytes:N0}-byte record " +
-                $"({LabelBytes} label byte(s) + {ImageBytes:N0} pixels); the record at byte offset {lastStart:N0} has only {length - lastStart:N0} bytes.",
+                $"'{file}' is truncated: it holds {length:N0} bytes, not a multiple of the " +
+                $"{RecordBytes:N0}-byte record " +
+                $"({LabelBytes} label byte(s) + {ImageBytes:N0} pixels); the record at byte offset {lastStart:N0} " +
+                $"has only {length - lastStart:N0} bytes.",
                 file, lastStart);
         }
         return length / RecordBytes;
@@ -69,7 +74,8 @@ internal sealed class CifarRecordReader(string[] labelKinds, int[] classCounts)
     {
         if (label >= classCounts[kind])
             throw new DatasetException(ErrorIds.LabelOutOfRange,
-                $"'{file}' has {labelKinds[kind]} label {label} at byte offset {offset:N0}, but there are only {classCounts[kind]} {labelKinds[kind]} classes (0–{classCounts[kind] - 1}).",
+                $"'{file}' has {labelKinds[kind]} label {label} at byte offset {offset:N0}, but there are only " +
+                $"{classCounts[kind]} {labelKinds[kind]} classes (0–{classCounts[kind] - 1}).",
                 file, offset);
         return label;
     }

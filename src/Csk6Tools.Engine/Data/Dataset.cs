@@ -6,7 +6,8 @@ public sealed class DatasetSplit
     public DatasetSplit(byte[] images, int[] labels, int channels, int height, int width)
     {
         if (images.Length != (long)labels.Length * channels * height * width)
-            throw new ArgumentException($"{labels.Length} labels need {(long)labels.Length * channels * height * width} image bytes, got {images.Length}.");
+            throw new ArgumentException($"{labels.Length} labels need " +
+                $"{(long)labels.Length * channels * height * width} image bytes, got {images.Length}.");
         Images = images; Labels = labels; Channels = channels; Height = height; Width = width;
     }
 
@@ -19,7 +20,8 @@ public sealed class DatasetSplit
     public int ImageBytes => Channels * Height * Width;
     public ReadOnlySpan<byte> Image(int index) => Images.AsSpan(index * ImageBytes, ImageBytes);
 
-    /// <summary>CIFAR-100's superclass of each image (indexes <see cref="Dataset.CoarseClasses"/>); null for other data sets.</summary>
+    /// <summary>CIFAR-100's superclass of each image (indexes
+    /// <see cref="Dataset.CoarseClasses"/>); null for other data sets.</summary>
     public int[]? CoarseLabels
     {
         get => _coarseLabels;
@@ -63,11 +65,13 @@ public sealed class Dataset
     public required float[] Mean { get; init; }
     public required float[] Std { get; init; }
 
-    /// <summary>CIFAR-100's 20 superclass names, which <see cref="DatasetSplit.CoarseLabels"/> index; null for other data sets.</summary>
+    /// <summary>CIFAR-100's 20 superclass names, which
+    /// <see cref="DatasetSplit.CoarseLabels"/> index; null for other data sets.</summary>
     public string[]? CoarseClasses { get; init; }
 
     public int Channels => Train.Channels;
     public int Height => Train.Height;
     public int Width => Train.Width;
-    public override string ToString() => $"{Name} {Channels}×{Height}×{Width}, {Classes.Length} classes, {Train.Count} train / {Test.Count} test";
+    public override string ToString() => $"{Name} {Channels}×{Height}×{Width}, {Classes.Length} classes, " +
+        $"{Train.Count} train / {Test.Count} test";
 }

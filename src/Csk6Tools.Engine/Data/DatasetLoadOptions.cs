@@ -1,6 +1,7 @@
 namespace Csk6Tools.Engine.Data;
 
-/// <summary>The on-disk formats <see cref="DatasetLoader"/> reads; Auto detects the format from the folder's files.</summary>
+/// <summary>The on-disk formats <see cref="DatasetLoader"/> reads;
+/// Auto detects the format from the folder's files.</summary>
 public enum DatasetFormat { Auto, Cifar100, Cifar10, Idx, ImageFolder }
 
 /// <summary>Which of CIFAR-100's two labels the models learn: the 100 fine classes or the 20 superclasses.</summary>
@@ -34,7 +35,8 @@ public sealed class DatasetLoadOptions
     public long MaxImagePixels { get; init; } = 40_000_000;
 
     public IProgress<DatasetProgress>? Progress { get; init; }
-    /// <summary>Receives a sentence for each decision the loader makes (format found, sizes chosen, constants used).</summary>
+    /// <summary>Receives a sentence for each decision the loader
+    /// makes (format found, sizes chosen, constants used).</summary>
     public Action<string>? Log { get; init; }
 
     internal int? CountFor(DatasetSplits split) => split == DatasetSplits.Train ? TrainCount : TestCount;

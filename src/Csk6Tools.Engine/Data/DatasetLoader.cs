@@ -1,6 +1,7 @@
 namespace Csk6Tools.Engine.Data;
 
-/// <summary>Reads a labelled image data set from a folder: CIFAR-100 or CIFAR-10 binary, IDX (MNIST, Fashion-MNIST) or an image folder.</summary>
+/// <summary>Reads a labelled image data set from a folder: CIFAR-100 or
+/// CIFAR-10 binary, IDX (MNIST, Fashion-MNIST) or an image folder.</summary>
 public static class DatasetLoader
 {
     /// <summary>
@@ -11,9 +12,11 @@ public static class DatasetLoader
     public static Dataset Load(string path, DatasetLoadOptions options, CancellationToken cancel = default)
     {
         if (options.Channels is not (null or 1 or 3))
-            throw new ArgumentException($"Channels must be 1 (grey-scale) or 3 (RGB), got {options.Channels}.", nameof(options));
+            throw new ArgumentException($"Channels must be 1 (grey-scale) or 3 (RGB), got {options.Channels}.",
+                nameof(options));
         if (options.TestFraction is < 0 or >= 1 or double.NaN)
-            throw new ArgumentException($"TestFraction must be at least 0 and below 1, got {options.TestFraction}.", nameof(options));
+            throw new ArgumentException($"TestFraction must be at least 0 and below 1, got {options.TestFraction}.",
+                nameof(options));
         using var source = DatasetSource.Open(path, cancel);
         var (root, format) = FindRoot(source, options);
         if (options.Format == DatasetFormat.Auto)
@@ -29,7 +32,8 @@ public static class DatasetLoader
         return Complete(parts, source.Describe(root), options);
     }
 
-    /// <summary>The folder inside the source that holds the data set: the top, else the one subfolder that holds one.</summary>
+    /// <summary>The folder inside the source that holds the data
+    /// set: the top, else the one subfolder that holds one.</summary>
     private static (string Root, DatasetFormat Format) FindRoot(DatasetSource source, DatasetLoadOptions options)
     {
         bool Wanted(DatasetFormat f) => options.Format == DatasetFormat.Auto || f == options.Format;
@@ -39,13 +43,18 @@ public static class DatasetLoader
         if (below.Count == 1) return below[0];
         if (below.Count > 1)
             throw new DatasetException(ErrorIds.AmbiguousDataset,
-                $"'{source.Location}' holds several data sets one level down: {string.Join(", ", below.Select(b => $"{DatasetSource.LastPart(b.Root)} ({b.Format})"))}; give the path of one.",
+                $"'{source.Location}' holds several data sets one level down: " +
+                $"{string.Join(", ", below.Select(b => $"{DatasetSource.LastPart(b.Root)} ({b.Format})"))}; " +
+                $"give the path of one.",
                 source.Location);
         if (options.Format != DatasetFormat.Auto) return ("", options.Format); // its reader names the file it misses
         throw new DatasetException(ErrorIds.UnknownDatasetFormat,
-            $"'{source.Location}' holds no data set this module reads, neither at its top nor one folder down: expected CIFAR-100 binary " +
-            $"({Cifar100Reader.TrainFile}, {Cifar100Reader.TestFile}), CIFAR-10 binary ({Cifar10Reader.FirstTrainFile} … {Cifar10Reader.TestFile}), " +
-            "IDX files (train-images-idx3-ubyte[.gz] …) or one subfolder of images per class; as a folder, a .tar.gz/.tgz/.tar or a .zip.",
+            $"'{source.Location}' holds no data set this module reads, neither at its top nor one folder down: " +
+            $"expected CIFAR-100 binary " +
+            $"({Cifar100Reader.TrainFile}, {Cifar100Reader.TestFile}), CIFAR-10 binary " +
+            $"({Cifar10Reader.FirstTrainFile} … {Cifar10Reader.TestFile}), " +
+            "IDX files (train-images-idx3-ubyte[.gz] …) or one subfolder of images per class; as a folder, a " +
+            ".tar.gz/.tgz/.tar or a .zip.",
             source.Location);
     }
 
@@ -57,18 +66,22 @@ public static class DatasetLoader
     {
         if (!Directory.Exists(folder))
             throw new DatasetException(ErrorIds.DatasetNotInstalled,
-                $"Fashion-MNIST is not installed: {folder} does not exist. Install Debian's package with 'apt-get install {FashionMnist.DebianPackage}' " +
+                $"Fashion-MNIST is not installed: {folder} does not exist. Install Debian's package with 'apt-get " +
+                $"install {FashionMnist.DebianPackage}' " +
                 "(as root), or pass the folder that holds the four IDX files as -Path.", folder);
         using var source = new FolderSource { Location = Path.GetFullPath(folder) };
-        return Complete(IdxReader.Read(source, "", options, cancel, "Fashion-MNIST", FashionMnist.Classes), source.Location, options);
+        return Complete(IdxReader.Read(source, "", options, cancel, "Fashion-MNIST", FashionMnist.Classes),
+            source.Location, options);
     }
 
     private static Dataset Complete(DatasetParts parts, string source, DatasetLoadOptions options)
     {
         var (mean, std) = parts.Normalization ?? ComputeNormalization(parts, options);
         if (parts.Normalization is not null)
-            options.Log?.Invoke($"{parts.Name} normalization: the published training-set constants (mean {Format(mean)}, std {Format(std)}).");
-        options.Log?.Invoke($"{parts.Name}: {parts.Train.Count:N0} training and {parts.Test.Count:N0} test images of {parts.Train.Channels}×{parts.Train.Height}×{parts.Train.Width}, {parts.Classes.Length} classes.");
+            options.Log?.Invoke($"{parts.Name} normalization: the published training-set constants (mean " +
+                $"{Format(mean)}, std {Format(std)}).");
+        options.Log?.Invoke($"{parts.Name}: {parts.Train.Count:N0} training and {parts.Test.Count:N0} test images of " +
+            $"{parts.Train.Channels}×{parts.Train.Height}×{parts.Train.Width}, {parts.Classes.Length} classes.");
         return new Dataset
         {
             Name = parts.Name,
@@ -86,9 +99,11 @@ public static class DatasetLoader
     {
         var (split, name) = parts.Train.Count > 0 ? (parts.Train, "training") : (parts.Test, "test");
         var (mean, std) = ChannelStatistics.Compute(split);
-        options.Log?.Invoke($"Normalization computed over the {split.Count:N0} {name} images: mean {Format(mean)}, std {Format(std)}.");
+        options.Log?.Invoke($"Normalization computed over the {split.Count:N0} {name} images: mean " +
+            $"{Format(mean)}, std {Format(std)}.");
         return (mean, std);
     }
 
-    private static string Format(float[] values) => string.Join(", ", values.Select(v => v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)));
+    private static string Format(float[] values) =>
+        string.Join(", ", values.Select(v => v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)));
 }

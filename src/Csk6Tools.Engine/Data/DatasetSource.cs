@@ -19,11 +19,14 @@ internal abstract class DatasetSource : IDisposable
     /// <summary>The files directly in a folder, as relative paths.</summary>
     public abstract IEnumerable<string> Files(string folder);
 
-    /// <summary>Hands each file to <paramref name="read"/> with its index in <paramref name="files"/>, in the source's order; .gz files decompressed.</summary>
+    /// <summary>Hands each file to <paramref name="read"/> with its index in <paramref name="files"/>, in the source's
+    /// order; .gz files decompressed.</summary>
     public void Read(IReadOnlyList<string> files, Action<int, Stream> read, CancellationToken cancel = default)
         => ReadRaw(files, (i, stream) =>
         {
-            using var s = files[i].EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true) : stream;
+            using var s = files[i].EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+                ? new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true)
+                : stream;
             read(i, s);
         }, cancel);
 
@@ -35,7 +38,8 @@ internal abstract class DatasetSource : IDisposable
     public string Require(string path)
     {
         if (!FileExists(path))
-            throw new DatasetException(ErrorIds.DatasetFileNotFound, $"The data set file '{Describe(path)}' does not exist.", Describe(path));
+            throw new DatasetException(ErrorIds.DatasetFileNotFound,
+                $"The data set file '{Describe(path)}' does not exist.", Describe(path));
         return path;
     }
 
@@ -51,7 +55,8 @@ internal abstract class DatasetSource : IDisposable
         return names;
     }
 
-    /// <summary>A folder's own name; for the top, the folder's or the archive's name (without .tar.gz, .zip …).</summary>
+    /// <summary>A folder's own name; for the top, the folder's
+    /// or the archive's name (without .tar.gz, .zip …).</summary>
     public string FolderName(string folder)
     {
         if (folder.Length > 0) return LastPart(folder);
@@ -72,10 +77,13 @@ internal abstract class DatasetSource : IDisposable
     {
         string full = System.IO.Path.GetFullPath(path);
         if (File.Exists(full) && IsArchive(full))
-            return full.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? ZipSource.Index(full) : TarSource.Index(full, cancel);
+            return full.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)
+                ? ZipSource.Index(full)
+                : TarSource.Index(full, cancel);
         if (File.Exists(full)) full = System.IO.Path.GetDirectoryName(full)!;
         if (!Directory.Exists(full))
-            throw new DatasetException(ErrorIds.DatasetFileNotFound, $"The data set folder '{full}' does not exist.", full);
+            throw new DatasetException(ErrorIds.DatasetFileNotFound,
+                $"The data set folder '{full}' does not exist.", full);
         return new FolderSource { Location = full };
     }
 
@@ -91,7 +99,10 @@ internal sealed class FolderSource : DatasetSource
     public override long Length(string path) => new FileInfo(Full(Require(path))).Length;
 
     public override IEnumerable<string> Directories(string folder) => Directory.Exists(Full(folder))
-        ? Directory.EnumerateDirectories(Full(folder)).Select(d => Join(folder, System.IO.Path.GetFileName(d))).Order(StringComparer.Ordinal) : [];
+        ? Directory.EnumerateDirectories(Full(folder))
+            .Select(d => Join(folder, System.IO.Path.GetFileName(d)))
+            .Order(StringComparer.Ordinal)
+        : [];
 
     public override IEnumerable<string> Files(string folder) => Directory.Exists(Full(folder))
         ? Directory.EnumerateFiles(Full(folder)).Select(f => Join(folder, System.IO.Path.GetFileName(f))) : [];
@@ -101,7 +112,8 @@ internal sealed class FolderSource : DatasetSource
         for (int i = 0; i < files.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();
-            using var stream = new FileStream(Full(Require(files[i])), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            using var stream = new FileStream(Full(Require(files[i])), FileMode.Open, FileAccess.Read, FileShare.Read,
+                1 << 16, FileOptions.SequentialScan);
             read(i, stream);
         }
     }

@@ -24,20 +24,24 @@ internal static class ImageDecoding
         return Identify(stream, path, maxPixels);
     }
 
-    /// <summary>Width and height from the header of an image read from <paramref name="stream"/>; <paramref name="path"/> names it.</summary>
+    /// <summary>Width and height from the header of an image read from <paramref name="stream"/>;
+    /// <paramref name="path"/> names it.</summary>
     public static (int Width, int Height) Identify(Stream stream, string path, long maxPixels)
     {
         CheckBmpPixelOffset(stream, path);
         var info = Guard(path, () => Image.Identify(FirstFrameOnly, stream, out _))
-                   ?? throw Invalid(path, "its format is not one ImageSharp reads (PNG, JPEG, BMP, GIF, TGA, TIFF, WebP, PBM)");
+                   ?? throw Invalid(path,
+                       "its format is not one ImageSharp reads (PNG, JPEG, BMP, GIF, TGA, TIFF, WebP, PBM)");
         if ((long)info.Width * info.Height > maxPixels)
             throw new DatasetException(ErrorIds.ImageTooLarge,
-                $"The image '{path}' is {info.Width:N0}×{info.Height:N0} = {(long)info.Width * info.Height:N0} pixels, more than the {maxPixels:N0} allowed; " +
+                $"The image '{path}' is {info.Width:N0}×{info.Height:N0} = {(long)info.Width * info.Height:N0} " +
+                $"pixels, more than the {maxPixels:N0} allowed; " +
                 "it was not decoded (raise the limit if the image is genuine).", path);
         return (info.Width, info.Height);
     }
 
-    /// <summary>The image resized to width×height as planar R, G, B bytes, and whether every pixel is grey (R = G = B).</summary>
+    /// <summary>The image resized to width×height as planar R, G, B
+    /// bytes, and whether every pixel is grey (R = G = B).</summary>
     public static (byte[] Rgb, bool IsGray) DecodeRgb(string path, int width, int height)
     {
         using var stream = Open(path);
@@ -48,7 +52,8 @@ internal static class ImageDecoding
     {
         using var image = Guard(path, () => Image.Load<Rgb24>(FirstFrameOnly, stream));
         if (image.Width != width || image.Height != height)
-            image.Mutate(x => x.Resize(width, height, KnownResamplers.Triangle)); // bilinear with antialiasing, as PIL and torchvision resize
+            // bilinear with antialiasing, as PIL and torchvision resize
+            image.Mutate(x => x.Resize(width, height, KnownResamplers.Triangle));
         int plane = width * height;
         var rgb = new byte[3 * plane];
         bool gray = true;
@@ -69,7 +74,8 @@ internal static class ImageDecoding
         return (rgb, gray);
     }
 
-    /// <summary>ITU-R 601-2 luma in PIL's integer form (convert('L')); exact for grey pixels (the weights sum to 2^16).</summary>
+    /// <summary>ITU-R 601-2 luma in PIL's integer form (convert('L'));
+    /// exact for grey pixels (the weights sum to 2^16).</summary>
     public static byte Luma(byte r, byte g, byte b) => (byte)((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
 
     /// <summary>
@@ -87,7 +93,8 @@ internal static class ImageDecoding
         if (read < header.Length || header[0] != 'B' || header[1] != 'M') return;
         uint offset = BinaryPrimitives.ReadUInt32LittleEndian(header[10..]);
         if (offset > length)
-            throw Invalid(path, $"it is a BMP file whose pixel data starts at byte {offset:N0}, beyond its {length:N0} bytes");
+            throw Invalid(path,
+                $"it is a BMP file whose pixel data starts at byte {offset:N0}, beyond its {length:N0} bytes");
     }
 
     private static FileStream Open(string path)
@@ -110,7 +117,8 @@ internal static class ImageDecoding
         }
         catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
         {
-            // Crafted files can make decoders throw anything; the user needs the file name, not the decoder's internals.
+            // Crafted files can make decoders throw anything; the
+            // user needs the file name, not the decoder's internals.
             throw Invalid(path, e.Message);
         }
     }
@@ -121,8 +129,10 @@ internal static class ImageDecoding
     private static Configuration CreateConfiguration()
     {
         var configuration = Configuration.Default.Clone();
-        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
-        configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance,
+            new GifDecoder { DecodingMode = FrameDecodingMode.First });
+        configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance,
+            new TiffDecoder { DecodingMode = FrameDecodingMode.First });
         return configuration;
     }
 }

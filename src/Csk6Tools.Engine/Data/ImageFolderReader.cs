@@ -6,17 +6,21 @@ namespace Csk6Tools.Engine.Data;
 /// </summary>
 internal static class ImageFolderReader
 {
-    public static DatasetParts Read(DatasetSource source, string root, DatasetLoadOptions options, CancellationToken cancel)
+    public static DatasetParts Read(DatasetSource source, string root, DatasetLoadOptions options,
+        CancellationToken cancel)
     {
         var layout = ImageFolderLayout.Find(source, root, options.TestFraction);
         var train = Select(layout.Train, options, DatasetSplits.Train);
         var test = Select(layout.Test, options, DatasetSplits.Test);
         var files = train.Concat(test).ToArray();
         if (files.Length == 0)
-            throw new DatasetException(ErrorIds.UnknownDatasetFormat, $"'{source.Describe(root)}' has no image files in the splits asked for.", source.Describe(root));
+            throw new DatasetException(ErrorIds.UnknownDatasetFormat,
+                $"'{source.Describe(root)}' has no image files in the splits asked for.", source.Describe(root));
         options.Log?.Invoke(layout.HasSplitFolders
             ? $"{layout.Classes.Length} classes from the train and test folders of '{source.Describe(root)}'."
-            : $"{layout.Classes.Length} classes in '{source.Describe(root)}' and no train/test folders: {options.TestFraction:P0} of each class held out for testing ({layout.Test.Count} of {layout.Train.Count + layout.Test.Count} images).");
+            : $"{layout.Classes.Length} classes in '{source.Describe(root)}' and no train/test folders: " +
+                $"{options.TestFraction:P0} of each class held out for testing ({layout.Test.Count} of " +
+                $"{layout.Train.Count + layout.Test.Count} images).");
 
         var (width, height) = ChooseSize(source, files, options, cancel);
         var decoded = new (byte[] Rgb, bool IsGray)[files.Length];
@@ -36,7 +40,8 @@ internal static class ImageFolderReader
             ToSplit(test, decoded.AsSpan(train.Count), channels, height, width));
     }
 
-    /// <summary>The file's bytes in memory: an archive's damage then surfaces as such, not as an image the decoder rejects.</summary>
+    /// <summary>The file's bytes in memory: an archive's damage then
+    /// surfaces as such, not as an image the decoder rejects.</summary>
     private static MemoryStream Buffered(Stream stream)
     {
         var memory = new MemoryStream();
@@ -45,11 +50,13 @@ internal static class ImageFolderReader
         return memory;
     }
 
-    private static List<LabelledFile> Select(IReadOnlyList<LabelledFile> files, DatasetLoadOptions options, DatasetSplits split)
+    private static List<LabelledFile> Select(IReadOnlyList<LabelledFile> files,
+        DatasetLoadOptions options, DatasetSplits split)
         => options.Splits.HasFlag(split) ? files.Take(options.CountFor(split) ?? int.MaxValue).ToList() : [];
 
     /// <summary>Reads every header (refusing oversized images before decoding any) and picks the size.</summary>
-    private static (int Width, int Height) ChooseSize(DatasetSource source, LabelledFile[] files, DatasetLoadOptions options, CancellationToken cancel)
+    private static (int Width, int Height) ChooseSize(DatasetSource source, LabelledFile[] files,
+        DatasetLoadOptions options, CancellationToken cancel)
     {
         var sizes = new (int Width, int Height)[files.Length];
         int done = 0;
@@ -60,11 +67,13 @@ internal static class ImageFolderReader
         }, cancel);
         if (options.Size is int side) return (side, side);
         var common = sizes.GroupBy(s => s).MaxBy(g => g.Count())!;
-        options.Log?.Invoke($"Images resized to {common.Key.Width}×{common.Key.Height}, the size of {common.Count()} of {files.Length} images.");
+        options.Log?.Invoke($"Images resized to {common.Key.Width}×{common.Key.Height}, the size of {common.Count()} " +
+            $"of {files.Length} images.");
         return common.Key;
     }
 
-    private static DatasetSplit ToSplit(List<LabelledFile> files, ReadOnlySpan<(byte[] Rgb, bool IsGray)> decoded, int channels, int height, int width)
+    private static DatasetSplit ToSplit(List<LabelledFile> files, ReadOnlySpan<(byte[] Rgb, bool IsGray)> decoded,
+        int channels, int height, int width)
     {
         int plane = height * width, imageBytes = channels * plane;
         var images = new byte[files.Count * imageBytes];

@@ -15,7 +15,8 @@ internal static class ChannelSplit
     {
         long perChannel = Csk6.Align(c.InChannels / c.Groups, 8) * c.Kernel[0] * c.Kernel[1];
         chunk = (int)(Csk6.WeightOperandLimit / perChannel) & ~(Csk6.OutputChannelGroup - 1);
-        return Csk6.DenseWeightBytes(c.InChannels / c.Groups, c.OutChannels / c.Groups, c.Kernel[0], c.Kernel[1]) > Csk6.WeightOperandLimit && chunk > 0;
+        return Csk6.DenseWeightBytes(c.InChannels / c.Groups, c.OutChannels / c.Groups, c.Kernel[0],
+            c.Kernel[1]) > Csk6.WeightOperandLimit && chunk > 0;
     }
 
     /// <summary>The output channels of each piece, or null when the convolution runs as one op.</summary>

@@ -2,7 +2,8 @@ using Csk6Tools.Engine.Graph;
 
 namespace Csk6Tools.Engine.Deploy;
 
-/// <summary>A convolution with what the packer folds into it: a following BatchNorm, then a ReLU that is the only consumer.</summary>
+/// <summary>A convolution with what the packer folds into it: a
+/// following BatchNorm, then a ReLU that is the only consumer.</summary>
 internal sealed record FusedConv(Conv2dNode Conv, BatchNorm2dNode? BatchNorm, ReluNode? Relu)
 {
     /// <summary>The last layer of the chain: its name is the op's output tensor.</summary>

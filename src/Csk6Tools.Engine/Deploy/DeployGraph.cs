@@ -13,18 +13,21 @@ public sealed record DeployTensor(int Id, string Name, TensorKind Kind, long Byt
     /// <summary>The tensor whose buffer an in-place op (Reshape) reuses, or null.</summary>
     public int? AliasOf { get; init; }
 
-    /// <summary>The piece of a split layer this weight, bias or output belongs to (its name ends in <c>_&lt;Piece&gt;</c>), or null.</summary>
+    /// <summary>The piece of a split layer this weight, bias or output belongs to (its name ends in
+    /// <c>_&lt;Piece&gt;</c>), or null.</summary>
     public int? Piece { get; init; }
 }
 
-/// <summary>An operator as the packer emits it: fused, folded and split. <see cref="Kind"/> is a <see cref="Target.ThinkerOp"/> name.</summary>
+/// <summary>An operator as the packer emits it: fused, folded and split. <see cref="Kind"/> is a
+/// <see cref="Target.ThinkerOp"/> name.</summary>
 public sealed record DeployOp(int Index, string Kind, string Name, string Layer)
 {
     public List<int> Inputs { get; } = [];
     public List<int> Outputs { get; } = [];
     public List<int> Constants { get; } = [];
 
-    /// <summary>Workspace bytes the op asks for; null when it reports none (0 still counts for the workspace's lifetime).</summary>
+    /// <summary>Workspace bytes the op asks for; null when it reports
+    /// none (0 still counts for the workspace's lifetime).</summary>
     public long? Workspace { get; set; }
 
     /// <summary>Bytes the op's constants take in a DMA ping-pong buffer (0: no DMA).</summary>
@@ -60,7 +63,8 @@ public sealed record LayerSplit(string Layer, string Description, IReadOnlyList<
 /// </summary>
 public sealed class DeployGraph
 {
-    internal DeployGraph(IReadOnlyList<DeployTensor> tensors, IReadOnlyList<DeployOp> ops, IReadOnlyDictionary<string, LayerSplit> splits,
+    internal DeployGraph(IReadOnlyList<DeployTensor> tensors, IReadOnlyList<DeployOp> ops,
+        IReadOnlyDictionary<string, LayerSplit> splits,
         IReadOnlyDictionary<string, string> fusedInto)
     {
         Tensors = tensors;
@@ -74,7 +78,8 @@ public sealed class DeployGraph
     public IReadOnlyList<DeployOp> Ops { get; }
     public IReadOnlyDictionary<string, LayerSplit> Splits { get; }
 
-    /// <summary>Layers with no op of their own (a folded BatchNorm, a fused ReLU) and the convolution that absorbed them.</summary>
+    /// <summary>Layers with no op of their own (a folded BatchNorm, a
+    /// fused ReLU) and the convolution that absorbed them.</summary>
     public IReadOnlyDictionary<string, string> FusedInto { get; }
 
     /// <summary>Σ ALIGN16(packed bytes) of the constants: the param blob in PSRAM.</summary>
@@ -89,7 +94,8 @@ public sealed class DeployGraph
     /// How many inputs of each residual add need rescaling to the output scale (each costs an input-sized
     /// workspace). Unknown before QAT; 1 is the usual case (the output takes the smaller input scale).
     /// </param>
-    public static DeployGraph Lower(ModelGraph graph, int rescaledAddInputs = 1) => Lower(graph, _ => rescaledAddInputs);
+    public static DeployGraph Lower(ModelGraph graph, int rescaledAddInputs = 1) =>
+        Lower(graph, _ => rescaledAddInputs);
 
     /// <summary>
     /// Packed constant bytes per layer (each ALIGN16), as <see cref="Lower(ModelGraph, int)"/> lays them out, from the
@@ -99,12 +105,16 @@ public sealed class DeployGraph
     public static IReadOnlyDictionary<string, long> ConstantBytesByLayer(ModelGraph graph)
         => OperatorLowering.ConstantBytesByLayer(graph, ConvFusion.Find(graph));
 
-    /// <summary>Lowers with the exact count of rescaled inputs of each residual add (known once the exponents are).</summary>
+    /// <summary>Lowers with the exact count of rescaled inputs of
+    /// each residual add (known once the exponents are).</summary>
     /// <param name="graph">The model.</param>
     /// <param name="rescaledAddInputs">The inputs of an add whose exponent differs from its output's.</param>
-    /// <param name="keepQuantDequant">Float32 input and output with Quant and Dequant ops, as tpacker's <c>-s Remove_QuantDequant</c>.</param>
-    /// <param name="thinker3">The workspaces tpacker 3.x asks for (<see cref="WorkspacePassV3"/>) instead of 2.1.1's.</param>
-    public static DeployGraph Lower(ModelGraph graph, Func<AddNode, int> rescaledAddInputs, bool keepQuantDequant = false, bool thinker3 = false)
+    /// <param name="keepQuantDequant">Float32 input and output with Quant
+    /// and Dequant ops, as tpacker's <c>-s Remove_QuantDequant</c>.</param>
+    /// <param name="thinker3">The workspaces tpacker 3.x asks for
+    /// (<see cref="WorkspacePassV3"/>) instead of 2.1.1's.</param>
+    public static DeployGraph Lower(ModelGraph graph, Func<AddNode, int> rescaledAddInputs,
+        bool keepQuantDequant = false, bool thinker3 = false)
     {
         var draft = OperatorLowering.Run(graph, ConvFusion.Find(graph), keepQuantDequant);
         if (thinker3) WorkspacePassV3.Run(draft, graph, rescaledAddInputs);

@@ -12,7 +12,8 @@ internal sealed class LoweringDraft
     /// <summary>The input, the layers' constants and activations, in graph order.</summary>
     public List<DeployTensor> Main { get; } = [];
 
-    /// <summary>What the packer adds after the graph's own tensors: the weights, biases and outputs of split pieces.</summary>
+    /// <summary>What the packer adds after the graph's own tensors:
+    /// the weights, biases and outputs of split pieces.</summary>
     public List<DeployTensor> Appended { get; } = [];
 
     /// <summary>The workspace and the DMA buffers, last of all.</summary>
@@ -20,7 +21,8 @@ internal sealed class LoweringDraft
 
     public List<DeployOp> Ops { get; } = [];
 
-    /// <summary>The tensor that holds each layer's result (a fused layer resolves to its convolution's output).</summary>
+    /// <summary>The tensor that holds each layer's result (a fused
+    /// layer resolves to its convolution's output).</summary>
     public Dictionary<string, DeployTensor> TensorOf { get; } = [];
 
     public Dictionary<string, string> FusedInto { get; } = [];

@@ -12,10 +12,12 @@ public sealed record PlannedTensor(string Name, TensorKind Kind, long Bytes, int
 }
 
 /// <summary>
-/// The SHARE_MEM arena: the winning plan, the totals of the planners that ran (<see cref="Candidates"/>: a forced planner
-/// alone; by default all, in order, up to the first that reaches the lower bound) and the lower bound no plan can beat.
+/// The SHARE_MEM arena: the winning plan, the totals of the planners that ran (<see cref="Candidates"/>: a forced
+/// planner alone; by default all, in order, up to the first that
+/// reaches the lower bound) and the lower bound no plan can beat.
 /// </summary>
-public sealed record MemoryPlan(string Planner, long Bytes, long LowerBound, IReadOnlyDictionary<string, long> Candidates,
+public sealed record MemoryPlan(string Planner, long Bytes, long LowerBound,
+    IReadOnlyDictionary<string, long> Candidates,
     IReadOnlyList<PlannedTensor> Tensors, int PeakOp)
 {
     /// <summary>How far the plan is above the bound (0 = optimal).</summary>
@@ -32,9 +34,11 @@ public sealed record MemoryPlan(string Planner, long Bytes, long LowerBound, IRe
 public static class MemoryPlanner
 {
     /// <summary>The planners, by the name a plan reports.</summary>
-    public static IReadOnlyList<string> Planners { get; } = ["GreedyBySize", "GreedyByBreadth", "GreedyByOrder", "OffsetBestFit"];
+    public static IReadOnlyList<string> Planners { get; } = ["GreedyBySize", "GreedyByBreadth",
+        "GreedyByOrder", "OffsetBestFit"];
 
-    /// <summary>The planner value that chooses as tpacker v2.1.1 does: the smallest of its three plans, the first on ties.</summary>
+    /// <summary>The planner value that chooses as tpacker v2.1.1 does:
+    /// the smallest of its three plans, the first on ties.</summary>
     public const string Tpacker = "Tpacker";
 
     /// <param name="g">The lowered graph.</param>
@@ -46,7 +50,8 @@ public static class MemoryPlanner
     {
         if (planner is not null && planner != Tpacker && !Planners.Contains(planner))
             throw new ArgumentException(
-                $"Unknown planner '{planner}'; the planners are {string.Join(", ", [.. Planners, Tpacker])}.", nameof(planner));
+                $"Unknown planner '{planner}'; the planners are {string.Join(", ", [.. Planners, Tpacker])}.",
+                nameof(planner));
         var a = new Arena(g);
         // A forced planner runs alone; Tpacker runs tpacker's three (size, breadth, order) and keeps the smallest.
         // Otherwise they run in order until one reaches the lower bound: no later one can beat it, and ties keep the
@@ -71,7 +76,8 @@ public static class MemoryPlanner
         for (int i = 0; i < a.Count; i++)
         {
             var t = a.Tensors[i];
-            tensors[i] = new PlannedTensor(t.Name, t.Kind, t.Bytes, a.Begin[i], a.End[i], best.Offsets[i]) { Id = t.Id };
+            tensors[i] = new PlannedTensor(t.Name, t.Kind, t.Bytes, a.Begin[i], a.End[i],
+                best.Offsets[i]) { Id = t.Id };
         }
         var totals = new Dictionary<string, long>(candidates.Count);
         foreach (var c in candidates) totals[c.Name] = c.Total;
@@ -102,7 +108,8 @@ public static class MemoryPlanner
                 foreach (int input in op.Inputs) lastUse[input] = Math.Max(lastUse[input], op.Index);
             int wsFirst = int.MaxValue, wsLast = int.MinValue;
             foreach (var op in g.Ops)
-                if (op.Workspace.HasValue) (wsFirst, wsLast) = (Math.Min(wsFirst, op.Index), Math.Max(wsLast, op.Index));
+                if (op.Workspace.HasValue)
+                    (wsFirst, wsLast) = (Math.Min(wsFirst, op.Index), Math.Max(wsLast, op.Index));
 
             bool aliases = false;
             for (int i = 0; i < n; i++)
@@ -118,7 +125,8 @@ public static class MemoryPlanner
                     TensorKind.Input => (0, Math.Max(0, used)),
                     TensorKind.Output => (t.Producer, last),
                     TensorKind.Workspace => wsFirst <= wsLast ? (wsFirst, wsLast)
-                        : throw new InvalidOperationException("The graph has a workspace tensor but no op that asks for workspace."),
+                        : throw new InvalidOperationException("The graph has a workspace tensor but no op " +
+                            "that asks for workspace."),
                     TensorKind.DmaBuffer => (0, last),
                     _ => (t.Producer, Math.Max(t.Producer, used)),
                 };
@@ -149,7 +157,9 @@ public static class MemoryPlanner
         /// <summary>Each alias chain takes the union of its members' lifetimes and its root's buffer.</summary>
         private void JoinAliases(int[] itemOf)
         {
-            int? Next(int i) => Tensors[i].AliasOf is int a && a >= 0 && a < itemOf.Length && itemOf[a] >= 0 ? itemOf[a] : null;
+            int? Next(int i) => Tensors[i].AliasOf is int a && a >= 0 && a < itemOf.Length && itemOf[a] >= 0
+                ? itemOf[a]
+                : null;
             var chain = new List<int>();
             for (int i = 0; i < Tensors.Length; i++)
             {
@@ -194,7 +204,8 @@ public static class MemoryPlanner
         public int Last(int i) => Math.Min(Ops - 1, End[i]);
     }
 
-    /// <summary>A sort key, compared field by field. Keys that end in an item's index are unique: any sort gives one order.</summary>
+    /// <summary>A sort key, compared field by field. Keys that end in
+    /// an item's index are unique: any sort gives one order.</summary>
     private readonly record struct Key(long A, long B, long C) : IComparable<Key>
     {
         public int CompareTo(Key o) => A != o.A ? A.CompareTo(o.A) : B != o.B ? B.CompareTo(o.B) : C.CompareTo(o.C);
@@ -240,21 +251,24 @@ public static class MemoryPlanner
     /// <summary>A block plan: block sizes and the block of each item (−1: none).</summary>
     private sealed record BlockPlan(List<long> Sizes, int[] BlockOf);
 
-    /// <summary>Every item, aliases too (tpacker places them in blocks of their own), largest first, then by id.</summary>
+    /// <summary>Every item, aliases too (tpacker places them in
+    /// blocks of their own), largest first, then by id.</summary>
     private static int[] BySize(Arena a) => SortBy(Range(a.Count), i => new Key(-a.Size[i], i, 0));
 
-    /// <summary>Best fit over blocks that never grow: the block with least waste whose intervals avoid the tensor's; ties keep the lower block.</summary>
+    /// <summary>Best fit over blocks that never grow: the block with least waste
+    /// whose intervals avoid the tensor's; ties keep the lower block.</summary>
     private static BlockPlan BestFit(Arena a, int[] order)
     {
         var blockOf = new int[a.Count];
         Array.Fill(blockOf, -1);
         var plan = new BlockPlan([], blockOf);
-        // Lifetimes from Lower are never empty: then a bit per op says when a block is taken. An empty one (begin > end)
-        // can still clash with a lifetime around it, which only the interval list answers as it always has.
+        // Lifetimes from Lower are never empty: then a bit per op says when a block is taken. An empty one (begin >
+        // end) can still clash with a lifetime around it, which only the interval list answers as it always has.
         int first = 0, last = -1;
         bool empty = false;
         foreach (int t in order)
-            (first, last, empty) = (Math.Min(first, a.Begin[t]), Math.Max(last, a.End[t]), empty || a.Begin[t] > a.End[t]);
+            (first, last, empty) = (Math.Min(first, a.Begin[t]), Math.Max(last, a.End[t]),
+                empty || a.Begin[t] > a.End[t]);
         BlockUse NewBlock() => empty ? new BlockIntervals() : new OpBits(first, last);
         var users = new List<BlockUse>();
         var bySize = new List<(long Size, int Block)>();   // the blocks, smallest first, then by id: least waste first
@@ -281,14 +295,16 @@ public static class MemoryPlanner
     private abstract class BlockUse
     {
         /// <summary>
-        /// No lifetime recorded begins at or before <paramref name="end"/> and ends at or after <paramref name="begin"/>.
+        /// No lifetime recorded begins at or before <paramref name="end"/>
+        /// and ends at or after <paramref name="begin"/>.
         /// </summary>
         public abstract bool IsFree(int begin, int end);
 
         public abstract void Add(int begin, int end);
     }
 
-    /// <summary>A bit per op from <c>first</c> to <c>last</c>, set while a tensor of the block lives (no empty lifetimes).</summary>
+    /// <summary>A bit per op from <c>first</c> to <c>last</c>, set
+    /// while a tensor of the block lives (no empty lifetimes).</summary>
     private sealed class OpBits(int first, int last) : BlockUse
     {
         private readonly ulong[] _taken = new ulong[(last - first + 64) / 64 + 1];
@@ -309,7 +325,8 @@ public static class MemoryPlanner
         }
 
         /// <summary>Bits from..to (0–63, inclusive) of a word.</summary>
-        private static ulong Mask(int from, int to) => (to == 63 ? ulong.MaxValue : (1UL << (to + 1)) - 1) & ~((1UL << from) - 1);
+        private static ulong Mask(int from, int to) =>
+            (to == 63 ? ulong.MaxValue : (1UL << (to + 1)) - 1) & ~((1UL << from) - 1);
     }
 
     /// <summary>The intervals recorded in one block, sorted by begin, for a logarithmic overlap test.</summary>
@@ -319,7 +336,8 @@ public static class MemoryPlanner
 
         public override bool IsFree(int begin, int end)
         {
-            // Intervals of a block may overlap each other only through aliases (GreedyBySize), so scan back while ends can reach.
+            // Intervals of a block may overlap each other only through
+            // aliases (GreedyBySize), so scan back while ends can reach.
             int i = UpperBound(end);
             for (int k = i - 1; k >= 0; k--)
             {
@@ -377,7 +395,8 @@ public static class MemoryPlanner
         return SortBy([.. a.Roots], i => new Key(MetAt(a.First(i), a.Last(i)), -a.Size[i], i));
     }
 
-    /// <summary>Walk the ops; released blocks go idle; newly live tensors take the smallest idle block that fits (ties: lower id).</summary>
+    /// <summary>Walk the ops; released blocks go idle; newly live tensors
+    /// take the smallest idle block that fits (ties: lower id).</summary>
     private static BlockPlan ByOrder(Arena a)
     {
         var blockOf = new int[a.Count];
@@ -425,7 +444,8 @@ public static class MemoryPlanner
         return lo;
     }
 
-    /// <summary>Turns a block plan into offsets: a block starts after all blocks of lower id; aliases take their root's block.</summary>
+    /// <summary>Turns a block plan into offsets: a block starts after
+    /// all blocks of lower id; aliases take their root's block.</summary>
     private static (string, long[], long) Blocks(string name, Arena a, BlockPlan plan)
     {
         var starts = new long[plan.Sizes.Count];
@@ -438,7 +458,8 @@ public static class MemoryPlanner
         return (name, offsets, Csk6.Align16(total));
     }
 
-    /// <summary>Ours: largest first, each into the tightest gap among the tensors it overlaps in time, else on top.</summary>
+    /// <summary>Ours: largest first, each into the tightest gap
+    /// among the tensors it overlaps in time, else on top.</summary>
     private static (string, long[], long) OffsetBestFit(Arena a)
     {
         var offsets = new long[a.Count];
@@ -450,7 +471,8 @@ public static class MemoryPlanner
         for (int i = 0; i < a.Count; i++) if (a.Root[i] == i) roots.Add(i);
         var order = SortBy([.. roots], i => new Key(-a.Size[i], a.Begin[i], i));
         int begin = 0;
-        // The order in which a walk over t's ops meets them (first op, then placement), as the sort by offset has always seen it.
+        // The order in which a walk over t's ops meets them (first op,
+        // then placement), as the sort by offset has always seen it.
         Comparison<int> byMeeting = (x, y) => Math.Max(a.Begin[x], begin) != Math.Max(a.Begin[y], begin)
             ? Math.Max(a.Begin[x], begin).CompareTo(Math.Max(a.Begin[y], begin)) : sequence[x].CompareTo(sequence[y]);
         Comparison<int> byOffset = (x, y) => offsets[x].CompareTo(offsets[y]);
@@ -467,7 +489,8 @@ public static class MemoryPlanner
             if (a.Size[t] > 0)
             {
                 // Among neighbours at one offset only the first can offer a gap of t's size, and the gap it offers does
-                // not depend on which comes first: the order of ties cannot matter, so a plain sort of the offsets will do.
+                // not depend on which comes first: the order of ties
+                // cannot matter, so a plain sort of the offsets will do.
                 for (int i = 0; i < m; i++) (starts[i], sizes[i]) = (offsets[neighbours[i]], a.Size[neighbours[i]]);
                 Array.Sort(starts, sizes, 0, m);
             }

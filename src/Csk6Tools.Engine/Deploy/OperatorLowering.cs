@@ -31,7 +31,8 @@ internal sealed class OperatorLowering
 
     private void Lower(bool keepQuantDequant)
     {
-        var input = _d.Add(_d.Main, _graph.Input.Name, TensorKind.Input, _graph.InputShape.Elements * (keepQuantDequant ? 4 : 1),
+        var input = _d.Add(_d.Main, _graph.Input.Name, TensorKind.Input,
+            _graph.InputShape.Elements * (keepQuantDequant ? 4 : 1),
             _graph.Input.Name);
         _d.TensorOf[_graph.Input.Name] = input;
         if (keepQuantDequant)
@@ -82,7 +83,8 @@ internal sealed class OperatorLowering
         return op;
     }
 
-    private DeployTensor Output(DeployOp op, string name, string layer, long bytes, List<DeployTensor>? list = null, int? aliasOf = null, int? piece = null)
+    private DeployTensor Output(DeployOp op, string name, string layer, long bytes, List<DeployTensor>? list = null,
+        int? aliasOf = null, int? piece = null)
     {
         var t = _d.Add(list ?? _d.Main, name, TensorKind.Activation, bytes, layer, op.Index, aliasOf, piece);
         op.Outputs.Add(t.Id);
@@ -146,7 +148,8 @@ internal sealed class OperatorLowering
             var pieceInput = splitOp is null ? input : _d[splitOp.Outputs[g]];
             var op = NewOp(ThinkerOp.Conv2dInt, $"{c.Name}_{g}", c.Name, pieceInput, start, relu);
             AddConstants(op, c.Name, $"_{g}", PieceWeightBytes(c, pieces[g]), BiasBytes(f, pieces[g]), _d.Appended, g);
-            pieceOutputs.Add(Output(op, $"{f.Tail.Name}_{g}", c.Name, (long)pieces[g] * oh * ow, _d.Appended, piece: g).Id);
+            pieceOutputs.Add(
+                Output(op, $"{f.Tail.Name}_{g}", c.Name, (long)pieces[g] * oh * ow, _d.Appended, piece: g).Id);
         }
         var cat = NewOp(ThinkerOp.iqCat, c.Name + ".cat", c.Name, null);
         cat.Inputs.AddRange(pieceOutputs);
@@ -166,9 +169,11 @@ internal sealed class OperatorLowering
         List<DeployTensor>? list = null, int? piece = null)
     {
         list ??= _d.Main;
-        op.Constants.Add(_d.Add(list, $"{layer}.weight{suffix}", TensorKind.Constant, weightBytes, layer, piece: piece).Id);
+        op.Constants.Add(
+            _d.Add(list, $"{layer}.weight{suffix}", TensorKind.Constant, weightBytes, layer, piece: piece).Id);
         if (biasBytes > 0)
-            op.Constants.Add(_d.Add(list, $"{layer}.bias{suffix}", TensorKind.Constant, biasBytes, layer, piece: piece).Id);
+            op.Constants.Add(
+                _d.Add(list, $"{layer}.bias{suffix}", TensorKind.Constant, biasBytes, layer, piece: piece).Id);
     }
 
     // The packed bytes of each constant, before ALIGN16: one definition for the lowering and for ConstantBytes.
@@ -176,12 +181,16 @@ internal sealed class OperatorLowering
     private static long WeightBytes(Conv2dNode c)
     {
         var (cin, kh, kw) = (c.InChannels, c.Kernel[0], c.Kernel[1]);
-        return c.IsDepthwise ? Csk6.DepthwiseWeightBytes(cin, kh, kw) : Csk6.DenseWeightBytes(cin, c.OutChannels, kh, kw);
+        return c.IsDepthwise
+            ? Csk6.DepthwiseWeightBytes(cin, kh, kw)
+            : Csk6.DenseWeightBytes(cin, c.OutChannels, kh, kw);
     }
 
-    /// <summary>A piece of a split: its share of the output channels (and for a group split, its group's inputs).</summary>
+    /// <summary>A piece of a split: its share of the output channels
+    /// (and for a group split, its group's inputs).</summary>
     private static long PieceWeightBytes(Conv2dNode c, int channels)
-        => Csk6.DenseWeightBytes(c.Groups > 1 ? c.InChannels / c.Groups : c.InChannels, channels, c.Kernel[0], c.Kernel[1]);
+        => Csk6.DenseWeightBytes(c.Groups > 1 ? c.InChannels / c.Groups : c.InChannels, channels,
+            c.Kernel[0], c.Kernel[1]);
 
     private static long BiasBytes(FusedConv f, int channels) => f.HasBias ? 4L * channels : 0;
 

@@ -25,9 +25,13 @@ internal static class WorkspacePass
         if (largest is long bytes) d.Add(d.Buffers, "workspace", TensorKind.Workspace, bytes, "");
     }
 
-    private static long? Workspace(DeployOp op, Node node, LoweringDraft d, Func<AddNode, int> rescaledAddInputs) => (op.Kind, node) switch
+    private static long? Workspace(DeployOp op, Node node, LoweringDraft d, Func<AddNode, int> rescaledAddInputs) =>
+        (op.Kind, node) switch
     {
-        (ThinkerOp.Conv2dInt, Conv2dNode c) => Conv(c, d.Splits.TryGetValue(c.Name, out var s) ? s.Pieces[s.PieceStartingAt(op.ChannelStart)] : c.OutChannels),
+        (ThinkerOp.Conv2dInt, Conv2dNode c) =>
+            Conv(c, d.Splits.TryGetValue(c.Name, out var s)
+                ? s.Pieces[s.PieceStartingAt(op.ChannelStart)]
+                : c.OutChannels),
         (ThinkerOp.iqCat, _) => 0,
         (ThinkerOp.iqAdd, AddNode a) => rescaledAddInputs(a) * d[op.Inputs[0]].Bytes,
         (ThinkerOp.MaxPool, MaxPool2dNode mp) => MaxPool(mp),
@@ -74,7 +78,9 @@ internal static class WorkspacePass
     {
         var (c, h, w) = mp.InputShapes[0].Chw;
         long outBytes = Csk6.Align16(mp.OutputShape!.Elements);
-        return Csk6.InputOperandBytes(c, h, w, mp.Stride[1]) > Csk6.InputOperandLimit ? Math.Max(Csk6.MaxPoolBandWorkspace, outBytes) : outBytes;
+        return Csk6.InputOperandBytes(c, h, w, mp.Stride[1]) > Csk6.InputOperandLimit
+            ? Math.Max(Csk6.MaxPoolBandWorkspace, outBytes)
+            : outBytes;
     }
 
     private static long GlobalAvgPool(GlobalAvgPoolNode g)
@@ -87,7 +93,9 @@ internal static class WorkspacePass
     {
         var (c, h, w) = input.Chw;
         var (_, oh, ow) = output.Chw;
-        int channels = Csk6.InputOperandBytes(c, h, w, stride[1]) > Csk6.InputOperandLimit ? Csk6.AvgPoolBandChannels : c;
+        int channels = Csk6.InputOperandBytes(c, h, w, stride[1]) > Csk6.InputOperandLimit
+            ? Csk6.AvgPoolBandChannels
+            : c;
         return (long)channels * oh * ow * Csk6.AvgPoolWorkspacePerOutput(kernel[0] * kernel[1]);
     }
 }

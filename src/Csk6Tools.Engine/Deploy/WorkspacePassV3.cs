@@ -19,13 +19,16 @@ internal static class WorkspacePassV3
         WorkspacePass.AddWorkspaceTensor(d);
     }
 
-    private static long? Workspace(DeployOp op, Node node, LoweringDraft d, Func<AddNode, int> rescaledAddInputs) => (op.Kind, node) switch
+    private static long? Workspace(DeployOp op, Node node, LoweringDraft d, Func<AddNode, int> rescaledAddInputs) =>
+        (op.Kind, node) switch
     {
         (ThinkerOp.Conv2dInt, Conv2dNode c) when c.Dilation[0] > 1 => DilatedConv(c),
         (ThinkerOp.iqAdd, AddNode a) => rescaledAddInputs(a) == 2 ? d[op.Inputs[0]].Bytes : null,
         (ThinkerOp.MaxPool, MaxPool2dNode mp) => MaxPool(mp),
-        (ThinkerOp.AvgPool2dInt, AvgPool2dNode ap) => AvgPool(ap.InputShapes[0], ap.OutputShape!, ap.Kernel, ap.Stride, ap.Pads),
-        (ThinkerOp.AvgPool2dInt, GlobalAvgPoolNode g) => AvgPool(g.InputShapes[0], g.OutputShape!, [g.InputShapes[0][1], g.InputShapes[0][2]],
+        (ThinkerOp.AvgPool2dInt, AvgPool2dNode ap) =>
+            AvgPool(ap.InputShapes[0], ap.OutputShape!, ap.Kernel, ap.Stride, ap.Pads),
+        (ThinkerOp.AvgPool2dInt, GlobalAvgPoolNode g) =>
+            AvgPool(g.InputShapes[0], g.OutputShape!, [g.InputShapes[0][1], g.InputShapes[0][2]],
             [g.InputShapes[0][1], g.InputShapes[0][2]], [0, 0, 0, 0]),
         (ThinkerOp.LinearInt, LinearNode { Bias: true }) => d[op.Outputs[0]].Bytes * Csk6.AccumulatorBytes,
         _ => null,

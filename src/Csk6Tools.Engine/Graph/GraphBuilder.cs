@@ -19,7 +19,8 @@ public sealed class GraphBuilder
     /// <summary>The shape of a node already added.</summary>
     public TensorShape ShapeOf(string name) => Find(name).OutputShape!;
 
-    /// <summary>Adds a node reading the given inputs (or keeps the inputs it already names) and returns its name.</summary>
+    /// <summary>Adds a node reading the given inputs (or keeps the
+    /// inputs it already names) and returns its name.</summary>
     public string Add(Node node, params string[] inputs)
     {
         if (string.IsNullOrWhiteSpace(node.Name)) throw new GraphException("Every layer needs a name.");
@@ -31,7 +32,8 @@ public sealed class GraphBuilder
             string input = bound.Inputs[k];
             shapes[k] = _byName.TryGetValue(input, out var p)
                 ? p.OutputShape!
-                : throw new GraphException($"Layer '{node.Name}' reads '{input}', which is not defined before it.", node.Name);
+                : throw new GraphException($"Layer '{node.Name}' reads '{input}', which is not defined before it.",
+                    node.Name);
         }
         bound.Bind(shapes);
         _nodes.Add(bound);
@@ -49,5 +51,7 @@ public sealed class GraphBuilder
     }
 
     private Node Find(string name)
-        => _byName.TryGetValue(name, out var n) ? n : throw new GraphException($"The graph has no layer '{name}'.", name);
+        => _byName.TryGetValue(name, out var n)
+            ? n
+            : throw new GraphException($"The graph has no layer '{name}'.", name);
 }

@@ -12,7 +12,8 @@ internal static class GraphJson
         Converters = { new JsonStringEnumConverter() },
     };
 
-    /// <summary>The file form: name, outputs and nodes; shapes are written for readers and inferred again on load.</summary>
+    /// <summary>The file form: name, outputs and nodes; shapes are
+    /// written for readers and inferred again on load.</summary>
     internal sealed record GraphDocument(string Name, IReadOnlyList<string> Outputs, IReadOnlyList<Node> Nodes);
 }
 
@@ -30,5 +31,6 @@ internal sealed class ModelGraphJsonConverter : JsonConverter<ModelGraph>
     }
 
     public override void Write(Utf8JsonWriter writer, ModelGraph value, JsonSerializerOptions options)
-        => JsonSerializer.Serialize(writer, new GraphJson.GraphDocument(value.Name, value.Outputs, value.Nodes), options);
+        => JsonSerializer.Serialize(writer,
+            new GraphJson.GraphDocument(value.Name, value.Outputs, value.Nodes), options);
 }

@@ -20,6 +20,7 @@ public static class GraphOp
     public const string Linear = nameof(Linear);
     public const string Concat = nameof(Concat);
 
-    /// <summary>The JSON name of an <see cref="OtherNode"/>, whose <see cref="Node.Op"/> is the imported operator's.</summary>
+    /// <summary>The JSON name of an <see cref="OtherNode"/>, whose
+    /// <see cref="Node.Op"/> is the imported operator's.</summary>
     public const string Other = nameof(Other);
 }

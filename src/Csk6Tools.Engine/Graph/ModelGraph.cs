@@ -39,7 +39,9 @@ public sealed class ModelGraph
     public TensorShape InputShape => Input.Shape;
     public TensorShape OutputShape => this[Outputs[0]].OutputShape!;
 
-    public Node this[string name] => _byName.TryGetValue(name, out var n) ? n : throw new GraphException($"The graph has no layer '{name}'.", name);
+    public Node this[string name] => _byName.TryGetValue(name, out var n)
+        ? n
+        : throw new GraphException($"The graph has no layer '{name}'.", name);
     public bool Contains(string name) => _byName.ContainsKey(name);
 
     /// <summary>The nodes that read the output of <paramref name="name"/>, in graph order.</summary>
@@ -69,8 +71,11 @@ public sealed class ModelGraph
     public BatchNorm2dNode? FoldedBatchNorm(Conv2dNode conv)
         => Consumers(conv.Name) is [BatchNorm2dNode bn] && !Outputs.Contains(conv.Name) ? bn : null;
 
-    /// <summary>The ReLU fused into this node (a convolution or linear layer): its only consumer, when the node is not an output.</summary>
-    public ReluNode? FusedRelu(string node) => Consumers(node) is [ReluNode relu] && !Outputs.Contains(node) ? relu : null;
+    /// <summary>The ReLU fused into this node (a convolution or linear
+    /// layer): its only consumer, when the node is not an output.</summary>
+    public ReluNode? FusedRelu(string node) => Consumers(node) is [ReluNode relu] && !Outputs.Contains(node)
+        ? relu
+        : null;
 
     /// <summary>The convolution a BatchNorm2d folds into, or null when it stays a layer of its own.</summary>
     public Conv2dNode? FoldTarget(BatchNorm2dNode bn)
@@ -94,7 +99,8 @@ public sealed class ModelGraph
     {
         try
         {
-            return JsonSerializer.Deserialize<ModelGraph>(json, GraphJson.Options) ?? throw new GraphException("The JSON holds no graph.");
+            return JsonSerializer.Deserialize<ModelGraph>(json, GraphJson.Options)
+                ?? throw new GraphException("The JSON holds no graph.");
         }
         catch (JsonException e)
         {

@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace Csk6Tools.Engine.Graph;
 
-/// <summary>The shape of one sample's tensor (no batch dimension): (C, H, W) for feature maps, (F) for vectors.</summary>
+/// <summary>The shape of one sample's tensor (no batch dimension):
+/// (C, H, W) for feature maps, (F) for vectors.</summary>
 [JsonConverter(typeof(TensorShapeJsonConverter))]
 public sealed class TensorShape : IEquatable<TensorShape>
 {
@@ -13,7 +14,8 @@ public sealed class TensorShape : IEquatable<TensorShape>
     {
         if (dims.Length == 0) throw new ArgumentException("A shape needs at least one dimension.", nameof(dims));
         foreach (var d in dims)
-            if (d <= 0) throw new ArgumentException($"Dimensions must be positive: ({string.Join(", ", dims)}).", nameof(dims));
+            if (d <= 0)
+                throw new ArgumentException($"Dimensions must be positive: ({string.Join(", ", dims)}).", nameof(dims));
         _dims = (int[])dims.Clone();
     }
 
@@ -36,7 +38,8 @@ public sealed class TensorShape : IEquatable<TensorShape>
 internal sealed class TensorShapeJsonConverter : JsonConverter<TensorShape>
 {
     public override TensorShape Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        => new(JsonSerializer.Deserialize<int[]>(ref reader, options) ?? throw new JsonException("A shape must be an array of integers."));
+        => new(JsonSerializer.Deserialize<int[]>(ref reader, options)
+            ?? throw new JsonException("A shape must be an array of integers."));
 
     public override void Write(Utf8JsonWriter writer, TensorShape value, JsonSerializerOptions options)
         => JsonSerializer.Serialize(writer, value.Dims.ToArray(), options);

@@ -3,7 +3,8 @@ using Csk6Tools.Engine.Quant;
 
 namespace Csk6Tools.Engine.Imaging;
 
-/// <summary>How values beyond int8 are stored: clamped, or wrapped as the reference script's astype(int8) does.</summary>
+/// <summary>How values beyond int8 are stored: clamped, or
+/// wrapped as the reference script's astype(int8) does.</summary>
 public enum OverflowMode { Saturate, Wrap }
 
 /// <summary>An image made into a package input: the raw bytes and how many values left the int8 range.</summary>
@@ -23,22 +24,27 @@ public static class InputPreprocessor
     /// <summary>The default pixel limit against decompression bombs: 40 megapixels.</summary>
     public const long DefaultMaxPixels = 40_000_000;
 
-    /// <summary>Whether a file is an image by its extension (jpg, png, bmp, gif, webp, tga, tiff, pbm …), else a raw tensor.</summary>
+    /// <summary>Whether a file is an image by its extension (jpg, png,
+    /// bmp, gif, webp, tga, tiff, pbm …), else a raw tensor.</summary>
     public static bool IsImageFile(string path) => ImageFolderLayout.IsImage(path);
 
-    public static PreparedInput FromFile(string path, InputSpec spec, OverflowMode overflow = OverflowMode.Saturate, long maxPixels = DefaultMaxPixels)
+    public static PreparedInput FromFile(string path, InputSpec spec, OverflowMode overflow = OverflowMode.Saturate,
+        long maxPixels = DefaultMaxPixels)
     {
         ImageDecoding.Identify(path, maxPixels);
         var (rgb, _) = ImageDecoding.DecodeRgb(path, spec.Width, spec.Height);
         return FromPlanar(path, rgb, 3, spec, overflow);
     }
 
-    /// <summary>From planar pixels (1 or 3 channels) already at the input size; grey is replicated, RGB made grey by luma.</summary>
-    public static PreparedInput FromPlanar(string source, ReadOnlySpan<byte> pixels, int pixelChannels, InputSpec spec, OverflowMode overflow)
+    /// <summary>From planar pixels (1 or 3 channels) already at the
+    /// input size; grey is replicated, RGB made grey by luma.</summary>
+    public static PreparedInput FromPlanar(string source, ReadOnlySpan<byte> pixels, int pixelChannels,
+        InputSpec spec, OverflowMode overflow)
     {
         int plane = spec.Height * spec.Width;
         if (pixelChannels is not (1 or 3) || pixels.Length != pixelChannels * plane)
-            throw new ArgumentException($"Expected {pixelChannels}×{spec.Height}×{spec.Width} planar pixels, got {pixels.Length} bytes.");
+            throw new ArgumentException($"Expected {pixelChannels}×{spec.Height}×{spec.Width} planar pixels, got " +
+                $"{pixels.Length} bytes.");
         var output = new byte[spec.Bytes];
         int outOfRange = 0;
         for (int c = 0; c < spec.Channels; c++)
@@ -50,7 +56,8 @@ public static class InputPreprocessor
                 float x = (pixel / 255f - spec.Mean[c]) / spec.Std[c];
                 long q = Int8Arithmetic.QuantizeUnsaturated(x, spec.Exponent);
                 if (q is > 127 or < -128) outOfRange++;
-                output[c * plane + i] = (byte)(overflow == OverflowMode.Wrap ? (sbyte)unchecked((byte)q) : Int8Arithmetic.Sat8(q));
+                output[c * plane + i] =
+                    (byte)(overflow == OverflowMode.Wrap ? (sbyte)unchecked((byte)q) : Int8Arithmetic.Sat8(q));
             }
         return new PreparedInput(source, spec, output, outOfRange, overflow);
     }

@@ -20,5 +20,6 @@ internal sealed class ColumnCache
         return hit;
     }
 
-    public void Remember(int op, (int Input, Conv2dAttributes Geometry) key, short[] columns) => (_lastOp, _key, _columns) = (op, key, columns);
+    public void Remember(int op, (int Input, Conv2dAttributes Geometry) key, short[] columns) =>
+        (_lastOp, _key, _columns) = (op, key, columns);
 }

@@ -22,7 +22,8 @@ internal sealed class ConvColumns
     private readonly sbyte[] _tapPlanes; // [channel, oh·ow]: one tap's inputs
     private readonly sbyte[] _evenOdd; // one input row's even pixels, then its odd ones (stride 2)
 
-    /// <summary>Columns for a convolution of a [channels, h, w] input to an oh × ow output; <paramref name="groupWidth"/>
+    /// <summary>Columns for a convolution of a [channels, h, w]
+    /// input to an oh × ow output; <paramref name="groupWidth"/>
     /// channels per k-group: 2 (int16 pairs) or 4 (VNNI's u8 quads).</summary>
     public ConvColumns(Conv2dAttributes a, int channels, int h, int w, int oh, int ow, int groupWidth)
     {
@@ -93,7 +94,8 @@ internal sealed class ConvColumns
     private void Interleave(ReadOnlySpan<sbyte> planes, int plane, Span<short> columns, KernelPath path, int firstGroup)
     {
         if (_groupWidth == 4)
-            Pointwise.InterleaveQuads(planes, _channels, plane, MemoryMarshal.AsBytes(columns), path, firstGroup, Groups);
+            Pointwise.InterleaveQuads(planes, _channels, plane, MemoryMarshal.AsBytes(columns),
+                path, firstGroup, Groups);
         else Pointwise.Interleave(planes, _channels, plane, columns, path, firstGroup, Groups);
     }
 
@@ -120,7 +122,8 @@ internal sealed class ConvColumns
                         // Columns j whose pixel ix = j·sw + ix0 lies in [0, w).
                         int ix0 = px - _a.PadLeft, first = ix0 >= 0 ? 0 : Math.Min(_phaseW, (-ix0 + sw - 1) / sw);
                         int end = Math.Clamp(_w - ix0 <= 0 ? 0 : (_w - 1 - ix0) / sw + 1, first, _phaseW);
-                        var row = _phases.AsSpan(((c * sh + py) * sw + px) * phasePlane + i * _phaseW + first, end - first);
+                        var row = _phases.AsSpan(((c * sh + py) * sw + px) * phasePlane +
+                            i * _phaseW + first, end - first);
                         if (sw == 1) source.Slice(first + ix0, row.Length).CopyTo(row);
                         else if (split)
                         {
@@ -166,7 +169,8 @@ internal sealed class ConvColumns
         for (; 2 * k + 8 <= row.Length; k += 4)
         {
             long eight = Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref from, 2 * k)));
-            var ordered = Ssse3.Shuffle(Vector128.CreateScalar(eight).AsByte(), split).AsUInt32(); // evens in 0, odds in 2
+            // evens in 0, odds in 2
+            var ordered = Ssse3.Shuffle(Vector128.CreateScalar(eight).AsByte(), split).AsUInt32();
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref even, k), ordered.GetElement(0));
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref odd, k), ordered.GetElement(2));
         }

@@ -22,7 +22,8 @@ internal sealed class ConvKernel : IKernel
     private readonly KernelPath _path;
     private readonly ConvColumns _im2col;
 
-    public ConvKernel(PackageOperator op, ThinkerPackage package, TensorMemory memory, ColumnCache cache, KernelPath path)
+    public ConvKernel(PackageOperator op, ThinkerPackage package, TensorMemory memory,
+        ColumnCache cache, KernelPath path)
     {
         _cache = cache;
         _path = path;
@@ -39,7 +40,9 @@ internal sealed class ConvKernel : IKernel
         _panel = Int8Gemm.PanelFor(_oh * _ow);
         _positions = Int8Gemm.PaddedPositions(_oh * _ow, _panel);
         var reordered = _im2col.Reorder(weights, _cout);
-        _packed = quads ? Int8Gemm.PackQuads(reordered, _cout, 4 * _groups) : Int8Gemm.PackWeights(reordered, _cout, 2 * _groups);
+        _packed = quads
+            ? Int8Gemm.PackQuads(reordered, _cout, 4 * _groups)
+            : Int8Gemm.PackWeights(reordered, _cout, 2 * _groups);
         if (quads)
         {
             // The columns hold x + 128: Σ(x + 128)·w = Σx·w + 128·Σw, so the bias starts 128·Σw lower.

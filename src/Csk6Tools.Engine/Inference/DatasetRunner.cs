@@ -30,7 +30,8 @@ public sealed class DatasetRunner
     public KernelPath Path => _engines[0].Path;
     public ThinkerPackage Package => _engines[0].Package;
 
-    /// <summary>The raw outputs of <paramref name="count"/> images of a split from <paramref name="start"/>, in order.</summary>
+    /// <summary>The raw outputs of <paramref name="count"/> images
+    /// of a split from <paramref name="start"/>, in order.</summary>
     public byte[][] Run(DatasetSplit split, InputSpec spec, int start, int count, CancellationToken cancel = default)
     {
         count = Math.Max(0, Math.Min(count, split.Count - start));
@@ -52,7 +53,8 @@ public sealed class DatasetRunner
 
     /// <summary>Top-1 and top-5 over the first <paramref name="count"/> images of a split.</summary>
     public static EngineAccuracy Accuracy(
-        ThinkerPackage package, DatasetSplit split, InputSpec spec, int count, int threads, CancellationToken cancel = default)
+        ThinkerPackage package, DatasetSplit split, InputSpec spec, int count, int threads,
+        CancellationToken cancel = default)
     {
         var runner = new DatasetRunner(package, threads);
         var clock = Stopwatch.StartNew();

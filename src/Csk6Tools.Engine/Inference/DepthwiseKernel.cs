@@ -25,7 +25,8 @@ internal sealed class DepthwiseKernel : IKernel
     private readonly int _c, _h, _w0, _oh, _ow, _shift, _width, _phaseH, _outputs;
     private readonly bool _relu;
     private readonly KernelPath _path;
-    // 512-bit vectors: on the AVX-512 path, and on the VNNI path (VNNI has nothing for depthwise) where the CPU has them.
+    // 512-bit vectors: on the AVX-512 path, and on the VNNI path
+    // (VNNI has nothing for depthwise) where the CPU has them.
     private readonly bool _use512;
     private readonly int[] _phases;
     private readonly sbyte[] _out;
@@ -38,11 +39,13 @@ internal sealed class DepthwiseKernel : IKernel
     {
         var c = ConvOperands.Read(op, package);
         (_a, _x, _y, _bias, _shift, _relu, _path) = (c.Attributes, c.X, c.Y, c.Bias, c.Shift, c.Relu, path);
-        _use512 = path == KernelPath.Avx512 || KernelPaths.UsesQuads(path) && KernelPaths.IsSupported(KernelPath.Avx512);
+        _use512 = path == KernelPath.Avx512 ||
+            KernelPaths.UsesQuads(path) && KernelPaths.IsSupported(KernelPath.Avx512);
         (_c, _h, _w0) = (_x.Shape[1], _x.Shape[2], _x.Shape[3]);
         (_oh, _ow) = (_y.Shape[2], _y.Shape[3]);
         int s = _a.StrideH, kh = _a.KernelH, kw = _a.KernelW;
-        _w = Array.ConvertAll(KernelChecks.UnpackWeight(memory.Int8(c.Weight), _c, _c, _c, kh, kw, op), v => v & 0xFFFF);
+        _w = Array.ConvertAll(KernelChecks.UnpackWeight(memory.Int8(c.Weight), _c, _c, _c, kh, kw, op),
+            v => v & 0xFFFF);
         _width = _ow + (kw - 1) / s;
         _phaseH = _oh + (kh - 1) / s;
         _outputs = (_oh * _width + Lanes - 1) / Lanes * Lanes;
@@ -128,7 +131,8 @@ internal sealed class DepthwiseKernel : IKernel
                 var from = Vector512.LoadUnsafe(ref phases, (nuint)(Unsafe.Add(ref offsets, t) + q)).AsInt16();
                 sum = Avx512BW.Add(sum, Avx512BW.MultiplyAddAdjacent(from, w));
             }
-            Avx512F.ConvertToVector128SByte(Int8Arithmetic.Requantize(sum, _shift, _relu)).StoreUnsafe(ref output, (nuint)q);
+            Avx512F.ConvertToVector128SByte(Int8Arithmetic.Requantize(sum, _shift, _relu))
+                .StoreUnsafe(ref output, (nuint)q);
         }
     }
 
@@ -140,12 +144,14 @@ internal sealed class DepthwiseKernel : IKernel
         var o = _tapOffset;
         nuint o0 = (nuint)o[0], o1 = (nuint)o[1], o2 = (nuint)o[2], o3 = (nuint)o[3], o4 = (nuint)o[4];
         nuint o5 = (nuint)o[5], o6 = (nuint)o[6], o7 = (nuint)o[7], o8 = (nuint)o[8];
-        Vector512<short> w0 = W(weights[0]), w1 = W(weights[1]), w2 = W(weights[2]), w3 = W(weights[3]), w4 = W(weights[4]);
+        Vector512<short> w0 = W(weights[0]), w1 = W(weights[1]), w2 = W(weights[2]),
+            w3 = W(weights[3]), w4 = W(weights[4]);
         Vector512<short> w5 = W(weights[5]), w6 = W(weights[6]), w7 = W(weights[7]), w8 = W(weights[8]);
         var start = Vector512.Create(bias);
         for (nuint q = 0; q < (nuint)_outputs; q += Lanes)
         {
-            var a = Avx512BW.Add(start, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o0 + q).AsInt16(), w0));
+            var a = Avx512BW.Add(start,
+                Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o0 + q).AsInt16(), w0));
             var b = Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o1 + q).AsInt16(), w1);
             a = Avx512BW.Add(a, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o2 + q).AsInt16(), w2));
             b = Avx512BW.Add(b, Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, o3 + q).AsInt16(), w3));
@@ -193,7 +199,8 @@ internal sealed class DepthwiseKernel : IKernel
     /// </summary>
     private void FillStride2Row(ref sbyte row, ref int phases, int py, int i, int plane)
     {
-        int pad = _a.PadLeft, evenShift = pad / 2, oddShift = (pad + 1) / 2, room = _width - Math.Max(evenShift, oddShift);
+        int pad = _a.PadLeft, evenShift = pad / 2, oddShift = (pad + 1) / 2,
+        room = _width - Math.Max(evenShift, oddShift);
         ref int evens = ref Unsafe.Add(ref phases, (py * 2 + pad % 2) * plane + i * _width + evenShift);
         ref int odds = ref Unsafe.Add(ref phases, (py * 2 + (pad + 1) % 2) * plane + i * _width + oddShift);
         int k = 0;
@@ -230,7 +237,8 @@ internal sealed class DepthwiseKernel : IKernel
         int j = 0;
         if (_use512)
             for (; j + 16 <= n; j += 16)
-                Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref source, (nuint)j)).StoreUnsafe(ref target, (nuint)j);
+                Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref source, (nuint)j))
+                    .StoreUnsafe(ref target, (nuint)j);
         if (_path != KernelPath.Scalar)
             for (; j + 8 <= n; j += 8) Bytes.Eight(ref source, j).StoreUnsafe(ref target, (nuint)j);
         for (; j < n; j++) Unsafe.Add(ref target, j) = Unsafe.Add(ref source, j);

@@ -49,8 +49,8 @@ internal static class DmaTransfers
         var dst = package.Tensors[dma.DestinationTensor];
         long start = dst.Offset, end = dst.Offset + dma.Bytes;
         foreach (var t in package.Tensors)
-            if (t.Index != dst.Index && t.InArena && t.Memory == dst.Memory && born[t.Index] < k && lastRead[t.Index] >= k &&
-                t.Offset < end && start < t.Offset + t.Bytes)
+            if (t.Index != dst.Index && t.InArena && t.Memory == dst.Memory && born[t.Index] < k &&
+                lastRead[t.Index] >= k && t.Offset < end && start < t.Offset + t.Bytes)
                 return true;
         return false;
     }

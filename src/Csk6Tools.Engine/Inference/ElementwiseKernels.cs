@@ -20,7 +20,9 @@ internal sealed class AddKernel : IKernel
         int qo = KernelChecks.Exponent(_z, op);
         _shiftX = KernelChecks.Exponent(_x, op) - qo;
         _shiftY = KernelChecks.Exponent(_y, op) - qo;
-        if (_shiftX < 0 || _shiftY < 0) throw KernelChecks.Invalid(op, $"the output exponent {qo} exceeds an input's ({_x.Exponent}, {_y.Exponent}); the chip rejects it");
+        if (_shiftX < 0 || _shiftY < 0)
+            throw KernelChecks.Invalid(op,
+                $"the output exponent {qo} exceeds an input's ({_x.Exponent}, {_y.Exponent}); the chip rejects it");
     }
 
     public void Run(TensorMemory memory)
@@ -40,7 +42,8 @@ internal sealed class ReluKernel(PackageTensor x, PackageTensor y) : IKernel
     {
         int i = 0;
         for (; vector && i + 32 <= output.Length; i += 32)
-            Vector256.CopyTo(Vector256.Max(Vector256.Create(input.Slice(i, 32)), Vector256<sbyte>.Zero), output.Slice(i, 32));
+            Vector256.CopyTo(Vector256.Max(Vector256.Create(input.Slice(i, 32)), Vector256<sbyte>.Zero),
+                output.Slice(i, 32));
         for (; i < output.Length; i++) output[i] = Math.Max(input[i], (sbyte)0);
     }
 }
@@ -73,7 +76,8 @@ internal sealed class ConcatKernel : IKernel
         if ((uint)axis >= (uint)rank) throw KernelChecks.Invalid(op, $"axis {(sbyte)op.Attributes[0]} for rank {rank}");
         _outer = _y.Shape[..axis].Aggregate(1, (a, d) => a * d);
         _chunks = _inputs.Select(t => (int)(t.Elements / Math.Max(1, _outer))).ToArray();
-        if (_chunks.Sum() * (long)_outer != _y.Elements) throw KernelChecks.Invalid(op, "the inputs do not fill the output");
+        if (_chunks.Sum() * (long)_outer != _y.Elements)
+            throw KernelChecks.Invalid(op, "the inputs do not fill the output");
         int qo = KernelChecks.Exponent(_y, op);
         _shifts = _inputs.Select(t => KernelChecks.Exponent(t, op) - qo).ToArray();
         if (_shifts.Any(s => s < 0)) throw KernelChecks.Invalid(op, "the output exponent exceeds an input's");

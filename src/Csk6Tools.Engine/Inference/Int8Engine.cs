@@ -19,21 +19,26 @@ public sealed class Int8Engine
     /// <summary>An engine on the fastest <see cref="KernelPath"/> this CPU has.</summary>
     public Int8Engine(ThinkerPackage package) : this(package, KernelPaths.Best) { }
 
-    /// <summary>An engine on the given path (every path gives the same bits; see <see cref="KernelPaths.Supported"/>).</summary>
+    /// <summary>An engine on the given path (every path gives the same bits; see
+    /// <see cref="KernelPaths.Supported"/>).</summary>
     public Int8Engine(ThinkerPackage package, KernelPath path) : this(package, path, depthwiseKernel: true) { }
 
     /// <param name="package">The package.</param>
     /// <param name="path">The instructions the kernels use.</param>
-    /// <param name="depthwiseKernel">False runs depthwise convolutions with the general kernel, its twin (for tests).</param>
+    /// <param name="depthwiseKernel">False runs depthwise convolutions
+    /// with the general kernel, its twin (for tests).</param>
     internal Int8Engine(ThinkerPackage package, KernelPath path, bool depthwiseKernel)
     {
         if (!KernelPaths.IsSupported(path))
-            throw new InferenceException(ErrorIds.EngineKernelPathNotSupported, $"This CPU does not have the instructions of the {path} path.");
+            throw new InferenceException(ErrorIds.EngineKernelPathNotSupported,
+                $"This CPU does not have the instructions of the {path} path.");
         _package = package;
         Path = path;
         _depthwiseKernel = depthwiseKernel;
         if (package.Inputs.Count != 1 || package.Outputs.Count != 1)
-            throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"The engine runs packages with one input and one output; this one has {package.Inputs.Count} and {package.Outputs.Count}.");
+            throw new InferenceException(ErrorIds.EngineUnsupportedOperator,
+                $"The engine runs packages with one input and one output; this one has {package.Inputs.Count} and " +
+                $"{package.Outputs.Count}.");
         _memory = new TensorMemory(package);
         var transfers = DmaTransfers.ThatMatter(package, _memory);
         _steps = package.Operators.Select((op, k) => (Prepare(op), transfers[k])).ToArray();
@@ -55,7 +60,8 @@ public sealed class Int8Engine
         var target = _memory.Bytes(InputTensor);
         if (input.Length != target.Length)
             throw new InferenceException(ErrorIds.EngineInputSize,
-                $"The input has {input.Length:N0} bytes; the package expects {target.Length:N0} ({InputTensor.DType} {string.Join("×", InputTensor.Shape)}).");
+                $"The input has {input.Length:N0} bytes; the package expects {target.Length:N0} ({InputTensor.DType} " +
+                $"{string.Join("×", InputTensor.Shape)}).");
         input.CopyTo(target);
         foreach (var (kernel, dma) in _steps)
         {
@@ -70,22 +76,34 @@ public sealed class Int8Engine
         var t = _package.Tensors;
         int inputs = op.Type is ThinkerOp.Conv2dInt or ThinkerOp.LinearInt or ThinkerOp.iqAdd ? 2 : 1;
         if (op.Inputs.Length < inputs || op.Outputs.Length < 1)
-            throw KernelChecks.Invalid(op, $"it has {op.Inputs.Length} input(s) and {op.Outputs.Length} output(s), it needs at least {inputs} and 1");
-        if (op.Type is ThinkerOp.Quant or ThinkerOp.Dequant or ThinkerOp.Relu) KernelChecks.SameElements(t[op.Inputs[0]], t[op.Outputs[0]], op);
+            throw KernelChecks.Invalid(op,
+                $"it has {op.Inputs.Length} input(s) and {op.Outputs.Length} output(s), it needs at " +
+                $"least {inputs} and 1");
+        if (op.Type is ThinkerOp.Quant or ThinkerOp.Dequant or ThinkerOp.Relu)
+            KernelChecks.SameElements(t[op.Inputs[0]], t[op.Outputs[0]], op);
         return op.Type switch
         {
-            ThinkerOp.Conv2dInt => _depthwiseKernel && DepthwiseKernel.Handles(Conv2dAttributes.Parse(op.Attributes), t[op.Inputs[0]], t[op.Outputs[0]])
-                ? new DepthwiseKernel(op, _package, _memory, Path) : new ConvKernel(op, _package, _memory, _columns, Path),
+            ThinkerOp.Conv2dInt => _depthwiseKernel &&
+                    DepthwiseKernel.Handles(Conv2dAttributes.Parse(op.Attributes), t[op.Inputs[0]], t[op.Outputs[0]])
+                ? new DepthwiseKernel(op, _package, _memory, Path)
+                : new ConvKernel(op, _package, _memory, _columns, Path),
             ThinkerOp.LinearInt => new LinearKernel(op, _package, Path),
             ThinkerOp.iqAdd => new AddKernel(op, _package),
             ThinkerOp.iqCat => new ConcatKernel(op, _package),
             ThinkerOp.AvgPool2dInt => new PoolKernel(op, _package, average: true),
             ThinkerOp.MaxPool => new PoolKernel(op, _package, average: false),
-            ThinkerOp.Relu => new ReluKernel(KernelChecks.Int8(_package, op.Inputs[0], op), KernelChecks.Int8(_package, op.Outputs[0], op)),
+            ThinkerOp.Relu =>
+                new ReluKernel(KernelChecks.Int8(_package, op.Inputs[0], op),
+                    KernelChecks.Int8(_package, op.Outputs[0], op)),
             ThinkerOp.Reshape or ThinkerOp.Flatten or ThinkerOp.Squeeze or ThinkerOp.Unsqueeze => Copy(op),
-            ThinkerOp.Quant => new QuantKernel(KernelChecks.Float32(_package, op.Inputs[0], op), KernelChecks.Int8(_package, op.Outputs[0], op), KernelChecks.Exponent(t[op.Outputs[0]], op)),
-            ThinkerOp.Dequant => new DequantKernel(KernelChecks.Int8(_package, op.Inputs[0], op), KernelChecks.Float32(_package, op.Outputs[0], op), KernelChecks.Exponent(t[op.Inputs[0]], op)),
-            _ => throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"Operator {op.Index} is {op.Type}, which the int8 engine does not run."),
+            ThinkerOp.Quant =>
+                new QuantKernel(KernelChecks.Float32(_package, op.Inputs[0], op),
+                    KernelChecks.Int8(_package, op.Outputs[0], op), KernelChecks.Exponent(t[op.Outputs[0]], op)),
+            ThinkerOp.Dequant =>
+                new DequantKernel(KernelChecks.Int8(_package, op.Inputs[0], op),
+                    KernelChecks.Float32(_package, op.Outputs[0], op), KernelChecks.Exponent(t[op.Inputs[0]], op)),
+            _ => throw new InferenceException(ErrorIds.EngineUnsupportedOperator,
+                $"Operator {op.Index} is {op.Type}, which the int8 engine does not run."),
         };
     }
 

@@ -20,7 +20,8 @@ internal static class Int8Gemm
     /// <summary>The panel width for a number of positions: 16 for a 4×4 map (no padding wasted), else 32.</summary>
     public static int PanelFor(int positions) => positions <= 16 ? 16 : 32;
 
-    /// <summary>Where k-group <paramref name="pair"/> of a position starts in the panels, in int16 (a quad is two).</summary>
+    /// <summary>Where k-group <paramref name="pair"/> of a position
+    /// starts in the panels, in int16 (a quad is two).</summary>
     public static int ColumnIndex(int pair, int position, int pairs, int panel) =>
         ((position / panel * pairs + pair) * panel + position % panel) * 2;
 
@@ -41,7 +42,8 @@ internal static class Int8Gemm
         return packed;
     }
 
-    /// <summary>Packs rows of int8 weights [m, k] into k-quads (4 bytes of an int32, k first), zero-padding k.</summary>
+    /// <summary>Packs rows of int8 weights [m, k] into k-quads
+    /// (4 bytes of an int32, k first), zero-padding k.</summary>
     public static int[] PackQuads(ReadOnlySpan<sbyte> w, int m, int k)
     {
         int kq = (k + 3) / 4;
@@ -53,7 +55,8 @@ internal static class Int8Gemm
         return packed;
     }
 
-    /// <summary>The output side: one bias per row (none: 0), the shift and ReLU, rows of <c>Plane</c> int8 values.</summary>
+    /// <summary>The output side: one bias per row (none: 0), the
+    /// shift and ReLU, rows of <c>Plane</c> int8 values.</summary>
     public readonly ref struct Output(ReadOnlySpan<int> bias, int shift, bool relu, Span<sbyte> y, int plane)
     {
         public readonly ReadOnlySpan<int> Bias = bias;
@@ -70,7 +73,8 @@ internal static class Int8Gemm
     /// positions of each row are written.
     /// </summary>
     public static void Multiply(
-        KernelPath path, ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions, int panel, Output output)
+        KernelPath path, ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int positions,
+        int panel, Output output)
     {
         if (panel is not (16 or 32) || positions % panel != 0 || output.Plane > positions || w.Length < m * kp ||
             x.Length < kp * positions * 2 || output.Y.Length < m * output.Plane ||
@@ -88,7 +92,8 @@ internal static class Int8Gemm
     }
 
     /// <summary>The reference for the pair paths; <see cref="MultiplyScalarQuads"/> is the VNNI paths'.</summary>
-    private static void MultiplyScalar(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int panel, Output output)
+    private static void MultiplyScalar(ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x,
+        int panel, Output output)
     {
         Span<int> sums = stackalloc int[panel];
         for (int b = 0; b * panel < output.Plane; b++)
@@ -141,7 +146,8 @@ internal static class Int8Gemm
         }
     }
 
-    /// <summary>Requantizes 8 sums and writes those of them that are real positions (<paramref name="valid"/>).</summary>
+    /// <summary>Requantizes 8 sums and writes those of them that
+    /// are real positions (<paramref name="valid"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(Vector256<int> sums, Output output, int at, int valid)
     {
@@ -198,13 +204,16 @@ internal static class Int8Gemm
             var xOdd = Vector256.ShiftRightLogical(x.AsUInt16(), 8).AsInt16();
             var wEven = Vector256.ShiftRightArithmetic(Vector256.ShiftLeft(w, 8), 8);
             var wOdd = Vector256.ShiftRightArithmetic(w, 8);
-            return Avx2.Add(acc, Avx2.Add(Avx2.MultiplyAddAdjacent(xEven, wEven), Avx2.MultiplyAddAdjacent(xOdd, wOdd)));
+            return Avx2.Add(acc,
+                Avx2.Add(Avx2.MultiplyAddAdjacent(xEven, wEven), Avx2.MultiplyAddAdjacent(xOdd, wOdd)));
         }
     }
 
-    /// <summary>256 bits: blocks of 4 rows × 16 positions (8 accumulators), 16 positions of a panel at a time.</summary>
+    /// <summary>256 bits: blocks of 4 rows × 16 positions (8
+    /// accumulators), 16 positions of a panel at a time.</summary>
     private static void Multiply256<TDot>(
-        ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int panel, Output output) where TDot : struct, IDot256
+        ReadOnlySpan<int> w, int m, int kp, ReadOnlySpan<short> x, int panel, Output output)
+            where TDot : struct, IDot256
     {
         ref int w0 = ref MemoryMarshal.GetReference(w);
         int stride = panel * 2;
@@ -213,7 +222,8 @@ internal static class Int8Gemm
             {
                 ref short x0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (b * kp * panel + half) * 2);
                 int p = b * panel + half, r = 0;
-                for (; r + 4 <= m; r += 4) Rows4<TDot>(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, stride, output, r, p);
+                for (; r + 4 <= m; r += 4)
+                    Rows4<TDot>(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, stride, output, r, p);
                 for (; r < m; r++) Rows1<TDot>(ref Unsafe.Add(ref w0, r * kp), kp, ref x0, stride, output, r, p);
             }
     }
@@ -245,7 +255,8 @@ internal static class Int8Gemm
         Store(c30, output, (r + 3) * plane + p, valid); Store(c31, output, (r + 3) * plane + p + 8, valid - 8);
     }
 
-    /// <summary>One row: even and odd k-groups in separate accumulators, so the additions do not wait on each other.</summary>
+    /// <summary>One row: even and odd k-groups in separate accumulators,
+    /// so the additions do not wait on each other.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Rows1<TDot>(ref int w, int kp, ref short x, int stride, Output output, int r, int p)
         where TDot : struct, IDot256
@@ -270,7 +281,8 @@ internal static class Int8Gemm
             c1 = TDot.Add(c1, Vector256.LoadUnsafe(ref x, at + 16), last);
         }
         int valid = output.Plane - p;
-        Store(c0 + d0, output, r * output.Plane + p, valid); Store(c1 + d1, output, r * output.Plane + p + 8, valid - 8);
+        Store(c0 + d0, output, r * output.Plane + p, valid);
+        Store(c1 + d1, output, r * output.Plane + p + 8, valid - 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -393,7 +405,8 @@ internal static class Int8Gemm
         Store(c30, output, at0 + 3 * plane, valid); Store(c31, output, at0 + 3 * plane + 16, valid - 16);
     }
 
-    /// <summary>One row: even and odd k-pairs in separate accumulators, so the additions do not wait on each other.</summary>
+    /// <summary>One row: even and odd k-pairs in separate accumulators,
+    /// so the additions do not wait on each other.</summary>
     private static void Row1Wide(ref int w, int kp, ref short x, Output output, int r, int p)
     {
         Vector512<int> c0 = Bias512(output, r), c1 = c0, d0 = Vector512<int>.Zero, d1 = d0;
@@ -414,7 +427,8 @@ internal static class Int8Gemm
             c1 = Dot(c1, Vector512.LoadUnsafe(ref x, (nuint)(j * 64 + 32)), last);
         }
         int valid = output.Plane - p;
-        Store(c0 + d0, output, r * output.Plane + p, valid); Store(c1 + d1, output, r * output.Plane + p + 16, valid - 16);
+        Store(c0 + d0, output, r * output.Plane + p, valid);
+        Store(c1 + d1, output, r * output.Plane + p + 16, valid - 16);
     }
 
     private static void Rows8Narrow(ref int w, int kp, ref short x, Output output, int r, int p)
@@ -459,7 +473,8 @@ internal static class Int8Gemm
         Store(c2, output, at0 + 2 * plane, valid); Store(c3, output, at0 + 3 * plane, valid);
     }
 
-    /// <summary>One row: even and odd k-pairs in two accumulators, so the additions do not wait on each other.</summary>
+    /// <summary>One row: even and odd k-pairs in two accumulators,
+    /// so the additions do not wait on each other.</summary>
     private static void Row1Narrow(ref int w, int kp, ref short x, Output output, int r, int p)
     {
         Vector512<int> even = Bias512(output, r), odd = Vector512<int>.Zero;

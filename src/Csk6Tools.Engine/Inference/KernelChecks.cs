@@ -2,18 +2,23 @@ using Csk6Tools.Engine.Package;
 
 namespace Csk6Tools.Engine.Inference;
 
-/// <summary>Checks shared by the kernels when they are prepared: tensor kinds, shapes and requantization shifts.</summary>
+/// <summary>Checks shared by the kernels when they are prepared:
+/// tensor kinds, shapes and requantization shifts.</summary>
 internal static class KernelChecks
 {
     public static InferenceException Invalid(PackageOperator op, string what) =>
         new(ErrorIds.EngineInvalidPackage, $"Operator {op.Index} ({op.Type}): {what}.");
 
-    /// <summary>A convolution's weights unpacked from venus packing, after checking the tensor holds as many bytes as it needs.</summary>
-    public static sbyte[] UnpackWeight(ReadOnlySpan<sbyte> packed, int cout, int cin, int group, int kh, int kw, PackageOperator op)
+    /// <summary>A convolution's weights unpacked from venus packing, after
+    /// checking the tensor holds as many bytes as it needs.</summary>
+    public static sbyte[] UnpackWeight(ReadOnlySpan<sbyte> packed, int cout, int cin, int group, int kh,
+        int kw, PackageOperator op)
     {
         long expected = WeightPacking.PackedBytes(cout, cin, group, kh, kw);
         if (packed.Length != expected)
-            throw Invalid(op, $"the packed weight has {packed.Length:N0} bytes, {cout}×{cin / group}×{kh}×{kw} in venus packing needs {expected:N0}");
+            throw Invalid(op,
+                $"the packed weight has {packed.Length:N0} bytes, {cout}×{cin / group}×{kh}×{kw} in venus " +
+                $"packing needs {expected:N0}");
         return WeightPacking.Unpack(packed, cout, cin, group, kh, kw);
     }
 
@@ -21,8 +26,13 @@ internal static class KernelChecks
     public static PackageTensor Activation(ThinkerPackage package, int id, PackageOperator op)
     {
         var t = Int8(package, id, op);
-        if (t.Shape.Length != 4 || t.Shape[0] != 1) throw Invalid(op, $"tensor '{t.Name}' must be 4-D (1, C, H, W), it has shape ({string.Join(", ", t.Shape)})");
-        if (t.Layout != TensorLayout.Nchw) throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"Operator {op.Index} ({op.Type}): tensor '{t.Name}' has layout {t.Layout}; the engine runs NCHW activations.");
+        if (t.Shape.Length != 4 || t.Shape[0] != 1)
+            throw Invalid(op,
+                $"tensor '{t.Name}' must be 4-D (1, C, H, W), it has shape ({string.Join(", ", t.Shape)})");
+        if (t.Layout != TensorLayout.Nchw)
+            throw new InferenceException(ErrorIds.EngineUnsupportedOperator,
+                $"Operator {op.Index} ({op.Type}): tensor '{t.Name}' has layout {t.Layout}; the engine " +
+                $"runs NCHW activations.");
         return t;
     }
 
@@ -43,7 +53,8 @@ internal static class KernelChecks
     public static int Exponent(PackageTensor t, PackageOperator op)
     {
         if (t.Scale < 0) throw Invalid(op, $"tensor '{t.Name}' has no scale");
-        if (!(t.Scale <= 31) || t.Scale != MathF.Floor(t.Scale)) throw Invalid(op, $"tensor '{t.Name}' has the exponent {t.Scale}, not an integer from 0 to 31");
+        if (!(t.Scale <= 31) || t.Scale != MathF.Floor(t.Scale))
+            throw Invalid(op, $"tensor '{t.Name}' has the exponent {t.Scale}, not an integer from 0 to 31");
         return (int)t.Scale;
     }
 
@@ -51,12 +62,15 @@ internal static class KernelChecks
     public static int Shift(PackageOperator op, PackageTensor x, PackageTensor w, PackageTensor y)
     {
         int n = Exponent(x, op) + Exponent(w, op) - Exponent(y, op);
-        if (n < 0) throw Invalid(op, $"the output exponent {y.Exponent} exceeds input + weight exponents {x.Exponent} + {w.Exponent}");
+        if (n < 0)
+            throw Invalid(op,
+                $"the output exponent {y.Exponent} exceeds input + weight exponents {x.Exponent} + {w.Exponent}");
         return n <= 31 ? n : throw Invalid(op, $"the requantization shift {n} exceeds 31");
     }
 
     public static void SameElements(PackageTensor a, PackageTensor b, PackageOperator op)
     {
-        if (a.Elements != b.Elements) throw Invalid(op, $"'{a.Name}' has {a.Elements:N0} elements, '{b.Name}' {b.Elements:N0}");
+        if (a.Elements != b.Elements)
+            throw Invalid(op, $"'{a.Name}' has {a.Elements:N0} elements, '{b.Name}' {b.Elements:N0}");
     }
 }

@@ -28,7 +28,8 @@ public static class KernelPaths
     {
         KernelPath.Scalar => true,
         KernelPath.Avx2 => Avx2.IsSupported,
-#pragma warning disable CA2252 // AvxVnni is marked preview in .NET 8's reference assemblies only; it is stable from .NET 9.
+        // AvxVnni is marked preview in .NET 8's reference assemblies only; it is stable from .NET 9.
+#pragma warning disable CA2252
         KernelPath.Vnni => AvxVnni.IsSupported,
 #pragma warning restore CA2252
         KernelPath.Avx512 => Avx512BW.IsSupported && Avx512F.IsSupported,
@@ -51,5 +52,6 @@ public static class KernelPaths
     internal static bool UsesQuads(KernelPath path) => path is KernelPath.Vnni or EmulatedVnni;
 
     /// <summary>Every path this CPU runs, the scalar reference first.</summary>
-    public static IReadOnlyList<KernelPath> Supported { get; } = Enum.GetValues<KernelPath>().Where(IsSupported).ToArray();
+    public static IReadOnlyList<KernelPath> Supported { get; } =
+        Enum.GetValues<KernelPath>().Where(IsSupported).ToArray();
 }

@@ -24,13 +24,17 @@ internal sealed class LinearKernel : IKernel
         if (_w.Shape.Length != 2) throw KernelChecks.Invalid(op, "the weight must be 2-D [in, out]");
         (_in, _out) = (_w.Shape[0], _w.Shape[1]);
         if (_in == 0 || _out == 0) throw KernelChecks.Invalid(op, "the weight has no rows or no columns");
-        if (_x.Elements % _in != 0) throw KernelChecks.Invalid(op, $"the input's {_x.Elements} elements are not rows of {_in}");
+        if (_x.Elements % _in != 0)
+            throw KernelChecks.Invalid(op, $"the input's {_x.Elements} elements are not rows of {_in}");
         _rows = (int)(_x.Elements / _in);
-        if (_y.Elements != (long)_rows * _out) throw KernelChecks.Invalid(op, $"the output must have {_rows}×{_out} elements");
-        if (_bias is not null && (_bias.DType != ThinkerDType.Int32 || _bias.Elements != _out)) throw KernelChecks.Invalid(op, $"the bias must be {_out} int32 values");
+        if (_y.Elements != (long)_rows * _out)
+            throw KernelChecks.Invalid(op, $"the output must have {_rows}×{_out} elements");
+        if (_bias is not null && (_bias.DType != ThinkerDType.Int32 || _bias.Elements != _out))
+            throw KernelChecks.Invalid(op, $"the bias must be {_out} int32 values");
         _shift = KernelChecks.Shift(op, _x, _w, _y);
         if (LinearAttributes.Parse(op.Attributes).TransA)
-            throw new InferenceException(ErrorIds.EngineUnsupportedOperator, $"Operator {op.Index} ({op.Type}) transposes its input (transA), which the engine does not run.");
+            throw new InferenceException(ErrorIds.EngineUnsupportedOperator,
+                $"Operator {op.Index} ({op.Type}) transposes its input (transA), which the engine does not run.");
         _sums = new int[_out];
     }
 
@@ -63,7 +67,10 @@ internal sealed class LinearKernel : IKernel
             ref int to = ref MemoryMarshal.GetArrayDataReference(_sums);
             var times = Vector256.Create(v);
             for (; l + 8 <= _out; l += 8)
-                (Vector256.LoadUnsafe(ref to, (nuint)l) + Bytes.Eight(ref from, l) * times).StoreUnsafe(ref to, (nuint)l);
+            {
+                var sum = Vector256.LoadUnsafe(ref to, (nuint)l) + Bytes.Eight(ref from, l) * times;
+                sum.StoreUnsafe(ref to, (nuint)l);
+            }
         }
         for (; l < _out; l++) _sums[l] += v * weights[l];
     }

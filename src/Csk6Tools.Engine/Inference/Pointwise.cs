@@ -66,7 +66,8 @@ internal static class Pointwise
         {
             int j = firstQuad + c, p = 0;
             ReadOnlySpan<sbyte> c0 = Channel(x, 4 * c, channels, plane), c1 = Channel(x, 4 * c + 1, channels, plane);
-            ReadOnlySpan<sbyte> c2 = Channel(x, 4 * c + 2, channels, plane), c3 = Channel(x, 4 * c + 3, channels, plane);
+            ReadOnlySpan<sbyte> c2 = Channel(x, 4 * c + 2, channels, plane),
+                c3 = Channel(x, 4 * c + 3, channels, plane);
             if (vector)
             {
                 var flip = Vector128.Create((byte)0x80);
@@ -79,8 +80,10 @@ internal static class Pointwise
                     var b = Sixteen(c1, p) ^ flip;
                     var d = Sixteen(c2, p) ^ flip;
                     var e = Sixteen(c3, p) ^ flip;
-                    Vector128<ushort> abLow = Sse2.UnpackLow(a, b).AsUInt16(), abHigh = Sse2.UnpackHigh(a, b).AsUInt16();
-                    Vector128<ushort> deLow = Sse2.UnpackLow(d, e).AsUInt16(), deHigh = Sse2.UnpackHigh(d, e).AsUInt16();
+                    Vector128<ushort> abLow = Sse2.UnpackLow(a, b).AsUInt16(),
+                        abHigh = Sse2.UnpackHigh(a, b).AsUInt16();
+                    Vector128<ushort> deLow = Sse2.UnpackLow(d, e).AsUInt16(),
+                        deHigh = Sse2.UnpackHigh(d, e).AsUInt16();
                     Sse2.UnpackLow(abLow, deLow).AsByte().StoreUnsafe(ref to);        // positions 0–3
                     Sse2.UnpackHigh(abLow, deLow).AsByte().StoreUnsafe(ref to, 16);   // 4–7
                     Sse2.UnpackLow(abHigh, deHigh).AsByte().StoreUnsafe(ref to, 32);  // 8–11
@@ -105,8 +108,10 @@ internal static class Pointwise
     private static Vector128<byte> Sixteen(ReadOnlySpan<sbyte> channel, int p) =>
         channel.IsEmpty ? Vector128<byte>.Zero : Vector128.Create(channel.Slice(p, 16)).AsByte();
 
-    /// <summary>The input holds the channels, and the columns every k-group (4 bytes a position) up to the last written.</summary>
-    private static void CheckSizes(int inputLength, int channels, int plane, int lastGroupEnd, int groups, int columnBytes)
+    /// <summary>The input holds the channels, and the columns every
+    /// k-group (4 bytes a position) up to the last written.</summary>
+    private static void CheckSizes(int inputLength, int channels, int plane, int lastGroupEnd,
+        int groups, int columnBytes)
     {
         if (inputLength < channels * plane || lastGroupEnd > groups ||
             columnBytes < groups * Int8Gemm.PaddedPositions(plane, Int8Gemm.PanelFor(plane)) * 4)

@@ -3,7 +3,8 @@ using Csk6Tools.Engine.Quant;
 
 namespace Csk6Tools.Engine.Inference;
 
-/// <summary>MaxPool (padding never wins) and AvgPool2dInt (window sum over K = kh·kw cells, padding counted as 0).</summary>
+/// <summary>MaxPool (padding never wins) and AvgPool2dInt (window
+/// sum over K = kh·kw cells, padding counted as 0).</summary>
 internal sealed class PoolKernel : IKernel
 {
     private readonly PackageTensor _x, _y;
@@ -20,7 +21,8 @@ internal sealed class PoolKernel : IKernel
         (_c, _h, _w) = (_x.Shape[1], _x.Shape[2], _x.Shape[3]);
         (_oh, _ow) = (_y.Shape[2], _y.Shape[3]);
         if (_y.Shape[1] != _c) throw KernelChecks.Invalid(op, "pooling keeps the channel count");
-        if (_a.KernelH == 0 || _a.KernelW == 0 || _a.StrideH == 0 || _a.StrideW == 0) throw KernelChecks.Invalid(op, "zero kernel or stride");
+        if (_a.KernelH == 0 || _a.KernelW == 0 || _a.StrideH == 0 || _a.StrideW == 0)
+            throw KernelChecks.Invalid(op, "zero kernel or stride");
         _shift = KernelChecks.Exponent(_x, op) - KernelChecks.Exponent(_y, op);
         if (_shift < 0) throw KernelChecks.Invalid(op, "the output exponent exceeds the input's");
     }
@@ -48,7 +50,9 @@ internal sealed class PoolKernel : IKernel
                             if (v > max) max = v;
                         }
                     }
-                    sbyte result = _average ? Int8Arithmetic.Average(sum, cells) : (sbyte)(max == int.MinValue ? 0 : max);
+                    sbyte result = _average
+                        ? Int8Arithmetic.Average(sum, cells)
+                        : (sbyte)(max == int.MinValue ? 0 : max);
                     y[(c * _oh + oy) * _ow + ox] = Int8Arithmetic.Rescale(result, _shift);
                 }
     }

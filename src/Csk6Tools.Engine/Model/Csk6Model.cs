@@ -2,7 +2,8 @@ using Csk6Tools.Engine.Graph;
 
 namespace Csk6Tools.Engine.Model;
 
-/// <summary>Float: trained in float32. Constrained: weights and layer outputs clamped to ±8. Quantized: BN folded, fake-quant trained, exponents fixed.</summary>
+/// <summary>Float: trained in float32. Constrained: weights and layer outputs clamped to ±8. Quantized: BN folded,
+/// fake-quant trained, exponents fixed.</summary>
 public enum ModelStage { Float, Constrained, Quantized }
 
 /// <summary>Per-channel input normalization, for pixels scaled to [0, 1]: x' = (x − Mean) / Std.</summary>
@@ -11,8 +12,10 @@ public sealed record Normalization(float[] Mean, float[] Std)
     public override string ToString() => $"mean ({string.Join(", ", Mean)}), std ({string.Join(", ", Std)})";
 }
 
-/// <summary>One training epoch: the mean loss and accuracy over the batches it saw (augmented), and the test accuracy after it.</summary>
-public sealed record EpochRecord(ModelStage Stage, int Epoch, double Loss, double Accuracy, double? TestAccuracy, double LearningRate, double Seconds)
+/// <summary>One training epoch: the mean loss and accuracy over the
+/// batches it saw (augmented), and the test accuracy after it.</summary>
+public sealed record EpochRecord(ModelStage Stage, int Epoch, double Loss, double Accuracy, double? TestAccuracy,
+    double LearningRate, double Seconds)
 {
     public override string ToString() => $"{Stage} epoch {Epoch}: loss {Loss:F4}, accuracy {Accuracy:P2}";
 }
@@ -38,7 +41,8 @@ public sealed record Csk6Model
     public IReadOnlyList<string> Classes { get; init; } = [];
     public IReadOnlyList<EpochRecord> History { get; init; } = [];
 
-    /// <summary>The file the model was imported from (Import-Csk6Model), null for one built or trained in this session.</summary>
+    /// <summary>The file the model was imported from (Import-Csk6Model),
+    /// null for one built or trained in this session.</summary>
     public string? Source { get; init; }
 
     public string Name => Graph.Name;
@@ -50,7 +54,9 @@ public sealed record Csk6Model
     public static Csk6Model FromGraph(ModelGraph graph) => new() { Graph = graph };
 
     public WeightTensor Weight(string name)
-        => Weights.TryGetValue(name, out var w) ? w : throw new KeyNotFoundException($"Model '{Name}' has no tensor '{name}'.");
+        => Weights.TryGetValue(name, out var w)
+            ? w
+            : throw new KeyNotFoundException($"Model '{Name}' has no tensor '{name}'.");
 
     public override string ToString() => $"{Name} ({Stage}, {Parameters:N0} parameters, {History.Count} epochs)";
 }

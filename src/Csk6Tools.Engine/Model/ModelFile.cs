@@ -21,7 +21,9 @@ public static class ModelFile
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static void Save(Csk6Model model, string path, IReadOnlyDictionary<string, WeightTensor>? extraTensors = null, IReadOnlyDictionary<string, string>? extraMetadata = null)
+    public static void Save(Csk6Model model, string path,
+        IReadOnlyDictionary<string, WeightTensor>? extraTensors = null,
+        IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
         var metadata = new Dictionary<string, string>
         {
@@ -32,8 +34,10 @@ public static class ModelFile
             [Prefix + "classes"] = JsonSerializer.Serialize(model.Classes, Json),
             [Prefix + "history"] = JsonSerializer.Serialize(model.History, Json),
         };
-        if (model.Quantization is not null) metadata[Prefix + "quantization"] = JsonSerializer.Serialize(model.Quantization, Json);
-        if (model.Normalization is not null) metadata[Prefix + "normalization"] = JsonSerializer.Serialize(model.Normalization, Json);
+        if (model.Quantization is not null)
+            metadata[Prefix + "quantization"] = JsonSerializer.Serialize(model.Quantization, Json);
+        if (model.Normalization is not null)
+            metadata[Prefix + "normalization"] = JsonSerializer.Serialize(model.Normalization, Json);
         if (model.Names is not null) metadata[Prefix + "names"] = JsonSerializer.Serialize(model.Names, Json);
         foreach (var (k, v) in extraMetadata ?? new Dictionary<string, string>()) metadata[k] = v;
         var tensors = new Dictionary<string, WeightTensor>(model.Weights);
@@ -43,14 +47,20 @@ public static class ModelFile
 
     public static Csk6Model Load(string path) => Load(path, out _, out _);
 
-    /// <summary>Reads a model; tensors and metadata that are not the model's (a checkpoint's optimizer state) come back apart.</summary>
-    public static Csk6Model Load(string path, out Dictionary<string, WeightTensor> otherTensors, out Dictionary<string, string> otherMetadata)
+    /// <summary>Reads a model; tensors and metadata that are not the
+    /// model's (a checkpoint's optimizer state) come back apart.</summary>
+    public static Csk6Model Load(string path, out Dictionary<string, WeightTensor> otherTensors,
+        out Dictionary<string, string> otherMetadata)
     {
         var (tensors, metadata) = SafeTensors.Read(path);
         if (!metadata.TryGetValue(Prefix + "graph", out var graphJson))
-            throw new ModelFileException($"'{path}' is a safetensors file but not a Csk6Tools model: its metadata has no '{Prefix}graph' (save models with Save-Csk6Model; for a PyTorch state_dict pass the graph with -Graph).", path, foreign: true);
+            throw new ModelFileException($"'{path}' is a safetensors file but not a Csk6Tools model: its metadata " +
+                $"has no '{Prefix}graph' (save models with Save-Csk6Model; for a PyTorch state_dict pass the graph " +
+                $"with -Graph).", path, foreign: true);
         if (metadata.GetValueOrDefault(Prefix + "version") != FormatVersion)
-            throw new ModelFileException($"'{path}' is a Csk6Tools model of format version '{metadata.GetValueOrDefault(Prefix + "version")}'; this version reads {FormatVersion}.", path, foreign: true);
+            throw new ModelFileException($"'{path}' is a Csk6Tools model of format version " +
+                $"'{metadata.GetValueOrDefault(Prefix + "version")}'; this version reads {FormatVersion}.", path,
+                foreign: true);
         try
         {
             var graph = ModelGraph.FromJson(graphJson);
@@ -67,10 +77,14 @@ public static class ModelFile
                 Weights = tensors.Where(t => !IsOther(graph, t.Key)).ToDictionary(),
             };
             otherTensors = tensors.Where(t => IsOther(graph, t.Key)).ToDictionary();
-            otherMetadata = metadata.Where(m => m.Key.StartsWith(Prefix, StringComparison.Ordinal) && !KnownKeys.Contains(m.Key[Prefix.Length..])).ToDictionary();
+            otherMetadata = metadata
+                .Where(m => m.Key.StartsWith(Prefix, StringComparison.Ordinal) &&
+                    !KnownKeys.Contains(m.Key[Prefix.Length..]))
+                .ToDictionary();
             return model;
         }
-        catch (Exception e) when (e is JsonException or GraphException or ArgumentException or KeyNotFoundException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or GraphException or ArgumentException or KeyNotFoundException
+            or NotSupportedException)
         {
             // NotSupportedException: System.Text.Json's answer to a node without its type discriminator.
             throw new ModelFileException($"'{path}' has Csk6Tools metadata that cannot be read: {e.Message}", path);
@@ -102,7 +116,8 @@ public static class ModelFile
         }
     }
 
-    private static readonly HashSet<string> KnownKeys = ["version", "graph", "stage", "classes", "history", "quantization", "normalization", "names"];
+    private static readonly HashSet<string> KnownKeys = ["version", "graph", "stage", "classes", "history",
+        "quantization", "normalization", "names"];
 
     /// <summary>Model tensors are named after a graph node ("conv1.0.weight"); anything else is extra state.</summary>
     private static bool IsOther(ModelGraph graph, string tensor)

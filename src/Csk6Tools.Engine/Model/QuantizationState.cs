@@ -6,7 +6,8 @@ namespace Csk6Tools.Engine.Model;
 /// </summary>
 public sealed record QuantizationState
 {
-    /// <summary>Exponent of the graph input: the caller quantizes with Int8Arithmetic.Quantize(x, InputExponent).</summary>
+    /// <summary>Exponent of the graph input: the caller quantizes
+    /// with Int8Arithmetic.Quantize(x, InputExponent).</summary>
     public required int InputExponent { get; init; }
 
     /// <summary>Running range of the graph input (EMA of 127 / 2^Q_batch), kept to resume training.</summary>
@@ -15,13 +16,17 @@ public sealed record QuantizationState
     public required IReadOnlyDictionary<string, LayerQuantization> Layers { get; init; }
 
     public LayerQuantization this[string node]
-        => Layers.TryGetValue(node, out var q) ? q : throw new KeyNotFoundException($"No quantization state for layer '{node}'.");
+        => Layers.TryGetValue(node, out var q)
+            ? q
+            : throw new KeyNotFoundException($"No quantization state for layer '{node}'.");
 
     /// <summary>The exponent of a node's output; the graph input's for the graph input.</summary>
     public int OutputOf(string node, string graphInput) => node == graphInput ? InputExponent : this[node].Output;
 
-    /// <summary>The inputs of a residual add whose exponent differs from the add's output: the op rescales each in its workspace.</summary>
-    public int RescaledInputs(Graph.AddNode add, string graphInput) => add.Inputs.Count(i => OutputOf(i, graphInput) != this[add.Name].Output);
+    /// <summary>The inputs of a residual add whose exponent differs from
+    /// the add's output: the op rescales each in its workspace.</summary>
+    public int RescaledInputs(Graph.AddNode add, string graphInput) =>
+        add.Inputs.Count(i => OutputOf(i, graphInput) != this[add.Name].Output);
 
     public override string ToString() => $"input Q{InputExponent}, {Layers.Count} layers";
 }
@@ -43,12 +48,14 @@ public sealed record LayerQuantization
     /// <summary>A Conv2d or Linear whose only consumer is a ReLU, applied before requantization.</summary>
     public bool FusedRelu { get; init; }
 
-    /// <summary>Running statistic behind Output (0 for ops that keep their input's scale), kept to resume training.</summary>
+    /// <summary>Running statistic behind Output (0 for ops that
+    /// keep their input's scale), kept to resume training.</summary>
     public double Running { get; init; }
 
     /// <summary>The requantization shift of a Conv2d or Linear: Q_x + Q_w − Q_o.</summary>
     public int Shift => Weight is int w ? Inputs[0] + w - Output : Inputs[0] - Output;
 
     public override string ToString()
-        => $"in Q{string.Join(", Q", Inputs)}{(Weight is int w ? $", weight Q{w}" : "")}, out Q{Output}{(FusedRelu ? ", ReLU" : "")}";
+        => $"in Q{string.Join(", Q", Inputs)}{(Weight is int w ? $", weight Q{w}" : "")}, out " +
+            $"Q{Output}{(FusedRelu ? ", ReLU" : "")}";
 }

@@ -27,9 +27,13 @@ public static class SafeTensors
     private const long MaxHeader = 100_000_000;
 
     /// <summary>Writes atomically: a temporary file beside the target, then a move over it.</summary>
-    public static void Write(string path, IReadOnlyDictionary<string, WeightTensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    public static void Write(string path, IReadOnlyDictionary<string, WeightTensor> tensors,
+        IReadOnlyDictionary<string, string> metadata)
     {
-        var header = new JsonObject { ["__metadata__"] = new JsonObject(metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))) };
+        var header = new JsonObject
+        {
+            ["__metadata__"] = new JsonObject(metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value)))
+        };
         long offset = 0;
         var ordered = tensors.OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
         foreach (var (name, t) in ordered)
@@ -61,12 +65,14 @@ public static class SafeTensors
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read);
         long size = stream.Length;
-        if (size < 8) throw Corrupt(path, $"is {size} bytes long; a safetensors file starts with an 8-byte header length");
+        if (size < 8)
+            throw Corrupt(path, $"is {size} bytes long; a safetensors file starts with an 8-byte header length");
         Span<byte> lengthBytes = stackalloc byte[8];
         stream.ReadExactly(lengthBytes);
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
         if (headerLength > (ulong)Math.Min(size - 8, MaxHeader))
-            throw Corrupt(path, $"declares a {headerLength:N0}-byte header at offset 0, but only {size - 8:N0} bytes follow");
+            throw Corrupt(path,
+                $"declares a {headerLength:N0}-byte header at offset 0, but only {size - 8:N0} bytes follow");
         var headerBytes = new byte[headerLength];
         stream.ReadExactly(headerBytes);
         JsonObject header;
@@ -88,9 +94,12 @@ public static class SafeTensors
             {
                 if (name == "__metadata__")
                 {
-                    if (node is not JsonObject entries) throw Corrupt(path, "has a __metadata__ entry that is not a JSON object");
+                    if (node is not JsonObject entries)
+                        throw Corrupt(path, "has a __metadata__ entry that is not a JSON object");
                     foreach (var (key, value) in entries)
-                        metadata[key] = value?.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : throw Corrupt(path, $"has a non-string metadata value '{key}'");
+                        metadata[key] = value?.GetValueKind() == JsonValueKind.String
+                            ? value.GetValue<string>()
+                            : throw Corrupt(path, $"has a non-string metadata value '{key}'");
                     continue;
                 }
                 tensors[name] = ReadTensor(stream, path, name, node, dataStart, size);
@@ -103,30 +112,39 @@ public static class SafeTensors
         return (tensors, metadata);
     }
 
-    private static WeightTensor ReadTensor(FileStream stream, string path, string name, JsonNode? node, long dataStart, long fileSize)
+    private static WeightTensor ReadTensor(FileStream stream, string path, string name, JsonNode? node,
+        long dataStart, long fileSize)
     {
         try
         {
             string dtype = node!["dtype"]!.GetValue<string>();
             int size = ElementSize(dtype);
-            if (size == 0) throw Corrupt(path, $"holds tensor '{name}' as {dtype}; Csk6Tools reads F32, F16, BF16, F64, I64 and I32 tensors (as float32)");
+            if (size == 0)
+                throw Corrupt(path,
+                    $"holds tensor '{name}' as {dtype}; Csk6Tools reads F32, F16, BF16, F64, I64 and I32 " +
+                    $"tensors (as float32)");
             int[] shape = node["shape"]!.AsArray().Select(d => d!.GetValue<int>()).ToArray();
             long begin = node["data_offsets"]![0]!.GetValue<long>(), end = node["data_offsets"]![1]!.GetValue<long>();
             long count = shape.Aggregate(1L, (a, d) => a * d);
             if (shape.Any(d => d < 0) || end - begin != size * count || begin < 0 || dataStart + end > fileSize)
-                throw Corrupt(path, $"has tensor '{name}' at bytes {dataStart + begin:N0}–{dataStart + end:N0} of a {fileSize:N0}-byte file, shape ({string.Join(", ", shape)})");
+                throw Corrupt(path,
+                    $"has tensor '{name}' at bytes {dataStart + begin:N0}–{dataStart + end:N0} of a " +
+                    $"{fileSize:N0}-byte file, shape ({string.Join(", ", shape)})");
             stream.Position = dataStart + begin;
             var data = ReadAsFloats(stream, dtype, count);
             return new WeightTensor(shape, data);
         }
-        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or IndexOutOfRangeException or ArgumentException)
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException
+            or IndexOutOfRangeException or ArgumentException)
         {
             throw Corrupt(path, $"describes tensor '{name}' without a valid dtype, shape and data_offsets");
         }
     }
 
-    /// <summary>Bytes per element of the dtypes read (0: not read). PyTorch state_dicts hold F32 weights and I64 counters.</summary>
-    private static int ElementSize(string dtype) => dtype switch { "F32" or "I32" => 4, "F16" or "BF16" => 2, "F64" or "I64" => 8, _ => 0 };
+    /// <summary>Bytes per element of the dtypes read (0: not read).
+    /// PyTorch state_dicts hold F32 weights and I64 counters.</summary>
+    private static int ElementSize(string dtype) =>
+        dtype switch { "F32" or "I32" => 4, "F16" or "BF16" => 2, "F64" or "I64" => 8, _ => 0 };
 
     private static float[] ReadAsFloats(Stream stream, string dtype, long count)
     {
@@ -148,7 +166,8 @@ public static class SafeTensors
             data[i] = dtype switch
             {
                 "F16" => (float)BinaryPrimitives.ReadHalfLittleEndian(bytes.AsSpan(2 * i)),
-                "BF16" => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(2 * i)) << 16),
+                "BF16" =>
+                    BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(2 * i)) << 16),
                 "F64" => (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(8 * i)),
                 "I64" => BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8 * i)),
                 _ => BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4 * i)),
@@ -169,5 +188,6 @@ public static class SafeTensors
         stream.Write(MemoryMarshal.AsBytes(copy.AsSpan()));
     }
 
-    private static ModelFileException Corrupt(string path, string what) => new($"'{path}' is not a valid safetensors file: it {what}.", path);
+    private static ModelFileException Corrupt(string path, string what) =>
+        new($"'{path}' is not a valid safetensors file: it {what}.", path);
 }

@@ -2,14 +2,16 @@ using Csk6Tools.Engine.Graph;
 
 namespace Csk6Tools.Engine.Model;
 
-/// <summary>One tensor of a graph's state_dict: its name, shape, and whether it is a buffer (BN running statistics).</summary>
+/// <summary>One tensor of a graph's state_dict: its name, shape,
+/// and whether it is a buffer (BN running statistics).</summary>
 public sealed record StateDictEntry(string Name, int[] Shape, bool Buffer);
 
 /// <summary>
-/// A state_dict that does not fit the graph (<see cref="ErrorIds.StateDictMismatch"/>; <see cref="Problems"/> names every
-/// missing, extra and mis-shaped tensor) or is no state_dict (<see cref="ErrorIds.StateDictUnreadable"/>).
+/// A state_dict that does not fit the graph (<see cref="ErrorIds.StateDictMismatch"/>; <see cref="Problems"/> names
+/// every missing, extra and mis-shaped tensor) or is no state_dict (<see cref="ErrorIds.StateDictUnreadable"/>).
 /// </summary>
-public sealed class StateDictException(string errorId, string message, string path, IReadOnlyList<string> problems, Exception? inner = null)
+public sealed class StateDictException(string errorId, string message, string path,
+    IReadOnlyList<string> problems, Exception? inner = null)
     : Csk6Exception(errorId, message, inner)
 {
     public string Path { get; } = path;
@@ -35,7 +37,8 @@ public static class StateDict
             switch (node)
             {
                 case Conv2dNode c:
-                    yield return new($"{c.Name}.weight", [c.OutChannels, c.InChannels / c.Groups, c.Kernel[0], c.Kernel[1]], false);
+                    yield return new($"{c.Name}.weight",
+                        [c.OutChannels, c.InChannels / c.Groups, c.Kernel[0], c.Kernel[1]], false);
                     if (c.Bias) yield return new($"{c.Name}.bias", [c.OutChannels], false);
                     break;
                 case LinearNode l:
@@ -57,7 +60,8 @@ public static class StateDict
     /// dropped when every name has it, BatchNorm's <c>num_batches_tracked</c> is ignored; anything missing, extra or
     /// mis-shaped fails in one <see cref="StateDictException"/> that lists it all.
     /// </summary>
-    public static Dictionary<string, WeightTensor> Match(ModelGraph graph, IReadOnlyDictionary<string, WeightTensor> tensors, string source)
+    public static Dictionary<string, WeightTensor> Match(ModelGraph graph,
+        IReadOnlyDictionary<string, WeightTensor> tensors, string source)
     {
         bool ddp = tensors.Count > 0 && tensors.Keys.All(k => k.StartsWith(DdpPrefix, StringComparison.Ordinal));
         var named = tensors.ToDictionary(t => ddp ? t.Key[DdpPrefix.Length..] : t.Key, t => t.Value);
@@ -76,8 +80,10 @@ public static class StateDict
             if (extra.Count > 0) parts.Add($"not in the graph {extra.Count}: {string.Join(", ", extra)}");
             if (wrong.Count > 0) parts.Add($"mis-shaped {wrong.Count}: {string.Join("; ", wrong)}");
             throw new StateDictException(ErrorIds.StateDictMismatch,
-                $"The state_dict in '{source}' does not fit graph '{graph.Name}' ({entries.Count} tensors expected, {named.Count} found): " +
-                $"{string.Join("; ", parts)}. Export the graph again with Export-Csk6PyTorch and train that model.py, or pass the graph the weights were trained for.",
+                $"The state_dict in '{source}' does not fit graph '{graph.Name}' ({entries.Count} tensors expected, " +
+                $"{named.Count} found): " +
+                $"{string.Join("; ", parts)}. Export the graph again with Export-Csk6PyTorch and train that " +
+                $"model.py, or pass the graph the weights were trained for.",
                 source, [.. missing, .. extra, .. wrong]);
         }
         return entries.ToDictionary(e => e.Name, e => named[e.Name]);

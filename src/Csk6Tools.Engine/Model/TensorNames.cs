@@ -6,7 +6,8 @@ namespace Csk6Tools.Engine.Model;
 /// <c>&lt;tensor&gt;_&lt;onnx node&gt;_&lt;i&gt;</c>. Keys are the graph's own names (a node for its output,
 /// <c>&lt;node&gt;.weight</c>, <c>.bias</c>, <c>.shape</c> for constants); a name without an entry stays as it is.
 /// </summary>
-public sealed record TensorNames(IReadOnlyDictionary<string, string> Tensors, IReadOnlyDictionary<string, string> Operators)
+public sealed record TensorNames(IReadOnlyDictionary<string, string> Tensors,
+    IReadOnlyDictionary<string, string> Operators)
 {
     public string Tensor(string name) => Tensors.GetValueOrDefault(name, name);
 

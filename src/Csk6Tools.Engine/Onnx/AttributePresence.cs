@@ -28,7 +28,8 @@ internal static class AttributePresence
 
     public static byte[] Restore(byte[] model) => Rewrite(model, Message.Model);
 
-    /// <summary>The message type of field <paramref name="field"/> of <paramref name="parent"/> when it holds graphs, nodes or attributes.</summary>
+    /// <summary>The message type of field <paramref name="field"/> of
+    /// <paramref name="parent"/> when it holds graphs, nodes or attributes.</summary>
     private static Message? Child(Message parent, int field) => (parent, field) switch
     {
         (Message.Model, 7) => Message.Graph,
@@ -72,11 +73,13 @@ internal static class AttributePresence
             }
             fields.Add((field, bytes[start..at].ToArray()));
         }
-        if (attributeType is long t && ValueField.TryGetValue(t, out var value) && fields.All(f => f.Field != value.Field))
+        if (attributeType is long t && ValueField.TryGetValue(t, out var value) &&
+            fields.All(f => f.Field != value.Field))
         {
             byte[] zero = value.Wire == Fixed32 ? [0, 0, 0, 0] : [0]; // a 0 varint or an empty length-delimited value
             int before = fields.FindIndex(f => f.Field > value.Field);
-            fields.Insert(before < 0 ? fields.Count : before, (value.Field, [.. Tag(value.Field, value.Wire), .. zero]));
+            fields.Insert(before < 0 ? fields.Count : before,
+                (value.Field, [.. Tag(value.Field, value.Wire), .. zero]));
         }
         var result = new MemoryStream();
         foreach (var f in fields) result.Write(f.Bytes);

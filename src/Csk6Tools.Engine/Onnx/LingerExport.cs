@@ -41,24 +41,31 @@ internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
         switch (n)
         {
             case Conv2dNode c:
-                Thinker(ThinkerOp.Conv2dInt, name, [In(c, 0), Int8Weight(c.Name, c.Weight()), .. Int32Bias(c.Name, c.Bias)], output)
-                    .Text("castor_mode", "luna").Int("data_bits", 8).Ints("dilations", c.Dilation).Int("group", c.Groups)
-                    .Ints("kernel_shape", c.Kernel).Int("o_bits", 8).Ints("pads", c.Pads).Int("parameter_bits", 8)
-                    .Text("platform_quant", LunaQuant).Float("scale_o", Scale(c.Name)).Float("scale_w", WeightScale(c.Name))
+                Thinker(ThinkerOp.Conv2dInt, name,
+                        [In(c, 0), Int8Weight(c.Name, c.Weight()), .. Int32Bias(c.Name, c.Bias)], output)
+                    .Text("castor_mode", "luna").Int("data_bits", 8).Ints("dilations", c.Dilation)
+                    .Int("group", c.Groups).Ints("kernel_shape", c.Kernel).Int("o_bits", 8).Ints("pads", c.Pads)
+                    .Int("parameter_bits", 8).Text("platform_quant", LunaQuant)
+                    .Float("scale_o", Scale(c.Name)).Float("scale_w", WeightScale(c.Name))
                     .Float("scale_x", Scale(c.Inputs[0])).Ints("strides", c.Stride);
                 break;
             case LinearNode l:
-                Thinker(ThinkerOp.LinearInt, name, [In(l, 0), Int8Weight(l.Name, [l.OutFeatures, l.InFeatures]), .. Int32Bias(l.Name, l.Bias)], output)
+                Thinker(ThinkerOp.LinearInt, name,
+                        [In(l, 0), Int8Weight(l.Name, [l.OutFeatures, l.InFeatures]), .. Int32Bias(l.Name, l.Bias)],
+                        output)
                     .Int("data_bits", 8).Int("o_bits", 8).Int("parameter_bits", 8).Text("platform_quant", LunaQuant)
-                    .Float("scale_o", Scale(l.Name)).Float("scale_w", WeightScale(l.Name)).Float("scale_x", Scale(l.Inputs[0]));
+                    .Float("scale_o", Scale(l.Name)).Float("scale_w", WeightScale(l.Name))
+                    .Float("scale_x", Scale(l.Inputs[0]));
                 break;
             case AddNode:
-                Thinker(ThinkerOp.iqAdd, name, [In(n, 0), In(n, 1)], output).Text("mode", "Non_t710_mode").Text("platform_quant", LunaQuant)
-                    .Float("scale_o", Scale(n.Name)).Float("scale_x", Scale(n.Inputs[0])).Float("scale_y", Scale(n.Inputs[1]));
+                Thinker(ThinkerOp.iqAdd, name, [In(n, 0), In(n, 1)], output)
+                    .Text("mode", "Non_t710_mode").Text("platform_quant", LunaQuant)
+                    .Float("scale_o", Scale(n.Name)).Float("scale_x", Scale(n.Inputs[0]))
+                    .Float("scale_y", Scale(n.Inputs[1]));
                 break;
             case ConcatNode cat:
-                var node = Thinker(ThinkerOp.iqCat, name, cat.Inputs.Select(i => TensorOf[i]), output).Int("dim", cat.Axis + 1)
-                    .Text("platform_quant", LunaQuant).Float("scale_o", Scale(cat.Name));
+                var node = Thinker(ThinkerOp.iqCat, name, cat.Inputs.Select(i => TensorOf[i]), output)
+                    .Int("dim", cat.Axis + 1).Text("platform_quant", LunaQuant).Float("scale_o", Scale(cat.Name));
                 for (int i = 0; i < cat.Inputs.Count; i++) node.Float($"scale_x_{i}", Scale(cat.Inputs[i]));
                 break;
             case AvgPool2dNode ap:
@@ -69,7 +76,8 @@ internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
                 AvgPool(gap, name, output, [h, w], [h, w], [0, 0, 0, 0], false);
                 break;
             case MaxPool2dNode mp:
-                _w.Node(OnnxOp.MaxPool, name, [In(mp, 0)], [output]).Int("ceil_mode", mp.CeilMode ? 1 : 0).Ints("kernel_shape", mp.Kernel)
+                _w.Node(OnnxOp.MaxPool, name, [In(mp, 0)], [output])
+                    .Int("ceil_mode", mp.CeilMode ? 1 : 0).Ints("kernel_shape", mp.Kernel)
                     .Ints("pads", mp.Pads).Ints("strides", mp.Stride);
                 break;
             case ReluNode:
@@ -77,25 +85,33 @@ internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
                 break;
             case Relu6Node:
                 sbyte bound = Int8Arithmetic.Sat8(Int8Arithmetic.Relu6Bound(Exponent(n.Name)));
-                _w.Node(OnnxOp.Clip, name, [In(n, 0), _w.Initializer($"{output}.min", OnnxType.Int8, [], new sbyte[] { 0 }),
-                    _w.Initializer($"{output}.max", OnnxType.Int8, [], new[] { bound })], [output]);
+                _w.Node(OnnxOp.Clip, name,
+                    [In(n, 0), _w.Initializer($"{output}.min", OnnxType.Int8, [], new sbyte[] { 0 }),
+                        _w.Initializer($"{output}.max", OnnxType.Int8, [], new[] { bound })], [output]);
                 break;
             case FlattenNode or ReshapeNode:
                 long[] shape = [-1, .. n.OutputShape!.Dims.Select(d => (long)d)];
                 string target = T($"{n.Name}.shape");
-                var value = new TensorProto { Name = target, DataType = OnnxType.Int64, RawData = Google.Protobuf.ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(shape.AsSpan())) };
+                var value = new TensorProto
+                {
+                    Name = target, DataType = OnnxType.Int64,
+                    RawData = Google.Protobuf.ByteString.CopyFrom(
+                        System.Runtime.InteropServices.MemoryMarshal.AsBytes(shape.AsSpan()))
+                };
                 value.Dims.Add(shape.Length);
                 _w.Node(OnnxOp.Constant, $"{name}_Constant", [], [target]).Tensor("value", value);
                 _w.Node(OnnxOp.Reshape, name, [In(n, 0), target], [output]);
                 break;
             default:
-                throw new OnnxExportException(ErrorIds.OnnxExportUnsupportedLayer, $"Layer '{n.Name}' ({n.Op}) has no form in linger's dialect.");
+                throw new OnnxExportException(ErrorIds.OnnxExportUnsupportedLayer,
+                    $"Layer '{n.Name}' ({n.Op}) has no form in linger's dialect.");
         }
         TensorOf[n.Name] = output;
     }
 
     private void AvgPool(Node n, string name, string output, int[] kernel, int[] stride, int[] pads, bool ceil) =>
-        Thinker(ThinkerOp.AvgPool2dInt, name, [In(n, 0)], output).Int("ceil_mode", ceil ? 1 : 0).Int("data_bits", 8).Ints("kernel_shape", kernel)
+        Thinker(ThinkerOp.AvgPool2dInt, name, [In(n, 0)], output)
+            .Int("ceil_mode", ceil ? 1 : 0).Int("data_bits", 8).Ints("kernel_shape", kernel)
             .Int("o_bits", 8).Ints("pads", pads).Text("platform_quant", LunaQuant).Float("scale_o", Scale(n.Name))
             .Float("scale_x", Scale(n.Inputs[0])).Ints("strides", stride);
 
@@ -108,7 +124,8 @@ internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
     private string Int8Weight(string layer, int[] shape)
     {
         int qw = Model.Quantization![layer].Weight!.Value;
-        return _w.Initializer(T($"{layer}.weight"), OnnxType.Int8, shape.Select(d => (long)d), W(layer, "weight").Select(v => Int8Arithmetic.Quantize(v, qw)).ToArray());
+        return _w.Initializer(T($"{layer}.weight"), OnnxType.Int8, shape.Select(d => (long)d),
+            W(layer, "weight").Select(v => Int8Arithmetic.Quantize(v, qw)).ToArray());
     }
 
     private string[] Int32Bias(string layer, bool has)
@@ -116,6 +133,7 @@ internal sealed class LingerExport(Model.Csk6Model model) : ExportBase(model)
         if (!has) return [];
         var lq = Model.Quantization![layer];
         var b = W(layer, "bias");
-        return [_w.Initializer(T($"{layer}.bias"), OnnxType.Int32, [b.Length], b.Select(v => Int8Arithmetic.QuantizeBias(v, lq.Inputs[0] + lq.Weight!.Value)).ToArray())];
+        return [_w.Initializer(T($"{layer}.bias"), OnnxType.Int32, [b.Length],
+            b.Select(v => Int8Arithmetic.QuantizeBias(v, lq.Inputs[0] + lq.Weight!.Value)).ToArray())];
     }
 }

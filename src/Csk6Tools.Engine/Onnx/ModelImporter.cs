@@ -11,7 +11,8 @@ public static class ModelImporter
     public static Csk6Model Import(string path)
         => (IsOnnx(path) ? OnnxImporter.Import(path) : ModelFile.Load(path)) with { Source = Path.GetFullPath(path) };
 
-    /// <summary>By extension, else by content: a safetensors file has its JSON header's '{' at byte 8, an ONNX protobuf starts with 0x08.</summary>
+    /// <summary>By extension, else by content: a safetensors file has its JSON
+    /// header's '{' at byte 8, an ONNX protobuf starts with 0x08.</summary>
     private static bool IsOnnx(string path)
     {
         if (Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase)) return true;

@@ -8,7 +8,8 @@ namespace Csk6Tools.Engine.Onnx;
 /// <summary>What an ONNX tensor name stands for while the graph is read.</summary>
 internal abstract record OnnxValue;
 
-/// <summary>The output of a graph node; <see cref="Exponent"/> is set for linger's int8 data (value = q / 2^Exponent).</summary>
+/// <summary>The output of a graph node; <see cref="Exponent"/> is
+/// set for linger's int8 data (value = q / 2^Exponent).</summary>
 internal sealed record ActivationValue(string Node, int? Exponent) : OnnxValue;
 
 internal sealed record ConstantValue(Lazy<OnnxTensor> Tensor) : OnnxValue
@@ -16,13 +17,16 @@ internal sealed record ConstantValue(Lazy<OnnxTensor> Tensor) : OnnxValue
     public ConstantValue(OnnxTensor tensor) : this(new Lazy<OnnxTensor>(tensor)) { }
 }
 
-/// <summary>The output of an unsupported node: whatever reads it is skipped, so one error lists every unsupported node.</summary>
+/// <summary>The output of an unsupported node: whatever reads it
+/// is skipped, so one error lists every unsupported node.</summary>
 internal sealed record UnknownValue : OnnxValue;
 
-/// <summary>A node the importer understands but cannot represent (a float operator on int8 data, an unsupported attribute value).</summary>
+/// <summary>A node the importer understands but cannot represent (a float
+/// operator on int8 data, an unsupported attribute value).</summary>
 internal sealed class RejectException(string why) : Csk6Exception(ErrorIds.OnnxUnsupportedOperator, why);
 
-/// <summary>One import: walks the nodes in order, building the graph, the weights, the exponents and the names.</summary>
+/// <summary>One import: walks the nodes in order, building the
+/// graph, the weights, the exponents and the names.</summary>
 internal sealed partial class OnnxGraphImport
 {
     private readonly ModelProto _model;
@@ -56,14 +60,16 @@ internal sealed partial class OnnxGraphImport
     public Csk6Model Run()
     {
         var g = _model.Graph;
-        foreach (var t in g.Initializer) _values[t.Name] = new ConstantValue(new Lazy<OnnxTensor>(() => OnnxTensor.Decode(t)));
+        foreach (var t in g.Initializer)
+            _values[t.Name] = new ConstantValue(new Lazy<OnnxTensor>(() => OnnxTensor.Decode(t)));
         foreach (var n in g.Node)
             foreach (var i in n.Input.Where(i => i.Length > 0))
                 (_consumers.TryGetValue(i, out var l) ? l : _consumers[i] = []).Add(n);
 
         var inputs = g.Input.Where(i => !_values.ContainsKey(i.Name)).ToList();
         if (inputs.Count != 1)
-            throw Invalid($"The graph has {inputs.Count} inputs ({string.Join(", ", inputs.Select(i => i.Name))}); Csk6Tools imports networks with one image input.");
+            throw Invalid($"The graph has {inputs.Count} inputs ({string.Join(", ", inputs.Select(i => i.Name))}); " +
+                $"Csk6Tools imports networks with one image input.");
         _input = inputs[0].Name;
         _b = new GraphBuilder(_name, InputShape(inputs[0]), _input);
         _used.Add(_input);
@@ -72,10 +78,14 @@ internal sealed partial class OnnxGraphImport
         foreach (var n in g.Node) Visit(n);
         if (_unsupported.Count > 0)
             throw new OnnxImportException(ErrorIds.OnnxUnsupportedOperator,
-                $"'{_name}' has {_unsupported.Count} node(s) Csk6Tools cannot import: {string.Join("; ", _unsupported)}.", _unsupported);
+                $"'{_name}' has {_unsupported.Count} node(s) Csk6Tools cannot import: " +
+                $"{string.Join("; ", _unsupported)}.", _unsupported);
 
-        var outputs = g.Output.Select(o => _values.GetValueOrDefault(o.Name) is ActivationValue { Node: var node } && node != _input
-            ? node : throw Invalid($"Graph output '{o.Name}' is not computed by a layer.")).ToArray();
+        var outputs = g.Output.Select(o =>
+                _values.GetValueOrDefault(o.Name) is ActivationValue { Node: var node } && node != _input
+                    ? node
+                    : throw Invalid($"Graph output '{o.Name}' is not computed by a layer."))
+            .ToArray();
         var graph = Build(() => _b.Build(outputs), "graph");
         bool linger = Linger;
         return new Csk6Model
@@ -90,7 +100,8 @@ internal sealed partial class OnnxGraphImport
 
     private QuantizationState Quantization(ModelGraph graph)
     {
-        if (_inputExponent is not int q) throw Invalid("The linger graph has no thinker::Quant on its input, so the input's scale is unknown.");
+        if (_inputExponent is not int q)
+            throw Invalid("The linger graph has no thinker::Quant on its input, so the input's scale is unknown.");
         var layers = _quant.ToDictionary(p => p.Key, p => graph[p.Key] is Conv2dNode or LinearNode
             ? p.Value with { FusedRelu = graph.FusedRelu(p.Key) is not null }
             : p.Value);
@@ -100,7 +111,8 @@ internal sealed partial class OnnxGraphImport
     private void Visit(NodeProto n)
     {
         foreach (var i in n.Input.Where(i => i.Length > 0))
-            if (!_values.ContainsKey(i)) throw Invalid($"Node '{Describe(n)}' reads '{i}', which no earlier node or initializer defines.");
+            if (!_values.ContainsKey(i))
+                throw Invalid($"Node '{Describe(n)}' reads '{i}', which no earlier node or initializer defines.");
         if (n.Input.Any(i => i.Length > 0 && _values[i] is UnknownValue))
         {
             // Downstream of an unsupported node: skipped, but listed too if its operator is unknown as well.
@@ -128,7 +140,11 @@ internal sealed partial class OnnxGraphImport
     }
 
     private Action<NodeProto>? Handler(NodeProto n)
-        => (n.Domain == OnnxImporter.ThinkerDomain ? _thinker : n.Domain is "" or "ai.onnx" ? _standard : null)?.GetValueOrDefault(n.OpType);
+        => (n.Domain == OnnxImporter.ThinkerDomain
+            ? _thinker
+            : n.Domain is "" or "ai.onnx"
+            ? _standard
+            : null)?.GetValueOrDefault(n.OpType);
 
     /// <summary>Records an unsupported node (all are reported together at the end) and poisons its outputs.</summary>
     private void Reject(NodeProto n, string? why)
@@ -143,13 +159,15 @@ internal sealed partial class OnnxGraphImport
     }
 
     private static string Describe(NodeProto n)
-        => $"{(n.Name.Length > 0 ? n.Name : n.Output.FirstOrDefault() ?? "?")} ({(n.Domain.Length > 0 ? n.Domain + "::" : "")}{n.OpType})";
+        => $"{(n.Name.Length > 0 ? n.Name : n.Output.FirstOrDefault() ?? "?")} " +
+            $"({(n.Domain.Length > 0 ? n.Domain + "::" : "")}{n.OpType})";
 
     private static TensorShape InputShape(ValueInfoProto input)
     {
         var dims = input.Type?.TensorType?.Shape?.Dim.Select(d => d.DimValue).ToArray() ?? [];
         if (dims.Length < 2 || dims.Skip(1).Any(d => d <= 0))
-            throw Invalid($"Input '{input.Name}' has shape [{string.Join(", ", dims)}]; Csk6Tools needs a fixed N×C×H×W (or N×F) input.");
+            throw Invalid($"Input '{input.Name}' has shape [{string.Join(", ", dims)}]; Csk6Tools needs a fixed " +
+                $"N×C×H×W (or N×F) input.");
         return new TensorShape(dims.Skip(1).Select(d => checked((int)d)).ToArray());
     }
 
@@ -171,12 +189,14 @@ internal sealed partial class OnnxGraphImport
         => i < n.Input.Count && _values.GetValueOrDefault(n.Input[i]) is ConstantValue c ? c.Tensor.Value
             : throw Invalid($"Node '{Describe(n)}': input {i} must be a constant (an initializer or a Constant node).");
 
-    private bool IsConst(NodeProto n, int i) => i < n.Input.Count && n.Input[i].Length > 0 && _values.GetValueOrDefault(n.Input[i]) is ConstantValue;
+    private bool IsConst(NodeProto n, int i) =>
+        i < n.Input.Count && n.Input[i].Length > 0 && _values.GetValueOrDefault(n.Input[i]) is ConstantValue;
     private bool Has(NodeProto n, int i) => i < n.Input.Count && n.Input[i].Length > 0;
 
     private void Define(NodeProto n, OnnxValue value) => _values[n.Output[0]] = value;
 
-    /// <summary>Adds a layer for an ONNX node and maps the node's output to it; names it after its weight when it has one.</summary>
+    /// <summary>Adds a layer for an ONNX node and maps the node's output
+    /// to it; names it after its weight when it has one.</summary>
     private ActivationValue AddLayer(NodeProto n, Node node, int? exponent, params string[] inputs)
     {
         var added = _b.Add(node, inputs);
@@ -187,10 +207,12 @@ internal sealed partial class OnnxGraphImport
         return value;
     }
 
-    /// <summary>A unique layer name: <c>conv1.0</c> for a node whose weight is <c>conv1.0.weight</c>, else the node's name (PyTorch's <c>/layer1/Add</c> as <c>layer1.Add</c>).</summary>
+    /// <summary>A unique layer name: <c>conv1.0</c> for a node whose weight is <c>conv1.0.weight</c>, else the node's
+    /// name (PyTorch's <c>/layer1/Add</c> as <c>layer1.Add</c>).</summary>
     private string LayerName(NodeProto n, string? weight = null)
     {
-        string first = weight is not null && weight.EndsWith(".weight", StringComparison.Ordinal) && weight.Length > 7 ? weight[..^7]
+        string first = weight is not null && weight.EndsWith(".weight", StringComparison.Ordinal) && weight.Length > 7
+            ? weight[..^7]
             : (n.Name.Length > 0 ? n.Name : n.Output[0]).TrimStart('/').Replace('/', '.');
         string name = first;
         for (int k = 2; !_used.Add(name); k++) name = $"{first}#{k}";
@@ -211,13 +233,17 @@ internal sealed partial class OnnxGraphImport
 
     private static float Float(NodeProto n, string name, float fallback) => Attr(n, name) is { } a ? a.F : fallback;
 
-    private static string Text(NodeProto n, string name, string fallback) => Attr(n, name) is { } a ? a.S.ToStringUtf8() : fallback;
+    private static string Text(NodeProto n, string name, string fallback) => Attr(n, name) is { } a
+        ? a.S.ToStringUtf8()
+        : fallback;
 
     private static int[] Ints(NodeProto n, string name, int[] fallback)
         => Attr(n, name) is { } a ? a.Ints.Select(v => checked((int)v)).ToArray() : fallback;
 
     private static int[] RequiredInts(NodeProto n, string name)
-        => Attr(n, name) is { } a ? a.Ints.Select(v => checked((int)v)).ToArray() : throw Invalid($"Node '{Describe(n)}' has no '{name}' attribute.");
+        => Attr(n, name) is { } a
+            ? a.Ints.Select(v => checked((int)v)).ToArray()
+            : throw Invalid($"Node '{Describe(n)}' has no '{name}' attribute.");
 
     /// <summary>A linger scale attribute (a power of two 2^Q) as its exponent Q.</summary>
     private static int Exponent(NodeProto n, string name)

@@ -16,7 +16,8 @@ public static class OnnxImporter
     /// <summary>A serialized ModelProto starts with field 1 (ir_version) as a varint: byte 0x08.</summary>
     public static bool LooksLikeOnnx(ReadOnlySpan<byte> head) => head.Length > 0 && head[0] == 0x08;
 
-    public static Csk6Model Import(string path) => Import(File.ReadAllBytes(path), Path.GetFileNameWithoutExtension(path));
+    public static Csk6Model Import(string path) =>
+        Import(File.ReadAllBytes(path), Path.GetFileNameWithoutExtension(path));
 
     public static Csk6Model Import(byte[] bytes, string name)
     {
@@ -25,10 +26,12 @@ public static class OnnxImporter
         {
             return new OnnxGraphImport(model, name).Run();
         }
-        catch (Exception e) when (e is ArgumentException or OverflowException or IndexOutOfRangeException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception e) when (e is ArgumentException or OverflowException or IndexOutOfRangeException
+            or InvalidOperationException or KeyNotFoundException)
         {
             // A readable protobuf whose fields do not make a graph (negative sizes, dims out of range …).
-            throw new OnnxImportException(ErrorIds.OnnxInvalidModel, $"'{name}' is not a consistent ONNX graph: {e.Message}");
+            throw new OnnxImportException(ErrorIds.OnnxInvalidModel,
+                $"'{name}' is not a consistent ONNX graph: {e.Message}");
         }
     }
 
@@ -38,7 +41,8 @@ public static class OnnxImporter
         {
             var model = ModelProto.Parser.ParseFrom(bytes);
             if (model.Graph is null || model.Graph.Node.Count == 0)
-                throw new OnnxImportException(ErrorIds.OnnxCorrupt, "The file holds no ONNX graph (an empty or foreign protobuf).");
+                throw new OnnxImportException(ErrorIds.OnnxCorrupt,
+                    "The file holds no ONNX graph (an empty or foreign protobuf).");
             return model;
         }
         catch (InvalidProtocolBufferException e)

@@ -1,6 +1,7 @@
 namespace Csk6Tools.Engine.Onnx;
 
-/// <summary>The standard ONNX operators (the default domain) that Csk6Tools reads and writes, each named once.</summary>
+/// <summary>The standard ONNX operators (the default domain)
+/// that Csk6Tools reads and writes, each named once.</summary>
 internal static class OnnxOp
 {
     public const string Conv = nameof(Conv);

@@ -16,7 +16,9 @@ internal sealed class StandardExport(Model.Csk6Model model, bool qdq) : ExportBa
     {
         string input = T(Graph.Input.Name);
         _w.Graph.Input.Add(OnnxWriter.Value(input, Graph.InputShape.Dims));
-        TensorOf[Graph.Input.Name] = qdq ? QuantDequant(input, $"{input}_dequantized", Exponent(Graph.Input.Name)) : input;
+        TensorOf[Graph.Input.Name] = qdq
+            ? QuantDequant(input, $"{input}_dequantized", Exponent(Graph.Input.Name))
+            : input;
         foreach (var node in Graph.Nodes.Skip(1)) Emit(node);
         foreach (var o in Graph.Outputs) _w.Graph.Output.Add(OnnxWriter.Value(TensorOf[o], Graph[o].OutputShape!.Dims));
         return _w.ToBytes();
@@ -30,30 +32,40 @@ internal sealed class StandardExport(Model.Csk6Model model, bool qdq) : ExportBa
         {
             case Conv2dNode c:
                 _w.Node(OnnxOp.Conv, name, [In(c, 0), Weight(c.Name, c.Weight()), .. Bias(c.Name, c.Bias)], [raw])
-                    .Ints("dilations", c.Dilation).Int("group", c.Groups).Ints("kernel_shape", c.Kernel).Ints("pads", c.Pads).Ints("strides", c.Stride);
+                    .Ints("dilations", c.Dilation).Int("group", c.Groups).Ints("kernel_shape", c.Kernel)
+                    .Ints("pads", c.Pads).Ints("strides", c.Stride);
                 break;
             case BatchNorm2dNode bn:
-                _w.Node(OnnxOp.BatchNormalization, name, [In(bn, 0), .. new[] { "weight", "bias", "running_mean", "running_var" }.Select(p => _w.Floats(T($"{bn.Name}.{p}"), [bn.NumFeatures], W(bn.Name, p)))], [raw])
+                _w.Node(OnnxOp.BatchNormalization, name,
+                    [In(bn, 0), .. new[] { "weight", "bias", "running_mean", "running_var" }
+                        .Select(p => _w.Floats(T($"{bn.Name}.{p}"), [bn.NumFeatures], W(bn.Name, p)))], [raw])
                     .Float("epsilon", (float)bn.Eps).Float("momentum", (float)(1 - bn.Momentum));
                 break;
             case ReluNode:
                 _w.Node(OnnxOp.Relu, name, [In(n, 0)], [raw]);
                 break;
             case Relu6Node:
-                float six = qdq ? Int8Arithmetic.Dequantize(Int8Arithmetic.Relu6Bound(Exponent(n.Name)), Exponent(n.Name)) : 6f;
-                _w.Node(OnnxOp.Clip, name, [In(n, 0), _w.Scalar($"{T(n.Name)}.min", 0), _w.Scalar($"{T(n.Name)}.max", six)], [raw]);
+                float six = qdq
+                    ? Int8Arithmetic.Dequantize(Int8Arithmetic.Relu6Bound(Exponent(n.Name)), Exponent(n.Name))
+                    : 6f;
+                _w.Node(OnnxOp.Clip, name,
+                    [In(n, 0), _w.Scalar($"{T(n.Name)}.min", 0), _w.Scalar($"{T(n.Name)}.max", six)], [raw]);
                 break;
             case AddNode:
                 _w.Node(OnnxOp.Add, name, [Rescaled(n, 0), Rescaled(n, 1)], [raw]);
                 break;
             case ConcatNode cat:
-                _w.Node(OnnxOp.Concat, name, Enumerable.Range(0, cat.Inputs.Count).Select(i => Rescaled(cat, i)), [raw]).Int("axis", cat.Axis + 1);
+                _w.Node(OnnxOp.Concat, name, Enumerable.Range(0, cat.Inputs.Count).Select(i => Rescaled(cat, i)), [raw])
+                    .Int("axis", cat.Axis + 1);
                 break;
             case MaxPool2dNode mp:
-                _w.Node(OnnxOp.MaxPool, name, [In(mp, 0)], [raw]).Int("ceil_mode", mp.CeilMode ? 1 : 0).Ints("kernel_shape", mp.Kernel).Ints("pads", mp.Pads).Ints("strides", mp.Stride);
+                _w.Node(OnnxOp.MaxPool, name, [In(mp, 0)], [raw])
+                    .Int("ceil_mode", mp.CeilMode ? 1 : 0).Ints("kernel_shape", mp.Kernel)
+                    .Ints("pads", mp.Pads).Ints("strides", mp.Stride);
                 break;
             case AvgPool2dNode ap:
-                _w.Node(OnnxOp.AveragePool, name, [In(ap, 0)], [raw]).Int("ceil_mode", ap.CeilMode ? 1 : 0).Int("count_include_pad", 1)
+                _w.Node(OnnxOp.AveragePool, name, [In(ap, 0)], [raw])
+                    .Int("ceil_mode", ap.CeilMode ? 1 : 0).Int("count_include_pad", 1)
                     .Ints("kernel_shape", ap.Kernel).Ints("pads", ap.Pads).Ints("strides", ap.Stride);
                 break;
             case GlobalAvgPoolNode:
@@ -64,14 +76,17 @@ internal sealed class StandardExport(Model.Csk6Model model, bool qdq) : ExportBa
                 break;
             case ReshapeNode r:
                 long[] shape = [-1, .. r.OutputShape!.Dims.Select(d => (long)d)];
-                _w.Node(OnnxOp.Reshape, name, [In(r, 0), _w.Initializer(T($"{r.Name}.shape"), OnnxType.Int64, [shape.Length], shape)], [raw]);
+                _w.Node(OnnxOp.Reshape, name,
+                    [In(r, 0), _w.Initializer(T($"{r.Name}.shape"), OnnxType.Int64, [shape.Length], shape)], [raw]);
                 break;
             case LinearNode l:
-                _w.Node(OnnxOp.Gemm, name, [In(l, 0), Weight(l.Name, [l.OutFeatures, l.InFeatures]), .. Bias(l.Name, l.Bias)], [raw])
+                _w.Node(OnnxOp.Gemm, name,
+                    [In(l, 0), Weight(l.Name, [l.OutFeatures, l.InFeatures]), .. Bias(l.Name, l.Bias)], [raw])
                     .Float("alpha", 1).Float("beta", 1).Int("transB", 1);
                 break;
             default:
-                throw new OnnxExportException(ErrorIds.OnnxExportUnsupportedLayer, $"Layer '{n.Name}' ({n.Op}) has no ONNX form.");
+                throw new OnnxExportException(ErrorIds.OnnxExportUnsupportedLayer,
+                    $"Layer '{n.Name}' ({n.Op}) has no ONNX form.");
         }
         TensorOf[n.Name] = qdq ? QuantDequant(raw, T(n.Name), Exponent(n.Name)) : raw;
     }
@@ -97,7 +112,8 @@ internal sealed class StandardExport(Model.Csk6Model model, bool qdq) : ExportBa
         return [Dequantize(_w.Initializer(key, OnnxType.Int32, [b.Length], q), exponent, int32: true)];
     }
 
-    /// <summary>An add/concat input brought to the output's exponent first (the chip's per-input rounding), when they differ.</summary>
+    /// <summary>An add/concat input brought to the output's exponent
+    /// first (the chip's per-input rounding), when they differ.</summary>
     private string Rescaled(Node n, int i)
     {
         if (!qdq || Exponent(n.Inputs[i]) == Exponent(n.Name)) return In(n, i);
@@ -115,7 +131,8 @@ internal sealed class StandardExport(Model.Csk6Model model, bool qdq) : ExportBa
     private string Dequantize(string integers, int exponent, bool int32)
     {
         string output = $"{integers}_dequantized";
-        _w.Node(OnnxOp.DequantizeLinear, $"{integers}_Dequantize", [integers, ScaleOf(exponent), Zero(int32)], [output]);
+        _w.Node(OnnxOp.DequantizeLinear, $"{integers}_Dequantize",
+            [integers, ScaleOf(exponent), Zero(int32)], [output]);
         return output;
     }
 

@@ -1,6 +1,7 @@
 namespace Csk6Tools.Engine.Package;
 
-/// <summary>thinker's CRC-24: polynomial 0x800063 processed reflected (table from 0xC60001), init 0, no final XOR.</summary>
+/// <summary>thinker's CRC-24: polynomial 0x800063 processed
+/// reflected (table from 0xC60001), init 0, no final XOR.</summary>
 public static class Crc24
 {
     private static readonly uint[] Table = BuildTable();

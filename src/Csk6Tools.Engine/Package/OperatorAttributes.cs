@@ -5,7 +5,8 @@ namespace Csk6Tools.Engine.Package;
 /// <summary>Fused activation of a Conv2dInt (act_type).</summary>
 public enum FusedActivation : byte { None = 0, Relu = 1, Prelu = 2, Clip = 3 }
 
-/// <summary>Conv2dIntAttrs (26 bytes): dilation, kernel, pads (top, left, bottom, right), stride, group, quant type, activation.</summary>
+/// <summary>Conv2dIntAttrs (26 bytes): dilation, kernel, pads (top,
+/// left, bottom, right), stride, group, quant type, activation.</summary>
 public sealed record Conv2dAttributes(
     int KernelH, int KernelW, int StrideH, int StrideW, int DilationH, int DilationW,
     int PadTop, int PadLeft, int PadBottom, int PadRight, int Group, byte QuantType, FusedActivation Activation)
@@ -14,7 +15,9 @@ public sealed record Conv2dAttributes(
 
     public static Conv2dAttributes Parse(ReadOnlySpan<byte> a)
     {
-        if (a.Length < Size) throw new PackageFormatException(ErrorIds.PackageCorrupt, $"Conv2dInt attributes need {Size} bytes, the record has {a.Length}.");
+        if (a.Length < Size)
+            throw new PackageFormatException(ErrorIds.PackageCorrupt,
+                $"Conv2dInt attributes need {Size} bytes, the record has {a.Length}.");
         return new(BinaryPrimitives.ReadUInt16LittleEndian(a[4..]), BinaryPrimitives.ReadUInt16LittleEndian(a[6..]),
             a[16], a[17], a[0], a[1], a[10], a[11], a[12], a[13],
             BinaryPrimitives.ReadInt16LittleEndian(a[20..]), a[24], (FusedActivation)a[25]);
@@ -43,22 +46,25 @@ public sealed record PoolAttributes(
 
     public static PoolAttributes Parse(ReadOnlySpan<byte> a)
     {
-        if (a.Length < Size) throw new PackageFormatException(ErrorIds.PackageCorrupt, $"pool attributes need {Size} bytes, the record has {a.Length}.");
+        if (a.Length < Size)
+            throw new PackageFormatException(ErrorIds.PackageCorrupt,
+                $"pool attributes need {Size} bytes, the record has {a.Length}.");
         return new(a[0] != 0, a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[12]);
     }
 
     public byte[] ToBytes()
     {
         var a = new byte[Size];
-        a[0] = (byte)(CeilMode ? 1 : 0); a[1] = (byte)KernelH; a[2] = (byte)KernelW; a[3] = (byte)StrideH; a[4] = (byte)StrideW;
+        a[0] = (byte)(CeilMode ? 1 : 0); a[1] = (byte)KernelH; a[2] = (byte)KernelW;
+        a[3] = (byte)StrideH; a[4] = (byte)StrideW;
         a[5] = (byte)PadTop; a[6] = (byte)PadLeft; a[7] = (byte)PadBottom; a[8] = (byte)PadRight; a[12] = QuantType;
         return a;
     }
 }
 
 /// <summary>
-/// LinearIntAttrs (20 bytes): alpha and beta (f32, which tpacker leaves at 0), transA, transB (i32), quant type. tpacker
-/// writes transA 0 and transB 1, and stores the weight transposed ([in, out]) whatever transB says.
+/// LinearIntAttrs (20 bytes): alpha and beta (f32, which tpacker leaves at 0), transA, transB (i32), quant type.
+/// tpacker writes transA 0 and transB 1, and stores the weight transposed ([in, out]) whatever transB says.
 /// </summary>
 public sealed record LinearAttributes(float Alpha, float Beta, bool TransA, bool TransB, byte QuantType)
 {
@@ -66,9 +72,12 @@ public sealed record LinearAttributes(float Alpha, float Beta, bool TransA, bool
 
     public static LinearAttributes Parse(ReadOnlySpan<byte> a)
     {
-        if (a.Length < Size) throw new PackageFormatException(ErrorIds.PackageCorrupt, $"LinearInt attributes need {Size} bytes, the record has {a.Length}.");
+        if (a.Length < Size)
+            throw new PackageFormatException(ErrorIds.PackageCorrupt,
+                $"LinearInt attributes need {Size} bytes, the record has {a.Length}.");
         return new(BinaryPrimitives.ReadSingleLittleEndian(a), BinaryPrimitives.ReadSingleLittleEndian(a[4..]),
-            BinaryPrimitives.ReadInt32LittleEndian(a[8..]) != 0, BinaryPrimitives.ReadInt32LittleEndian(a[12..]) != 0, a[16]);
+            BinaryPrimitives.ReadInt32LittleEndian(a[8..]) != 0,
+            BinaryPrimitives.ReadInt32LittleEndian(a[12..]) != 0, a[16]);
     }
 
     public byte[] ToBytes()

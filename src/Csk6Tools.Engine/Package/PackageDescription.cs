@@ -5,7 +5,8 @@ using Csk6Tools.Engine.Model;
 
 namespace Csk6Tools.Engine.Package;
 
-/// <summary>A package input or output as the sidecar records it: shape and power-of-two exponent (value = q / 2^Q).</summary>
+/// <summary>A package input or output as the sidecar records it:
+/// shape and power-of-two exponent (value = q / 2^Q).</summary>
 public sealed record DescribedTensor(string Name, int[] Shape, int? Exponent)
 {
     public override string ToString() => $"{string.Join("×", Shape)}{(Exponent is int q ? $" at Q{q}" : "")}";
@@ -14,7 +15,8 @@ public sealed record DescribedTensor(string Name, int[] Shape, int? Exponent)
 /// <summary>
 /// The <c>model.json</c> New-Csk6Package writes beside <c>model.bin</c>: what the bin does not say (the classes, the
 /// normalization of the training images, the model it came from) and, for people reading it, its input and output.
-/// <see cref="Crc"/> is the bin's CRC-24: a sidecar whose CRC is not the bin's belongs to another package and is ignored.
+/// <see cref="Crc"/> is the bin's CRC-24: a sidecar whose CRC
+/// is not the bin's belongs to another package and is ignored.
 /// </summary>
 public sealed record PackageDescription
 {
@@ -33,8 +35,9 @@ public sealed record PackageDescription
     public string? ModuleVersion { get; init; }
 
     /// <summary>The sidecar of a package file: <c>x.bin</c> → <c>x.json</c>.</summary>
-    public static string PathFor(string packagePath) => Path.GetExtension(packagePath).Equals(".json", StringComparison.OrdinalIgnoreCase)
-        ? packagePath + ".json" : Path.ChangeExtension(packagePath, ".json");
+    public static string PathFor(string packagePath) =>
+        Path.GetExtension(packagePath).Equals(".json", StringComparison.OrdinalIgnoreCase)
+            ? packagePath + ".json" : Path.ChangeExtension(packagePath, ".json");
 
     /// <summary>The description of a package made from <paramref name="model"/>.</summary>
     public static PackageDescription For(ThinkerPackage package, Csk6Model model) => new()
@@ -54,8 +57,9 @@ public sealed record PackageDescription
     public void Write(string packagePath) => AtomicFile.Write(PathFor(packagePath), ToJson());
 
     /// <summary>
-    /// Reads the sidecar beside <paramref name="package"/>'s file. No sidecar: null and no warning (LISTENAI's packages).
-    /// A sidecar that is unreadable, of another format or of another bin: null and a warning saying why it was ignored.
+    /// Reads the sidecar beside <paramref name="package"/>'s file. No sidecar: null and no warning (LISTENAI's
+    /// packages). A sidecar that is unreadable, of another format or
+    /// of another bin: null and a warning saying why it was ignored.
     /// </summary>
     public static PackageDescription? ReadBeside(ThinkerPackage package, out string? warning)
     {
@@ -78,11 +82,14 @@ public sealed record PackageDescription
         if (d is null || d.Format != CurrentFormat)
             warning = $"'{path}' is ignored: its format is '{d?.Format}', this version reads '{CurrentFormat}'.";
         else if (d.Crc != package.Crc)
-            warning = $"'{path}' is ignored: it describes a package with CRC-24 0x{d.Crc:X6}, but '{package.Path}' has 0x{package.Crc:X6} (the bin was replaced or rewritten).";
-        else if (d.Normalization is { } n && (n.Mean is null || n.Std is null || n.Mean.Length != n.Std.Length || n.Std.Any(s => !(s > 0))))
+            warning = $"'{path}' is ignored: it describes a package with CRC-24 0x{d.Crc:X6}, but '{package.Path}' " +
+                $"has 0x{package.Crc:X6} (the bin was replaced or rewritten).";
+        else if (d.Normalization is { } n &&
+            (n.Mean is null || n.Std is null || n.Mean.Length != n.Std.Length || n.Std.Any(s => !(s > 0))))
             warning = $"'{path}' is ignored: its normalization needs as many mean as std values, every std positive.";
         else if (d.Classes is { } c && c.Count != package.OutputTensor.Elements)
-            warning = $"'{path}' is ignored: it names {c.Count} classes, but the package has {package.OutputTensor.Elements} outputs.";
+            warning = $"'{path}' is ignored: it names {c.Count} classes, but the package has " +
+                $"{package.OutputTensor.Elements} outputs.";
         return warning is null ? d : null;
     }
 
@@ -98,8 +105,12 @@ public sealed record PackageDescription
     public override string ToString()
     {
         var parts = new List<string> { $"input {Input}", $"output {Output}" };
-        if (Classes is { Count: > 0 } c) parts.Insert(0, $"{c.Count} classes ({string.Join(", ", c.Take(3))}{(c.Count > 3 ? ", …" : "")})");
-        if (Normalization is { } n) parts.Add($"mean {string.Join("/", n.Mean.Select(v => v.ToString("0.###", CultureInfo.InvariantCulture)))}, std {string.Join("/", n.Std.Select(v => v.ToString("0.###", CultureInfo.InvariantCulture)))}");
+        if (Classes is { Count: > 0 } c)
+            parts.Insert(0, $"{c.Count} classes ({string.Join(", ", c.Take(3))}{(c.Count > 3 ? ", …" : "")})");
+        if (Normalization is { } n)
+            parts.Add($"mean " +
+                $"{string.Join("/", n.Mean.Select(v => v.ToString("0.###", CultureInfo.InvariantCulture)))}, std " +
+                $"{string.Join("/", n.Std.Select(v => v.ToString("0.###", CultureInfo.InvariantCulture)))}");
         if (SourceModel is not null) parts.Add($"from {SourceModel}");
         return string.Join("; ", parts);
     }

@@ -27,11 +27,13 @@ public static class PackageMemoryPlan
         foreach (var op in package.Operators)
             foreach (int t in op.Inputs.Concat(op.Outputs).Concat(op.Temps)) Touch(t, op.Index);
         foreach (var io in package.Outputs) Touch(io.Tensor, last);
-        // An in-place op (Reshape) writes its output over its input: the planner gave both the union of their lifetimes.
+        // An in-place op (Reshape) writes its output over its
+        // input: the planner gave both the union of their lifetimes.
         foreach (var op in package.Operators.Where(o => o.Outputs.Length == 1 && o.Inputs.Length > 0))
         {
             int a = op.Inputs[0], b = op.Outputs[0];
-            if (!begin.ContainsKey(a) || !begin.ContainsKey(b) || package.Tensors[a].Offset != package.Tensors[b].Offset) continue;
+            if (!begin.ContainsKey(a) || !begin.ContainsKey(b) ||
+                package.Tensors[a].Offset != package.Tensors[b].Offset) continue;
             begin[a] = begin[b] = Math.Min(begin[a], begin[b]);
             end[a] = end[b] = Math.Max(end[a], end[b]);
         }
@@ -45,10 +47,14 @@ public static class PackageMemoryPlan
             return new PlannedTensor(t.Name, kind, Csk6.Align16(t.Bytes), from, to, t.Offset) { Id = id };
         }).ToList();
         var (peakOp, peakBytes) = Enumerable.Range(0, Math.Max(1, package.Operators.Count))
-            .Select(op => (op, Bytes: tensors.Where(t => t.Begin <= op && op <= t.End).GroupBy(t => t.Offset).Sum(g => g.Max(t => t.Bytes))))
+            .Select(op =>
+                (op, Bytes: tensors.Where(t => t.Begin <= op && op <= t.End)
+                    .GroupBy(t => t.Offset)
+                    .Sum(g => g.Max(t => t.Bytes))))
             .MaxBy(p => p.Bytes);
         long arena = package.MemoryNeed(MemoryKind.ShareMem);
-        return new MemoryPlan(PlannerName, arena, peakBytes, new Dictionary<string, long> { [PlannerName] = arena }, tensors, peakOp);
+        return new MemoryPlan(PlannerName, arena, peakBytes,
+            new Dictionary<string, long> { [PlannerName] = arena }, tensors, peakOp);
     }
 
     private static TensorKind KindOf(ThinkerPackage package, int id)

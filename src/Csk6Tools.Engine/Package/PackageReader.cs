@@ -13,10 +13,13 @@ internal static class PackageReader
     {
         var r = new Region(bytes, 0, bytes.Length, "file");
         if (bytes.Length < ThinkerPackage.HeaderSize)
-            throw new PackageFormatException(ErrorIds.PackageTruncated, $"The file has {bytes.Length} bytes, less than the {ThinkerPackage.HeaderSize}-byte thinker header.", bytes.Length);
+            throw new PackageFormatException(ErrorIds.PackageTruncated,
+                $"The file has {bytes.Length} bytes, less than the {ThinkerPackage.HeaderSize}-byte thinker header.",
+                bytes.Length);
         string label = r.Text(0, 16);
         if (label != ThinkerPackage.Label)
-            throw new PackageFormatException(ErrorIds.PackageNotThinker, $"Not a thinker package: the label is '{Printable(label)}', expected '{ThinkerPackage.Label}'.", 0);
+            throw new PackageFormatException(ErrorIds.PackageNotThinker,
+                $"Not a thinker package: the label is '{Printable(label)}', expected '{ThinkerPackage.Label}'.", 0);
 
         uint crc = r.U32(16);
         long memoryAt = r.U32(20), tensorAt = r.U32(24), opAt = r.U32(32), ioAt = r.U32(36), debugAt = r.U32(44);
@@ -24,14 +27,20 @@ internal static class PackageReader
         int platform = (int)r.U32(60);
         long total = (long)r.U64(64);
         if (total > bytes.Length)
-            throw new PackageFormatException(ErrorIds.PackageTruncated, $"The header says the package has {total:N0} bytes but the file has {bytes.Length:N0}: it is truncated.", bytes.Length);
+            throw new PackageFormatException(ErrorIds.PackageTruncated,
+                $"The header says the package has {total:N0} bytes but the file has {bytes.Length:N0}: it is " +
+                $"truncated.", bytes.Length);
         if (total < bytes.Length)
-            throw new PackageFormatException(ErrorIds.PackageCorrupt, $"The file has {bytes.Length - total:N0} bytes after the package's end ({total:N0}); the runtime's CRC would fail.", total);
+            throw new PackageFormatException(ErrorIds.PackageCorrupt,
+                $"The file has {bytes.Length - total:N0} bytes after the package's end ({total:N0}); the runtime's " +
+                $"CRC would fail.", total);
         if (crc != 0)
         {
             uint actual = Crc24.Compute(bytes.AsSpan(ThinkerPackage.HeaderSize));
             if (actual != crc)
-                throw new PackageFormatException(ErrorIds.PackageCrcMismatch, $"CRC-24 mismatch: the header says 0x{crc:X6}, the content gives 0x{actual:X6}. The file is damaged.", 16);
+                throw new PackageFormatException(ErrorIds.PackageCrcMismatch,
+                    $"CRC-24 mismatch: the header says 0x{crc:X6}, the content gives 0x{actual:X6}. The " +
+                    $"file is damaged.", 16);
         }
 
         var layout = shapeInferAt != 0 || platform != 0 ? PackageLayout.V3 : PackageLayout.V2;
@@ -83,11 +92,13 @@ internal static class PackageReader
             {
                 uint dim = s.U32(at + 20 + 4 * d);
                 elements *= dim;
-                if (dim > int.MaxValue || elements > uint.MaxValue) throw s.Corrupt(at + 20 + 4 * d, $"tensor {i} has an impossible shape");
+                if (dim > int.MaxValue || elements > uint.MaxValue)
+                    throw s.Corrupt(at + 20 + 4 * d, $"tensor {i} has an impossible shape");
                 shape[d] = (int)dim;
             }
             ushort dtype = s.U16(at + 2);
-            if (!Enum.IsDefined(typeof(ThinkerDType), dtype)) throw s.Corrupt(at + 2, $"tensor {i} has the unknown data type 0x{dtype:X4}");
+            if (!Enum.IsDefined(typeof(ThinkerDType), dtype))
+                throw s.Corrupt(at + 2, $"tensor {i} has the unknown data type 0x{dtype:X4}");
             string name = i < nameCount ? debug.Text(names + 64L * i, 64) : $"tensor{i}";
             list[i] = new PackageTensor(i, name, Kind(s, at), s.I32(at + 4) != 0, (ThinkerDType)dtype,
                 s.F32(at + 8), shape, (long)s.U64(at + 48), (TensorLayout)s.U8(at + 56));
@@ -116,7 +127,9 @@ internal static class PackageReader
             for (int k = 0; k < ids.Length; k++)
             {
                 ids[k] = s.I32(at + idsAt + 4 * k);
-                if ((uint)ids[k] >= (uint)tensorCount) throw s.Corrupt(at + idsAt + 4 * k, $"operator {i} ({types[typeIndex]}) refers to tensor {ids[k]} of {tensorCount}");
+                if ((uint)ids[k] >= (uint)tensorCount)
+                    throw s.Corrupt(at + idsAt + 4 * k,
+                        $"operator {i} ({types[typeIndex]}) refers to tensor {ids[k]} of {tensorCount}");
             }
             list[i] = new PackageOperator(i, types[typeIndex], s.Bytes(at + attrAt, idsAt - attrAt),
                 ids[..nIn], ids[nIn..(nIn + nOut)], ids[(nIn + nOut)..], s.U8(at + 15));
@@ -135,7 +148,8 @@ internal static class PackageReader
         for (int k = 0; k < all.Length; k++)
         {
             int id = s.I32(idsAt + 4 * k);
-            if ((uint)id >= (uint)tensorCount) throw s.Corrupt(idsAt + 4 * k, $"input/output {k} refers to tensor {id} of {tensorCount}");
+            if ((uint)id >= (uint)tensorCount)
+                throw s.Corrupt(idsAt + 4 * k, $"input/output {k} refers to tensor {id} of {tensorCount}");
             all[k] = new PackageIO(id, s.Text(namesAt + (long)k * nameLength, nameLength));
         }
         _ = nState;
@@ -167,27 +181,33 @@ internal static class PackageReader
         {
             long at = start + (long)i * size;
             int src = s.U16(at + 4), dst = s.U16(at + 6);
-            if (src >= tensorCount || dst >= tensorCount) throw s.Corrupt(at + 4, $"DMA record {i} refers to a tensor out of range");
+            if (src >= tensorCount || dst >= tensorCount)
+                throw s.Corrupt(at + 4, $"DMA record {i} refers to a tensor out of range");
             list[i] = new PackageDma(Kind(s, at), Kind(s, at + 2), src, dst, (long)s.U64(at + 8));
         }
         return list;
     }
 
-    private static void CheckTensorsInMemory(PackageTensor[] tensors, PackageMemory[] memories, PackageParameterBlob[] blobs)
+    private static void CheckTensorsInMemory(PackageTensor[] tensors, PackageMemory[] memories,
+        PackageParameterBlob[] blobs)
     {
         foreach (var t in tensors)
         {
             long capacity = t.InArena
                 ? memories.Where(m => !m.IsParameterBlob && m.Kind == t.Memory).Sum(m => m.Size)
                 : blobs.Where(b => b.Memory == t.Memory).Sum(b => b.Size);
-            if (t.Offset < 0 || t.Offset > capacity - t.Bytes)   // not Offset + Bytes: a u64 offset near 2^63 would wrap
+            // not Offset + Bytes: a u64 offset near 2^63 would wrap
+            if (t.Offset < 0 || t.Offset > capacity - t.Bytes)
                 throw new PackageFormatException(ErrorIds.PackageCorrupt,
-                    $"Tensor {t.Index} '{t.Name}' ({t.Bytes:N0} bytes at offset {t.Offset:N0}) lies outside its {t.Memory} {(t.InArena ? "arena" : "parameter blob")} of {capacity:N0} bytes.");
+                    $"Tensor {t.Index} '{t.Name}' ({t.Bytes:N0} bytes at offset {t.Offset:N0}) lies outside its " +
+                    $"{t.Memory} {(t.InArena ? "arena" : "parameter blob")} of {capacity:N0} bytes.");
         }
     }
 
-    /// <summary>Element size and first element of a list whose <paramref name="count"/> elements must all lie in the section.</summary>
-    private static (long Size, long Start) ListGeometry(Region s, long elemSizeAt, long offsetAt, int expectedSize, long count)
+    /// <summary>Element size and first element of a list whose
+    /// <paramref name="count"/> elements must all lie in the section.</summary>
+    private static (long Size, long Start) ListGeometry(Region s, long elemSizeAt, long offsetAt,
+        int expectedSize, long count)
     {
         long size = s.U32(elemSizeAt), start = s.U32(offsetAt);
         if (size < expectedSize) throw s.Corrupt(elemSizeAt, $"element size {size} is below {expectedSize}");
@@ -211,7 +231,8 @@ internal static class PackageReader
         public Region Section(long offset, string section)
         {
             if (offset < ThinkerPackage.HeaderSize || offset >= end)
-                throw new PackageFormatException(ErrorIds.PackageCorrupt, $"The {section} section's offset {offset:N0} lies outside the package (80…{end:N0}).", offset);
+                throw new PackageFormatException(ErrorIds.PackageCorrupt,
+                    $"The {section} section's offset {offset:N0} lies outside the package (80…{end:N0}).", offset);
             return new Region(bytes, offset, end, section);
         }
 
@@ -219,13 +240,18 @@ internal static class PackageReader
         {
             if (at < 0 || count < 0 || start + at + count > end)
                 throw new PackageFormatException(ErrorIds.PackageTruncated,
-                    $"The {name} section's {what} at file offset {start + at:N0} ({count:N0} bytes) runs past the end of the package ({end:N0}).", start + at);
+                    $"The {name} section's {what} at file offset {start + at:N0} ({count:N0} bytes) runs past the " +
+                    $"end of the package ({end:N0}).", start + at);
         }
 
         public PackageFormatException Corrupt(long at, string what) =>
             new(ErrorIds.PackageCorrupt, $"Corrupt {name} section at file offset {start + at:N0}: {what}.", start + at);
 
-        private ReadOnlySpan<byte> Span(long at, int count) { Check(at, count, "record"); return bytes.AsSpan((int)(start + at), count); }
+        private ReadOnlySpan<byte> Span(long at, int count)
+        {
+            Check(at, count, "record");
+            return bytes.AsSpan((int)(start + at), count);
+        }
         public byte U8(long at) => Span(at, 1)[0];
         public ushort U16(long at) => BinaryPrimitives.ReadUInt16LittleEndian(Span(at, 2));
         public uint U32(long at) => BinaryPrimitives.ReadUInt32LittleEndian(Span(at, 4));

@@ -24,7 +24,8 @@ public sealed record PackageMemory(int Index, MemoryKind Kind, long Size, bool I
     public override string ToString() => $"{Kind} {Size:N0} B{(IsParameterBlob ? " of parameters" : "")}";
 }
 
-/// <summary>One tensor record. <see cref="InArena"/>: in the runtime arena (mem_id 1) rather than the parameter blob.</summary>
+/// <summary>One tensor record. <see cref="InArena"/>: in the runtime
+/// arena (mem_id 1) rather than the parameter blob.</summary>
 public sealed record PackageTensor(
     int Index, string Name, MemoryKind Memory, bool InArena, ThinkerDType DType, float Scale,
     int[] Shape, long Offset, TensorLayout Layout)
@@ -41,7 +42,8 @@ public sealed record PackageTensor(
 public sealed record PackageOperator(
     int Index, string Type, byte[] Attributes, int[] Inputs, int[] Outputs, int[] Temps, byte Device)
 {
-    public override string ToString() => $"{Index} {Type} ({string.Join(", ", Inputs)}) -> ({string.Join(", ", Outputs)})";
+    public override string ToString() => $"{Index} {Type} ({string.Join(", ", Inputs)}) -> " +
+        $"({string.Join(", ", Outputs)})";
 }
 
 /// <summary>A parameter blob: where its bytes start in the file.</summary>
@@ -51,9 +53,11 @@ public sealed record PackageParameterBlob(MemoryKind Memory, long FileOffset, lo
 }
 
 /// <summary>A DMA record: the op's constants copied from PSRAM into a share-memory buffer before it runs.</summary>
-public sealed record PackageDma(MemoryKind SourceMemory, MemoryKind DestinationMemory, int SourceTensor, int DestinationTensor, long Bytes)
+public sealed record PackageDma(MemoryKind SourceMemory, MemoryKind DestinationMemory, int SourceTensor,
+    int DestinationTensor, long Bytes)
 {
-    public override string ToString() => $"{SourceMemory} {SourceTensor} → {DestinationMemory} {DestinationTensor}, {Bytes:N0} B";
+    public override string ToString() => $"{SourceMemory} {SourceTensor} → {DestinationMemory} " +
+        $"{DestinationTensor}, {Bytes:N0} B";
 }
 
 /// <summary>A graph input or output: tensor id and name.</summary>

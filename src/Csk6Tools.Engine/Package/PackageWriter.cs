@@ -41,7 +41,8 @@ public static class PackageWriter
         return bytes;
     }
 
-    /// <summary>The name the debug section keeps: over 60 characters, the last 60 of its last '/'-separated part.</summary>
+    /// <summary>The name the debug section keeps: over 60 characters,
+    /// the last 60 of its last '/'-separated part.</summary>
     public static string DebugName(string name)
     {
         if (name.Length <= 60) return name;
@@ -68,7 +69,9 @@ public static class PackageWriter
         f.U32(c.Tensors.Count); f.U32(TensorRecord); f.U32(16); f.U32(16);
         foreach (var t in c.Tensors)
         {
-            if (t.Shape.Length > 7) throw new ArgumentException($"Tensor '{t.Name}' has {t.Shape.Length} dimensions; thinker stores at most 7.");
+            if (t.Shape.Length > 7)
+                throw new ArgumentException($"Tensor '{t.Name}' has {t.Shape.Length} dimensions; " +
+                    $"thinker stores at most 7.");
             f.U8((byte)t.Memory); f.U8(0); f.U16((ushort)t.DType); f.I32(t.InArena ? 1 : 0); f.F32(t.Scale); f.I32(0);
             f.U32(t.Shape.Length);
             for (int d = 0; d < 7; d++) f.U32(d < t.Shape.Length ? t.Shape[d] : 0);
@@ -112,7 +115,8 @@ public static class PackageWriter
     {
         var all = c.Inputs.Concat(c.Outputs).ToList();
         int nameLength = Align16(all.DefaultIfEmpty(new PackageIO(0, "")).Max(io => io.Name.Length) + 1);
-        f.U16(c.Inputs.Count); f.U16(c.Outputs.Count); f.U16(0); f.U16(nameLength); f.U32(16); f.U32(16 + 4 * all.Count);
+        f.U16(c.Inputs.Count); f.U16(c.Outputs.Count); f.U16(0); f.U16(nameLength); f.U32(16);
+        f.U32(16 + 4 * all.Count);
         foreach (var io in all) f.I32(io.Tensor);
         foreach (var io in all) f.Text(io.Name, nameLength);
     }
@@ -156,11 +160,36 @@ public static class PackageWriter
         public void Align16() => Skip((int)((16 - _s.Length % 16) % 16));
         public void Bytes(ReadOnlySpan<byte> b) => _s.Write(b);
         public void U8(byte v) => _s.WriteByte(v);
-        public void U16(int v) { Span<byte> b = stackalloc byte[2]; BinaryPrimitives.WriteUInt16LittleEndian(b, checked((ushort)v)); _s.Write(b); }
-        public void U32(long v) { Span<byte> b = stackalloc byte[4]; BinaryPrimitives.WriteUInt32LittleEndian(b, checked((uint)v)); _s.Write(b); }
-        public void I32(int v) { Span<byte> b = stackalloc byte[4]; BinaryPrimitives.WriteInt32LittleEndian(b, v); _s.Write(b); }
-        public void U64(long v) { Span<byte> b = stackalloc byte[8]; BinaryPrimitives.WriteUInt64LittleEndian(b, checked((ulong)v)); _s.Write(b); }
-        public void F32(float v) { Span<byte> b = stackalloc byte[4]; BinaryPrimitives.WriteSingleLittleEndian(b, v); _s.Write(b); }
+        public void U16(int v)
+        {
+            Span<byte> b = stackalloc byte[2];
+            BinaryPrimitives.WriteUInt16LittleEndian(b, checked((ushort)v));
+            _s.Write(b);
+        }
+        public void U32(long v)
+        {
+            Span<byte> b = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32LittleEndian(b, checked((uint)v));
+            _s.Write(b);
+        }
+        public void I32(int v)
+        {
+            Span<byte> b = stackalloc byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(b, v);
+            _s.Write(b);
+        }
+        public void U64(long v)
+        {
+            Span<byte> b = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(b, checked((ulong)v));
+            _s.Write(b);
+        }
+        public void F32(float v)
+        {
+            Span<byte> b = stackalloc byte[4];
+            BinaryPrimitives.WriteSingleLittleEndian(b, v);
+            _s.Write(b);
+        }
         public void Text(string s, int width)
         {
             var bytes = Encoding.ASCII.GetBytes(s);

@@ -26,26 +26,31 @@ public sealed record ThinkerPackage
     /// <summary>For a package New-Csk6Package just made: memory per region, the SHARE_MEM plan, the splits.</summary>
     public PackageReport? Report { get; init; }
 
-    /// <summary>The sidecar (<c>model.json</c>) beside the file: classes, normalization, source; null without one.</summary>
+    /// <summary>The sidecar (<c>model.json</c>) beside the file:
+    /// classes, normalization, source; null without one.</summary>
     public PackageDescription? Description { get; init; }
 
     /// <summary>Why a sidecar beside the file was ignored (unreadable, or of another bin); null otherwise.</summary>
     public string? DescriptionWarning { get; init; }
 
-    /// <summary>Class names in output order: the sidecar's, CIFAR-100's for LISTENAI's 100-class packages, else null.</summary>
+    /// <summary>Class names in output order: the sidecar's, CIFAR-100's
+    /// for LISTENAI's 100-class packages, else null.</summary>
     public IReadOnlyList<string>? Classes => Description?.Classes is { Count: > 0 } c ? c
         : OutputTensor.Elements == 100 ? Data.Cifar100.FineLabels : null;
 
     public long PsramBytes => MemoryNeed(MemoryKind.Psram);
     public long ShareMemBytes => MemoryNeed(MemoryKind.ShareMem);
     /// <summary>Operator counts by type, most frequent first: "110 Conv2dInt, 10 iqCat, …".</summary>
-    public string OperatorSummary => string.Join(", ", Operators.GroupBy(o => o.Type).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}"));
+    public string OperatorSummary =>
+        string.Join(", ",
+            Operators.GroupBy(o => o.Type).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}"));
 
     public string Runtime => Layout == PackageLayout.V2
         ? "thinker v2.1.1 (test_thinker <input.bin> <model.bin> <output.bin> C H W Q)"
         : "thinker 3.x (test_thinker <model.bin> <input.bin> <output.bin>)";
 
-    public string PlatformName => Platform switch { 0 => "venus", 1 => "mars", 2 => "arcs", 3 => "venusA", _ => $"platform {Platform}" };
+    public string PlatformName =>
+        Platform switch { 0 => "venus", 1 => "mars", 2 => "arcs", 3 => "venusA", _ => $"platform {Platform}" };
 
     public long MemoryNeed(MemoryKind kind) => Memories.Where(m => m.Kind == kind).Sum(m => m.Size);
 
@@ -61,7 +66,9 @@ public sealed record ThinkerPackage
     {
         long length = new FileInfo(path).Length;
         if (length > MaxFileBytes)
-            throw new PackageFormatException(ErrorIds.PackageNotThinker, $"'{path}' has {length:N0} bytes; a thinker package for the CSK6 is far smaller (at most {MaxFileBytes:N0} bytes are read).", 0);
+            throw new PackageFormatException(ErrorIds.PackageNotThinker,
+                $"'{path}' has {length:N0} bytes; a thinker package for the CSK6 is far smaller (at most " +
+                $"{MaxFileBytes:N0} bytes are read).", 0);
         var package = PackageReader.Read(File.ReadAllBytes(path), path);
         var description = PackageDescription.ReadBeside(package, out string? warning);
         return package with { Description = description, DescriptionWarning = warning };

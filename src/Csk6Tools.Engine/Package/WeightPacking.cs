@@ -39,7 +39,8 @@ public static class WeightPacking
         return packed;
     }
 
-    /// <summary>The weights in OIHW order; <paramref name="packed"/> must hold <see cref="PackedBytes"/> bytes.</summary>
+    /// <summary>The weights in OIHW order; <paramref name="packed"/>
+    /// must hold <see cref="PackedBytes"/> bytes.</summary>
     internal static sbyte[] Unpack(ReadOnlySpan<sbyte> packed, int cout, int cin, int group, int kh, int kw)
     {
         int groupIn = cin / group, k = 0;

@@ -20,7 +20,8 @@ public static partial class ModelPy
         var unsupported = graph.Nodes.OfType<OtherNode>().Select(n => $"{n.Name} ({n.Op})").ToList();
         if (unsupported.Count > 0)
             throw new PyTorchExportException(ErrorIds.PyTorchExportUnsupportedLayer,
-                $"Graph '{graph.Name}' has {unsupported.Count} layer(s) PyTorch export does not know: {string.Join(", ", unsupported)}.");
+                $"Graph '{graph.Name}' has {unsupported.Count} layer(s) PyTorch export does not know: " +
+                $"{string.Join(", ", unsupported)}.");
         var names = VariableNames(graph);
         var input = graph.InputShape;
         var s = new StringBuilder();
@@ -82,7 +83,9 @@ public static partial class ModelPy
     {
         Conv2dNode c => $"nn.Conv2d({c.InChannels}, {c.OutChannels}, {Pair(c.Kernel)}" +
                         (c.Stride is [1, 1] ? "" : $", stride={Pair(c.Stride)}") +
-                        (Symmetric(c.Pads) && c.Pads.Any(p => p != 0) ? $", padding={Pair([c.Pads[0], c.Pads[1]])}" : "") +
+                        (Symmetric(c.Pads) && c.Pads.Any(p => p != 0)
+                            ? $", padding={Pair([c.Pads[0], c.Pads[1]])}"
+                            : "") +
                         (c.Dilation is [1, 1] ? "" : $", dilation={Pair(c.Dilation)}") +
                         (c.Groups == 1 ? "" : $", groups={c.Groups}") + $", bias={(c.Bias ? "True" : "False")})",
         BatchNorm2dNode bn => $"nn.BatchNorm2d({bn.NumFeatures}, eps={Number(bn.Eps)}, momentum={Number(bn.Momentum)})",
@@ -101,19 +104,23 @@ public static partial class ModelPy
             ReluNode => $"F.relu({first})",
             Relu6Node => $"{first}.clamp(0, 6)",
             AddNode => $"{x[0]} + {x[1]}",
-            MaxPool2dNode mp => $"F.max_pool2d({Padded(first, mp.Pads, ", value=float(\"-inf\")")}, {Pair(mp.Kernel)}, {Pair(mp.Stride)}, {PoolPadding(mp.Pads)}" +
-                                $"{(mp.CeilMode ? ", ceil_mode=True" : "")})",
-            AvgPool2dNode ap => $"F.avg_pool2d({Padded(first, ap.Pads, "")}, {Pair(ap.Kernel)}, {Pair(ap.Stride)}, {PoolPadding(ap.Pads)}" +
-                                $"{(ap.CeilMode ? ", ceil_mode=True" : "")}, count_include_pad=True)",
+            MaxPool2dNode mp => $"F.max_pool2d({Padded(first, mp.Pads, ", value=float(\"-inf\")")}, " +
+                $"{Pair(mp.Kernel)}, {Pair(mp.Stride)}, {PoolPadding(mp.Pads)}" +
+                $"{(mp.CeilMode ? ", ceil_mode=True" : "")})",
+            AvgPool2dNode ap => $"F.avg_pool2d({Padded(first, ap.Pads, "")}, {Pair(ap.Kernel)}, {Pair(ap.Stride)}, " +
+                $"{PoolPadding(ap.Pads)}" +
+                $"{(ap.CeilMode ? ", ceil_mode=True" : "")}, count_include_pad=True)",
             GlobalAvgPoolNode => $"{first}.mean((2, 3), keepdim=True)",
             FlattenNode => $"{first}.flatten(1)",
             ReshapeNode r => $"{first}.reshape({first}.shape[0], {string.Join(", ", r.OutputShape!.Dims)})",
             ConcatNode cat => $"torch.cat([{string.Join(", ", x)}], {cat.Axis + 1})",
-            _ => throw new PyTorchExportException(ErrorIds.PyTorchExportUnsupportedLayer, $"Layer '{node.Name}' ({node.Op}) has no PyTorch form."),
+            _ => throw new PyTorchExportException(ErrorIds.PyTorchExportUnsupportedLayer,
+                $"Layer '{node.Name}' ({node.Op}) has no PyTorch form."),
         };
     }
 
-    /// <summary>Symmetric pads go to the operator; others pad first (F.pad takes left, right, top, bottom), as the TorchSharp network does.</summary>
+    /// <summary>Symmetric pads go to the operator; others pad first (F.pad takes
+    /// left, right, top, bottom), as the TorchSharp network does.</summary>
     private static string Padded(string x, int[] pads, string fill)
         => Symmetric(pads) ? x : $"F.pad({x}, ({pads[1]}, {pads[3]}, {pads[0]}, {pads[2]}){fill})";
 
@@ -121,13 +128,16 @@ public static partial class ModelPy
 
     private static bool Symmetric(int[] pads) => pads[0] == pads[2] && pads[1] == pads[3];
 
-    private static string Pair(int[] v) => v[0] == v[1] ? v[0].ToString(CultureInfo.InvariantCulture) : $"({v[0]}, {v[1]})";
+    private static string Pair(int[] v) => v[0] == v[1]
+        ? v[0].ToString(CultureInfo.InvariantCulture)
+        : $"({v[0]}, {v[1]})";
 
     private static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant();
 
     private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
-    /// <summary>A Python identifier per node, from its name ("conv2_x.0.add" → conv2_x_0_add), unique and clear of the names forward uses.</summary>
+    /// <summary>A Python identifier per node, from its name ("conv2_x.0.add"
+    /// → conv2_x_0_add), unique and clear of the names forward uses.</summary>
     private static Dictionary<string, string> VariableNames(ModelGraph graph)
     {
         var used = new HashSet<string> { "m", "F", "nn", "torch", "self", "x" };
@@ -146,8 +156,9 @@ public static partial class ModelPy
 
     private static readonly HashSet<string> Keywords =
     [
-        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else",
-        "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+        "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+        "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
         "return", "try", "while", "with", "yield",
     ];
 

@@ -18,7 +18,9 @@ public static class Int8Arithmetic
     public static long RShift(long v, int n)
     {
         if (n == 0) return v;
-        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, "A negative requantization shift never occurs in a valid package.");
+        if (n < 0)
+            throw new ArgumentOutOfRangeException(nameof(n), n,
+                "A negative requantization shift never occurs in a valid package.");
         if (n > 62) return 0;
         long t = v >> (n - 1);
         return (t >> 1) + (t & 1);
@@ -28,7 +30,9 @@ public static class Int8Arithmetic
     public static int RShift(int v, int n)
     {
         if (n == 0) return v;
-        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, "A negative requantization shift never occurs in a valid package.");
+        if (n < 0)
+            throw new ArgumentOutOfRangeException(nameof(n), n,
+                "A negative requantization shift never occurs in a valid package.");
         if (n > 31) return 0;
         int t = v >> (n - 1);
         return (t >> 1) + (t & 1);
@@ -47,7 +51,8 @@ public static class Int8Arithmetic
     /// </summary>
     public static void Requantize(ReadOnlySpan<int> acc, Span<sbyte> output, int shift, bool relu)
     {
-        if (shift < 0 || shift > 31) throw new ArgumentOutOfRangeException(nameof(shift), shift, "Requantization shifts are 0 to 31.");
+        if (shift < 0 || shift > 31)
+            throw new ArgumentOutOfRangeException(nameof(shift), shift, "Requantization shifts are 0 to 31.");
         int i = 0;
         if (Avx2.IsSupported)
         {
@@ -101,7 +106,8 @@ public static class Int8Arithmetic
     public static float Scale(int exponent) => MathF.ScaleB(1f, exponent);
 
     /// <summary>Bias at exponent Q_x + Q_w: floor(b · 2^Q + 0.5) as int32 (linger).</summary>
-    public static int QuantizeBias(double b, int exponent) => checked((int)Math.Floor(b * Math.ScaleB(1.0, exponent) + 0.5));
+    public static int QuantizeBias(double b, int exponent) =>
+        checked((int)Math.Floor(b * Math.ScaleB(1.0, exponent) + 0.5));
 
     /// <summary>Weights: Q_w = floor(log2(127 / max|W|)), so no weight saturates. All-zero: 8 (scale 256).</summary>
     public static int WeightExponent(double maxAbs) => maxAbs > 0 ? (int)Math.Floor(Math.Log2(Bound / maxAbs)) : 8;
@@ -109,10 +115,13 @@ public static class Int8Arithmetic
     /// <summary>Training-time activation exponent from a batch maximum: floor(log2(127 / max)).</summary>
     public static int BatchExponent(double maxAbs) => maxAbs > 0 ? (int)Math.Floor(Math.Log2(Bound / maxAbs)) : 8;
 
-    /// <summary>Eval/export exponent from a running range: round(log2(127 / running)), half to even as Python.</summary>
+    /// <summary>Eval/export exponent from a running range:
+    /// round(log2(127 / running)), half to even as Python.</summary>
     public static int RunningExponent(double running)
     {
-        if (!(running > 0)) throw new ArgumentOutOfRangeException(nameof(running), running, "A zero running range means the layer never ran during quantization-aware training.");
+        if (!(running > 0))
+            throw new ArgumentOutOfRangeException(nameof(running), running,
+                "A zero running range means the layer never ran during quantization-aware training.");
         return (int)Math.Round(Math.Log2(Bound / running), MidpointRounding.ToEven);
     }
 
@@ -132,9 +141,11 @@ public static class Int8Arithmetic
     /// A conv/linear output exponent limited to Q_x + Q_w, so the requantization shift is never negative
     /// (docs/quant-arithmetic.md#exponents).
     /// </summary>
-    public static int LimitOutputExponent(int exponent, int inputExponent, int weightExponent) => Math.Min(exponent, inputExponent + weightExponent);
+    public static int LimitOutputExponent(int exponent, int inputExponent, int weightExponent) =>
+        Math.Min(exponent, inputExponent + weightExponent);
 
-    /// <summary>The range a power-of-two exponent covers, 127 / 2^Q: what conv/linear/input running statistics average.</summary>
+    /// <summary>The range a power-of-two exponent covers, 127 / 2^Q:
+    /// what conv/linear/input running statistics average.</summary>
     public static double Range(int exponent) => Bound / Math.ScaleB(1.0, exponent);
 
     /// <summary>linger's running statistics: an EMA with momentum 0.1, starting from 0.</summary>
@@ -143,13 +154,15 @@ public static class Int8Arithmetic
     /// <summary>
     /// ReLU6Int's integer upper bound at exponent Q: round(6 · 2^Q) (docs/quant-arithmetic.md#relu-pool-reshape).
     /// </summary>
-    public static int Relu6Bound(int exponent) => (int)Math.Round(6 * Math.ScaleB(1.0, exponent), MidpointRounding.ToEven);
+    public static int Relu6Bound(int exponent) =>
+        (int)Math.Round(6 * Math.ScaleB(1.0, exponent), MidpointRounding.ToEven);
 
     /// <summary>iqAdd: sat8(sat8(rshift(x, Qx−Qo)) + sat8(rshift(y, Qy−Qo))), each input rounded on its own.</summary>
     public static sbyte Add(sbyte x, int shiftX, sbyte y, int shiftY) =>
         Sat8(Sat8(RShift((int)x, shiftX)) + Sat8(RShift((int)y, shiftY)));
 
-    /// <summary><see cref="Add(sbyte, int, sbyte, int)"/> over spans, 32 at a time in int16 lanes (the same shifts and clamps).</summary>
+    /// <summary><see cref="Add(sbyte, int, sbyte, int)"/> over spans, 32
+    /// at a time in int16 lanes (the same shifts and clamps).</summary>
     public static void Add(ReadOnlySpan<sbyte> x, int shiftX, ReadOnlySpan<sbyte> y, int shiftY, Span<sbyte> z)
     {
         int i = 0;
@@ -170,7 +183,8 @@ public static class Int8Arithmetic
         for (; i < z.Length; i++) z[i] = Add(x[i], shiftX, y[i], shiftY);
     }
 
-    /// <summary>rshift on int16 lanes holding int8 values (n ≤ 15): the result stays within int8, no clamp needed.</summary>
+    /// <summary>rshift on int16 lanes holding int8 values (n ≤ 15):
+    /// the result stays within int8, no clamp needed.</summary>
     private static Vector256<short> Rescale16(Vector256<short> v, int shift)
     {
         if (shift == 0) return v;

@@ -44,7 +44,8 @@ public sealed record NetworkCandidate
     /// <summary>The search's own limits the candidate exceeds (-MaxMacs, -MaxParameters).</summary>
     public IReadOnlyList<string> LimitsExceeded { get; init; } = [];
 
-    /// <summary>1: on the front (no other candidate of its group has at least as many parameters for at most as many MACs, and is better in one); 2: on the front once rank 1 is removed; …</summary>
+    /// <summary>1: on the front (no other candidate of its group has at least as many parameters for at most as many
+    /// MACs, and is better in one); 2: on the front once rank 1 is removed; …</summary>
     public int Rank { get; init; }
 
     public CandidateAccuracy? Accuracy { get; init; }
@@ -65,7 +66,9 @@ public sealed record NetworkCandidate
     public IReadOnlyList<BudgetViolation> Violations => Budget.Violations;
 
     /// <summary>What keeps it off the chip: the rules it breaks and the limits it exceeds, or empty.</summary>
-    public string Breaks => string.Join(", ", Violations.Select(v => v.Rule.ToString()).Distinct().Concat(LimitsExceeded.Select(l => l.Split(' ')[0])));
+    public string Breaks =>
+        string.Join(", ",
+            Violations.Select(v => v.Rule.ToString()).Distinct().Concat(LimitsExceeded.Select(l => l.Split(' ')[0])));
 
     public override string ToString() => $"{Name}: {Parameters:N0} parameters, {Macs / 1e6:F1} M MACs, " +
                                          (Fits ? $"fits (rank {Rank})" : $"does not fit ({Breaks})");

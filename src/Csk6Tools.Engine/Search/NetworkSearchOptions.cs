@@ -8,7 +8,8 @@ namespace Csk6Tools.Engine.Search;
 /// <summary>What <see cref="NetworkSearch"/> varies and what a candidate must fit.</summary>
 public sealed record NetworkSearchOptions
 {
-    /// <summary>C×H×W of one input (square: the zoo's ResNets take one size); ignored when <see cref="Model"/> is set.</summary>
+    /// <summary>C×H×W of one input (square: the zoo's ResNets take
+    /// one size); ignored when <see cref="Model"/> is set.</summary>
     public TensorShape InputShape { get; init; } = new(3, 32, 32);
 
     /// <summary>Outputs of the classifier; ignored when <see cref="Model"/> is set.</summary>

@@ -24,16 +24,20 @@ public static class Csk6
     /// </summary>
     public const long MaxPoolBandWorkspace = 61_440;
 
-    /// <summary>Channels an AvgPool2dInt holds in its workspace at once when its input exceeds the input operand (tpacker `get_workspace`).</summary>
+    /// <summary>Channels an AvgPool2dInt holds in its workspace at once when
+    /// its input exceeds the input operand (tpacker `get_workspace`).</summary>
     public const int AvgPoolBandChannels = 8;
 
-    /// <summary>AvgPool2dInt workspace bytes per output value and channel: 2 when the window area is a power of two (a shift), 8 otherwise (tpacker `get_workspace`).</summary>
+    /// <summary>AvgPool2dInt workspace bytes per output value and channel: 2 when the window area is a power of two (a
+    /// shift), 8 otherwise (tpacker `get_workspace`).</summary>
     public static int AvgPoolWorkspacePerOutput(int windowArea) => (windowArea & (windowArea - 1)) == 0 ? 2 : 8;
 
-    /// <summary>Bytes of an int32 accumulator: a LinearInt with bias keeps one per output in its workspace (tpacker `get_workspace`).</summary>
+    /// <summary>Bytes of an int32 accumulator: a LinearInt with bias keeps
+    /// one per output in its workspace (tpacker `get_workspace`).</summary>
     public const int AccumulatorBytes = 4;
 
-    /// <summary>The DMA ping-pong buffers through which constants stream to SHARE_MEM: ops alternate between them (tpacker `memory.py` `get_dma_buffer`).</summary>
+    /// <summary>The DMA ping-pong buffers through which constants stream to SHARE_MEM: ops alternate between them
+    /// (tpacker `memory.py` `get_dma_buffer`).</summary>
     public const int DmaBufferCount = 2;
 
     /// <summary>Output channels of a dense weight go in pairs (NHWC8); a split cuts at an even channel count.</summary>
@@ -56,7 +60,8 @@ public static class Csk6
     public static long InputOperandBytes(int c, int h, int w, int strideW) => Align(c, 8) * h * Align(w, 8L * strideW);
 }
 
-/// <summary>The memory a budget is checked against; CSK6's packer limits by default (boards with 4 MiB PSRAM exist).</summary>
+/// <summary>The memory a budget is checked against; CSK6's packer
+/// limits by default (boards with 4 MiB PSRAM exist).</summary>
 public sealed record Csk6Limits
 {
     public long PsramBytes { get; init; } = Csk6.PsramCapacity;

@@ -27,10 +27,12 @@ public static class ThinkerOp
     /// <summary>Every name above.</summary>
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        Conv2dInt, LinearInt, BatchNorm2dInt, iqAdd, iqCat, AvgPool2dInt, MaxPool, Relu, Clip, Reshape, Flatten, Squeeze,
+        Conv2dInt, LinearInt, BatchNorm2dInt, iqAdd, iqCat, AvgPool2dInt, MaxPool, Relu, Clip,
+        Reshape, Flatten, Squeeze,
         Unsqueeze, Split, Quant, Dequant,
     };
 
-    /// <summary>The ops whose constants stream through a DMA ping-pong buffer (tpacker's <c>memory.py</c> <c>get_dma_buffer</c>; of its list, the ones Csk6Tools emits).</summary>
+    /// <summary>The ops whose constants stream through a DMA ping-pong buffer (tpacker's <c>memory.py</c>
+    /// <c>get_dma_buffer</c>; of its list, the ones Csk6Tools emits).</summary>
     public static bool StreamsConstants(string op) => op is Conv2dInt or LinearInt;
 }

@@ -14,7 +14,9 @@ public static class BatchNormFolding
     public static Csk6Model Fold(Csk6Model model)
     {
         var graph = model.Graph;
-        var folds = graph.Nodes.OfType<Conv2dNode>().Select(c => (Conv: c, Bn: graph.FoldedBatchNorm(c))).Where(p => p.Bn is not null)
+        var folds = graph.Nodes.OfType<Conv2dNode>()
+            .Select(c => (Conv: c, Bn: graph.FoldedBatchNorm(c)))
+            .Where(p => p.Bn is not null)
             .ToDictionary(p => p.Bn!.Name, p => (p.Conv, Bn: p.Bn!));
         if (folds.Count == 0) return model;
 
@@ -26,14 +28,18 @@ public static class BatchNormFolding
         {
             if (folds.ContainsKey(node.Name)) continue;
             var inputs = node.Inputs.Select(i => renamed.GetValueOrDefault(i, i)).ToList();
-            b.Add(node is Conv2dNode c && folded.Contains(c.Name) ? c with { Bias = true, Inputs = inputs } : node with { Inputs = inputs });
+            b.Add(node is Conv2dNode c && folded.Contains(c.Name)
+                ? c with { Bias = true, Inputs = inputs }
+                : node with { Inputs = inputs });
         }
         foreach (var (conv, bn) in folds.Values)
         {
             if (model.Weights.Count > 0) FoldWeights(weights, conv, bn);
-            foreach (var suffix in new[] { "weight", "bias", "running_mean", "running_var" }) weights.Remove($"{bn.Name}.{suffix}");
+            foreach (var suffix in new[] { "weight", "bias", "running_mean", "running_var" })
+                weights.Remove($"{bn.Name}.{suffix}");
         }
-        return model with { Graph = b.Build(graph.Outputs.Select(o => renamed.GetValueOrDefault(o, o)).ToArray()), Weights = weights };
+        return model with { Graph = b.Build(graph.Outputs.Select(o => renamed.GetValueOrDefault(o, o)).ToArray()),
+            Weights = weights };
     }
 
     private static void FoldWeights(Dictionary<string, WeightTensor> weights, Conv2dNode conv, BatchNorm2dNode bn)

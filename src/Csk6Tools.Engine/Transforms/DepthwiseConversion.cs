@@ -2,7 +2,8 @@ using Csk6Tools.Engine.Graph;
 
 namespace Csk6Tools.Engine.Transforms;
 
-/// <summary>What becomes of a convolution whose kernel is smaller than its stride (the 1×1 stride-2 shortcut).</summary>
+/// <summary>What becomes of a convolution whose kernel is
+/// smaller than its stride (the 1×1 stride-2 shortcut).</summary>
 public enum ShortcutStyle
 {
     /// <summary>A 3×3 (5×5 for stride 4) depthwise convolution with the stride, then a 1×1 pointwise one.</summary>
@@ -24,7 +25,8 @@ public sealed record DepthwiseOptions
 }
 
 /// <summary>The converted model and what the conversion did.</summary>
-public sealed record DepthwiseConversion(ModelGraph Model, long ParametersBefore, long ParametersAfter, IReadOnlyList<string> ConvertedLayers)
+public sealed record DepthwiseConversion(ModelGraph Model, long ParametersBefore, long ParametersAfter,
+    IReadOnlyList<string> ConvertedLayers)
 {
     /// <summary>The fraction of parameters removed (0.867 = 86.7 % fewer).</summary>
     public double Reduction => ParametersBefore == 0 ? 0 : 1.0 - (double)ParametersAfter / ParametersBefore;
@@ -41,14 +43,16 @@ public static class DepthwiseConverter
     public static DepthwiseConversion Convert(ModelGraph graph, DepthwiseOptions? options = null)
     {
         options ??= new DepthwiseOptions();
-        var b = new GraphBuilder(graph.Name.EndsWith("-dw", StringComparison.Ordinal) ? graph.Name : graph.Name + "-dw", graph.InputShape, graph.Input.Name);
+        var b = new GraphBuilder(graph.Name.EndsWith("-dw", StringComparison.Ordinal) ? graph.Name : graph.Name + "-dw",
+            graph.InputShape, graph.Input.Name);
         var converted = new List<string>();
         var renamed = new Dictionary<string, string>();
 
         foreach (var original in graph.Nodes.Skip(1))
         {
             var node = original with { Inputs = original.Inputs.Select(i => renamed.GetValueOrDefault(i, i)).ToList() };
-            if (node is not Conv2dNode conv || conv.Groups != 1 || (!options.IncludeStem && conv.Inputs[0] == graph.Input.Name))
+            if (node is not Conv2dNode conv || conv.Groups != 1 ||
+                (!options.IncludeStem && conv.Inputs[0] == graph.Input.Name))
             {
                 b.Add(node);
                 continue;
@@ -72,7 +76,8 @@ public static class DepthwiseConverter
         return new DepthwiseConversion(model, graph.Parameters, model.Parameters, converted);
     }
 
-    /// <summary>The same layer with a kernel that covers its stride: 3×3 for stride 2, 5×5 for stride 4, same output size.</summary>
+    /// <summary>The same layer with a kernel that covers its stride:
+    /// 3×3 for stride 2, 5×5 for stride 4, same output size.</summary>
     private static Conv2dNode Widen(Conv2dNode conv)
     {
         int[] kernel = conv.Stride.Select((s, a) => Math.Max(conv.Kernel[a], s <= 2 ? 3 : 5)).ToArray();
@@ -80,7 +85,8 @@ public static class DepthwiseConverter
         return conv with { Kernel = kernel, Pads = [pad[0], pad[1], pad[0], pad[1]] };
     }
 
-    /// <summary>Adds <c>name.depthwise</c> and <c>name.pointwise</c> (LISTENAI's module names) and returns the latter.</summary>
+    /// <summary>Adds <c>name.depthwise</c> and <c>name.pointwise</c>
+    /// (LISTENAI's module names) and returns the latter.</summary>
     private static string Separate(GraphBuilder b, Conv2dNode conv)
     {
         string dw = b.Add(conv with
@@ -89,7 +95,8 @@ public static class DepthwiseConverter
         });
         return b.Add(new Conv2dNode
         {
-            Name = conv.Name + ".pointwise", InChannels = conv.InChannels, OutChannels = conv.OutChannels, Kernel = [1, 1], Bias = conv.Bias,
+            Name = conv.Name + ".pointwise", InChannels = conv.InChannels, OutChannels = conv.OutChannels,
+            Kernel = [1, 1], Bias = conv.Bias,
         }, dw);
     }
 }

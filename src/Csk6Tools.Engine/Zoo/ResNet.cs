@@ -32,18 +32,25 @@ public static class ResNet
         [152] = (true, [3, 8, 36, 3]),
     };
 
-    /// <summary>The channels a layer of <paramref name="channels"/> gets at this width: round(width · channels), at least 1.</summary>
-    public static int Channels(int channels, double width) => Math.Max(1, (int)Math.Round(channels * width, MidpointRounding.AwayFromZero));
+    /// <summary>The channels a layer of <paramref name="channels"/> gets
+    /// at this width: round(width · channels), at least 1.</summary>
+    public static int Channels(int channels, double width) =>
+        Math.Max(1, (int)Math.Round(channels * width, MidpointRounding.AwayFromZero));
 
     public static ModelGraph Create(ResNetOptions o)
     {
         if (!Layouts.TryGetValue(o.Depth, out var layout))
-            throw new ArgumentOutOfRangeException(nameof(o), o.Depth, $"ResNet depth {o.Depth} is not one of {string.Join(", ", Depths)}.");
+            throw new ArgumentOutOfRangeException(nameof(o), o.Depth,
+                $"ResNet depth {o.Depth} is not one of {string.Join(", ", Depths)}.");
         if (!(o.Width > 0) || double.IsInfinity(o.Width))
-            throw new ArgumentOutOfRangeException(nameof(o), o.Width, $"Width must be a positive multiplier, got {o.Width}.");
+            throw new ArgumentOutOfRangeException(nameof(o), o.Width,
+                $"Width must be a positive multiplier, got {o.Width}.");
         if (o.Classes < 1) throw new ArgumentOutOfRangeException(nameof(o), o.Classes, "Classes must be at least 1.");
-        if (o.InputChannels < 1) throw new ArgumentOutOfRangeException(nameof(o), o.InputChannels, "InputChannels must be at least 1.");
-        if (o.InputSize < 8) throw new ArgumentOutOfRangeException(nameof(o), o.InputSize, "InputSize must be at least 8 (three stride-2 stages).");
+        if (o.InputChannels < 1)
+            throw new ArgumentOutOfRangeException(nameof(o), o.InputChannels, "InputChannels must be at least 1.");
+        if (o.InputSize < 8)
+            throw new ArgumentOutOfRangeException(nameof(o), o.InputSize,
+                "InputSize must be at least 8 (three stride-2 stages).");
 
         int Scale(int c) => Channels(c, o.Width);
         int expansion = layout.Bottleneck ? 4 : 1;

@@ -25,7 +25,8 @@ internal sealed class BackgroundWork : IDisposable
     /// thread. False when the work was cancelled or failed with an engine error, which is written as a
     /// non-terminating error about <paramref name="target"/> (NativeRuntimeLoadFailed terminates).
     /// </summary>
-    public bool TryRun<T, TProgress>(PSCmdlet cmdlet, object? target, Func<IProgress<TProgress>, T> work, Action<TProgress> report, out T result)
+    public bool TryRun<T, TProgress>(PSCmdlet cmdlet, object? target, Func<IProgress<TProgress>, T> work,
+        Action<TProgress> report, out T result)
     {
         result = default!;
         try
@@ -62,7 +63,8 @@ internal sealed class BackgroundWork : IDisposable
         }
         finally
         {
-            // A stopping pipeline throws out of report(); the work (cancelled by StopProcessing) finishes its batch and checkpoint first.
+            // A stopping pipeline throws out of report(); the work (cancelled
+            // by StopProcessing) finishes its batch and checkpoint first.
             ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
         }
         return task.GetAwaiter().GetResult();

@@ -15,7 +15,8 @@ public sealed class ConvertToCsk6InputCommand : FileInputCommand
     private string? _outFile, _outputDirectory;
     private int _written;
 
-    /// <summary>The package whose input to produce (shape, exponent, and the normalization in its model.json); CIFAR-100's 3×32×32 at Q6 without it.</summary>
+    /// <summary>The package whose input to produce (shape, exponent, and the normalization in its model.json);
+    /// CIFAR-100's 3×32×32 at Q6 without it.</summary>
     [Parameter]
     public object? Package { get; set; }
 
@@ -53,7 +54,10 @@ public sealed class ConvertToCsk6InputCommand : FileInputCommand
     protected override void BeginProcessing()
     {
         if (OutFile is not null && OutputDirectory is not null)
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -OutFile for one image or -OutputDirectory for many, not both."), ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(
+                new ErrorRecord(
+                    new ArgumentException("Give -OutFile for one image or -OutputDirectory for many, not both."),
+                    ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, null));
         try
         {
             _spec = Package is null
@@ -70,7 +74,8 @@ public sealed class ConvertToCsk6InputCommand : FileInputCommand
             _outputDirectory = FilePaths.ResolveOutput(this, System.IO.Path.Combine(OutputDirectory, "x"));
             _outputDirectory = System.IO.Path.GetDirectoryName(_outputDirectory);
         }
-        WriteVerbose($"Input {_spec.Channels}×{_spec.Height}×{_spec.Width} int8 at Q{_spec.Exponent}, mean ({string.Join(", ", _spec.Mean)}), std ({string.Join(", ", _spec.Std)}), {Overflow}.");
+        WriteVerbose($"Input {_spec.Channels}×{_spec.Height}×{_spec.Width} int8 at Q{_spec.Exponent}, mean " +
+            $"({string.Join(", ", _spec.Mean)}), std ({string.Join(", ", _spec.Std)}), {Overflow}.");
     }
 
     protected override void ProcessRecord()
@@ -92,8 +97,11 @@ public sealed class ConvertToCsk6InputCommand : FileInputCommand
             return;
         }
         if (input.OutOfRange > 0)
-            WriteVerbose($"{file}: {input.OutOfRange} value(s) beyond int8 were {(Overflow == OverflowMode.Saturate ? "clamped" : "wrapped")}.");
-        string? target = _outFile ?? (_outputDirectory is null ? null : System.IO.Path.Combine(_outputDirectory, System.IO.Path.GetFileNameWithoutExtension(file) + ".bin"));
+            WriteVerbose($"{file}: {input.OutOfRange} value(s) beyond int8 were " +
+                $"{(Overflow == OverflowMode.Saturate ? "clamped" : "wrapped")}.");
+        string? target = _outFile ?? (_outputDirectory is null
+            ? null
+            : System.IO.Path.Combine(_outputDirectory, System.IO.Path.GetFileNameWithoutExtension(file) + ".bin"));
         if (target is not null && Write(target, input.Bytes)) input = input with { Path = target };
         WriteObject(input);
     }
@@ -102,7 +110,11 @@ public sealed class ConvertToCsk6InputCommand : FileInputCommand
     {
         if (_outFile is not null && ++_written > 1)
         {
-            WriteError(new ErrorRecord(new InvalidOperationException($"-OutFile takes one image; use -OutputDirectory for several. '{target}' already holds the first."), ErrorIds.InvalidArgument, ErrorCategory.InvalidOperation, target));
+            WriteError(
+                new ErrorRecord(
+                    new InvalidOperationException($"-OutFile takes one image; use -OutputDirectory for several. " +
+                        $"'{target}' already holds the first."),
+                    ErrorIds.InvalidArgument, ErrorCategory.InvalidOperation, target));
             return false;
         }
         if (FilePaths.RefusesOverwrite(this, target, Force)) return false;

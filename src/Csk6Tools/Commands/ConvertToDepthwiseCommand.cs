@@ -9,7 +9,8 @@ namespace Csk6Tools.Commands;
 [OutputType(typeof(ModelGraph))]
 public sealed class ConvertToDepthwiseCommand : ModelInputCommand
 {
-    /// <summary>What replaces a 1×1 stride-2 shortcut: DepthwiseSeparable (default), Dense3x3 (LISTENAI's demo) or Keep.</summary>
+    /// <summary>What replaces a 1×1 stride-2 shortcut: DepthwiseSeparable
+    /// (default), Dense3x3 (LISTENAI's demo) or Keep.</summary>
     [Parameter]
     public ShortcutStyle Shortcut { get; set; } = ShortcutStyle.DepthwiseSeparable;
 
@@ -19,8 +20,10 @@ public sealed class ConvertToDepthwiseCommand : ModelInputCommand
 
     protected override void ProcessModel(ModelGraph model)
     {
-        var result = DepthwiseConverter.Convert(model, new DepthwiseOptions { Shortcut = Shortcut, IncludeStem = IncludeStem });
-        WriteVerbose($"{result.ConvertedLayers.Count} convolution(s) made depthwise separable: {string.Join(", ", result.ConvertedLayers)}.");
+        var result = DepthwiseConverter.Convert(model,
+            new DepthwiseOptions { Shortcut = Shortcut, IncludeStem = IncludeStem });
+        WriteVerbose($"{result.ConvertedLayers.Count} convolution(s) made depthwise separable: " +
+            $"{string.Join(", ", result.ConvertedLayers)}.");
         // The model flows on down the pipeline; the counts ride along as properties for the default view.
         var output = new PSObject(result.Model);
         output.TypeNames.Insert(0, "Csk6Tools.DepthwiseConversion");

@@ -23,7 +23,8 @@ public abstract class DatasetCommand : WeightedModelCommand, IDisposable
     [ValidateNotNull]
     public Dataset Dataset { get; set; } = null!;
 
-    /// <summary>At most this many batches per epoch and per evaluation (0: all): quick runs on part of the data.</summary>
+    /// <summary>At most this many batches per epoch and per
+    /// evaluation (0: all): quick runs on part of the data.</summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int MaxBatches { get; set; }

@@ -11,7 +11,8 @@ internal static class EngineErrors
     public static ErrorRecord Record(Csk6Exception e, object? target) =>
         new(e, e.ErrorId, Category(e.Category), e.Target ?? target);
 
-    /// <summary>As <see cref="Record(Csk6Exception, object?)"/>, with the message prefixed by the input it is about.</summary>
+    /// <summary>As <see cref="Record(Csk6Exception, object?)"/>,
+    /// with the message prefixed by the input it is about.</summary>
     public static ErrorRecord Record(Csk6Exception e, string source, object? target) =>
         new(new InvalidDataException($"{source}: {e.Message}", e), e.ErrorId, Category(e.Category), target);
 

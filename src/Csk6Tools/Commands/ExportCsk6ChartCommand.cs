@@ -22,7 +22,8 @@ public sealed class ExportCsk6ChartCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
 
-    /// <summary>Budget (a budget's default), ShareMemPlan (a budget's or a package's), History (a model's); without it, the object's first.</summary>
+    /// <summary>Budget (a budget's default), ShareMemPlan (a budget's or a
+    /// package's), History (a model's); without it, the object's first.</summary>
     [Parameter]
     public ChartKind Kind { get; set; }
 
@@ -56,7 +57,10 @@ public sealed class ExportCsk6ChartCommand : PSCmdlet
         object input = InputObject is PSObject pso ? pso.BaseObject : InputObject;
         if (++_written > 1)
         {
-            WriteError(new ErrorRecord(new InvalidOperationException($"-Path takes one object; '{_target}' holds the first. Pipe one object per Export-Csk6Chart call."),
+            WriteError(
+                new ErrorRecord(
+                    new InvalidOperationException($"-Path takes one object; '{_target}' holds the first. Pipe one " +
+                        $"object per Export-Csk6Chart call."),
                 ErrorIds.InvalidArgument, ErrorCategory.InvalidOperation, input));
             return;
         }
@@ -67,7 +71,9 @@ public sealed class ExportCsk6ChartCommand : PSCmdlet
         }
         catch (ChartException e)
         {
-            var category = e.ErrorId == ErrorIds.ChartNoData ? ErrorCategory.InvalidData : ErrorCategory.InvalidArgument;
+            var category = e.ErrorId == ErrorIds.ChartNoData
+                ? ErrorCategory.InvalidData
+                : ErrorCategory.InvalidArgument;
             WriteError(new ErrorRecord(e, e.ErrorId, category, input));
             return;
         }

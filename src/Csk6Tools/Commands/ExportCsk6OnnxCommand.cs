@@ -5,7 +5,8 @@ using Csk6Tools.Engine.Onnx;
 
 namespace Csk6Tools.Commands;
 
-/// <summary>Export-Csk6Onnx: a model as ONNX, float, QDQ (ONNX Runtime, Netron) or linger's dialect (LISTENAI's tpacker).</summary>
+/// <summary>Export-Csk6Onnx: a model as ONNX, float, QDQ (ONNX
+/// Runtime, Netron) or linger's dialect (LISTENAI's tpacker).</summary>
 [Cmdlet(VerbsData.Export, "Csk6Onnx", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportCsk6OnnxCommand : WeightedModelCommand

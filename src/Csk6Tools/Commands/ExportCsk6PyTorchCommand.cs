@@ -32,11 +32,14 @@ public sealed class ExportCsk6PyTorchCommand : WeightedModelCommand
         string folder = FilePaths.ResolveOutput(this, Path);
         if (File.Exists(folder))
         {
-            WriteError(new ErrorRecord(new IOException($"'{folder}' is a file; Export-Csk6PyTorch writes into a folder."), ErrorIds.FileExists, ErrorCategory.ResourceExists, folder));
+            WriteError(
+                new ErrorRecord(new IOException($"'{folder}' is a file; Export-Csk6PyTorch writes into a folder."),
+                    ErrorIds.FileExists, ErrorCategory.ResourceExists, folder));
             return;
         }
         var names = PyTorchExport.FileNames(model);
-        if (names.Count(name => FilePaths.RefusesOverwrite(this, System.IO.Path.Combine(folder, name), Force)) > 0) return;
+        if (names.Count(name => FilePaths.RefusesOverwrite(this, System.IO.Path.Combine(folder, name), Force)) > 0)
+            return;
         if (!ShouldProcess(folder, $"Write {string.Join(", ", names)} for '{model.Name}'")) return;
         IReadOnlyList<string> written;
         try
@@ -48,7 +51,8 @@ public sealed class ExportCsk6PyTorchCommand : WeightedModelCommand
             WriteError(EngineErrors.Record(e, model));
             return;
         }
-        WriteVerbose($"'{model.Name}' written to {folder}: {string.Join(", ", names)}. Train it with: torchrun --nproc_per_node 2 {System.IO.Path.Combine(folder, PyTorchExport.TrainFileName)} DATA_FOLDER");
+        WriteVerbose($"'{model.Name}' written to {folder}: {string.Join(", ", names)}. Train it with: torchrun " +
+            $"--nproc_per_node 2 {System.IO.Path.Combine(folder, PyTorchExport.TrainFileName)} DATA_FOLDER");
         if (PassThru) foreach (var file in written) WriteObject(FilePaths.Item(this, file));
     }
 }

@@ -2,7 +2,8 @@ using System.Management.Automation;
 
 namespace Csk6Tools.Commands;
 
-/// <summary>A cmdlet that reads files: a -Path (wildcards) / -LiteralPath (FullName, PSPath from Get-ChildItem) pair.</summary>
+/// <summary>A cmdlet that reads files: a -Path (wildcards) /
+/// -LiteralPath (FullName, PSPath from Get-ChildItem) pair.</summary>
 public abstract class FileInputCommand : PSCmdlet
 {
     protected const string PathSet = "Path";

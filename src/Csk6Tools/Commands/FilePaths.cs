@@ -3,13 +3,16 @@ using System.Management.Automation;
 
 namespace Csk6Tools.Commands;
 
-/// <summary>Paths through the PowerShell provider (relative to the current location, PSDrives), FileSystem only.</summary>
+/// <summary>Paths through the PowerShell provider (relative to
+/// the current location, PSDrives), FileSystem only.</summary>
 internal static class FilePaths
 {
-    /// <summary>A file just written, as Get-Item returns it: the provider's properties make the usual file view and PSPath binding work.</summary>
+    /// <summary>A file just written, as Get-Item returns it: the provider's
+    /// properties make the usual file view and PSPath binding work.</summary>
     public static PSObject Item(PSCmdlet cmdlet, string path) => cmdlet.InvokeProvider.Item.Get([path], false, true)[0];
 
-    /// <summary>Existing files: wildcards expand unless <paramref name="literal"/>; each failure is a non-terminating error.</summary>
+    /// <summary>Existing files: wildcards expand unless <paramref name="literal"/>;
+    /// each failure is a non-terminating error.</summary>
     public static IEnumerable<string> ResolveExisting(PSCmdlet cmdlet, string path, bool literal)
     {
         List<string> found = [];
@@ -17,7 +20,8 @@ internal static class FilePaths
         {
             if (literal)
             {
-                string file = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+                string file = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path,
+                    out var provider, out _);
                 RequireFileSystem(provider, path);
                 if (!File.Exists(file)) throw new ItemNotFoundException($"Cannot find the file '{path}'.");
                 found.Add(file);
@@ -57,12 +61,14 @@ internal static class FilePaths
         }
         catch (NotSupportedException e)
         {
-            cmdlet.ThrowTerminatingError(new ErrorRecord(e, ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, path));
+            cmdlet.ThrowTerminatingError(
+                new ErrorRecord(e, ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, path));
         }
         return null!;
     }
 
-    /// <summary>The file system path of a file or folder that need not exist; null, with a non-terminating error, on another provider.</summary>
+    /// <summary>The file system path of a file or folder that need not exist;
+    /// null, with a non-terminating error, on another provider.</summary>
     public static string? ResolveFileSystem(PSCmdlet cmdlet, string path)
     {
         try
@@ -86,20 +92,26 @@ internal static class FilePaths
         }
         catch (NotSupportedException e)
         {
-            cmdlet.ThrowTerminatingError(new ErrorRecord(e, ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, path));
+            cmdlet.ThrowTerminatingError(
+                new ErrorRecord(e, ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, path));
             return null!;
         }
         string? folder = System.IO.Path.GetDirectoryName(file);
         if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
-            cmdlet.ThrowTerminatingError(new ErrorRecord(new DirectoryNotFoundException($"The folder '{folder}' does not exist."), ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+            cmdlet.ThrowTerminatingError(
+                new ErrorRecord(new DirectoryNotFoundException($"The folder '{folder}' does not exist."),
+                    ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
         return file;
     }
 
-    /// <summary>True, with a non-terminating error, when <paramref name="path"/> exists and -Force was not given.</summary>
+    /// <summary>True, with a non-terminating error, when
+    /// <paramref name="path"/> exists and -Force was not given.</summary>
     public static bool RefusesOverwrite(PSCmdlet cmdlet, string path, bool force, string errorId = ErrorIds.FileExists)
     {
         if (force || !File.Exists(path)) return false;
-        cmdlet.WriteError(new ErrorRecord(new IOException($"'{path}' exists; use -Force to overwrite it."), errorId, ErrorCategory.ResourceExists, path));
+        cmdlet.WriteError(
+            new ErrorRecord(new IOException($"'{path}' exists; use -Force to overwrite it."), errorId,
+                ErrorCategory.ResourceExists, path));
         return true;
     }
 
@@ -113,6 +125,7 @@ internal static class FilePaths
     private static void RequireFileSystem(ProviderInfo provider, string path)
     {
         if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-            throw new NotSupportedException($"'{path}' is on the {provider.Name} provider; a file system path is needed.");
+            throw new NotSupportedException($"'{path}' is on the {provider.Name} provider; a file " +
+                $"system path is needed.");
     }
 }

@@ -10,7 +10,8 @@ using Csk6Tools.Training;
 
 namespace Csk6Tools.Commands;
 
-/// <summary>Find-Csk6Network: the networks that fit the chip, on the Pareto front of parameters and MACs; -Train short-trains the best.</summary>
+/// <summary>Find-Csk6Network: the networks that fit the chip, on the Pareto
+/// front of parameters and MACs; -Train short-trains the best.</summary>
 [Cmdlet(VerbsCommon.Find, "Csk6Network", DefaultParameterSetName = FamilySet)]
 [OutputType(typeof(NetworkCandidate))]
 public sealed class FindCsk6NetworkCommand : PSCmdlet, IDisposable
@@ -18,7 +19,8 @@ public sealed class FindCsk6NetworkCommand : PSCmdlet, IDisposable
     private const string FamilySet = "Family", ModelSet = "Model";
     private readonly BackgroundWork _work = new();
 
-    /// <summary>A graph (or trained model) whose width and depthwise conversion to search instead of the ResNet family.</summary>
+    /// <summary>A graph (or trained model) whose width and depthwise
+    /// conversion to search instead of the ResNet family.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ModelSet)]
     [Alias("InputObject")]
     [ValidateNotNull]
@@ -99,18 +101,22 @@ public sealed class FindCsk6NetworkCommand : PSCmdlet, IDisposable
         try
         {
             if (Train && Dataset is null)
-                throw new SearchException(ErrorIds.SearchDatasetRequired, "-Train needs -Dataset: the data set to short-train the candidates on.");
+                throw new SearchException(ErrorIds.SearchDatasetRequired,
+                    "-Train needs -Dataset: the data set to short-train the candidates on.");
             NetworkSearch.Specs(options);   // bad input stops here, before any work
         }
         catch (SearchException e) { ThrowTerminatingError(EngineErrors.Record(e, options)); }
 
         const string activity = "Find-Csk6Network";
-        if (!_work.TryRun<IReadOnlyList<NetworkCandidate>, SearchProgress>(this, options, p => NetworkSearch.Run(options, p, _work.Cancellation),
-                p => WriteProgress(new ProgressRecord(1, activity, $"Budgeted {p.Done}/{p.Total}: {p.Last}") { PercentComplete = 100 * p.Done / p.Total }),
-                out var found))
+        if (!_work.TryRun<IReadOnlyList<NetworkCandidate>, SearchProgress>(this, options,
+            p => NetworkSearch.Run(options, p, _work.Cancellation),
+            p => WriteProgress(new ProgressRecord(1, activity, $"Budgeted {p.Done}/{p.Total}: {p.Last}")
+                { PercentComplete = 100 * p.Done / p.Total }),
+            out var found))
             return;
         WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
-        WriteVerbose($"{found.Count} candidate(s){(All ? "" : " fit")}, {found.Count(c => c.OnFront && c.Fits)} on the front.");
+        WriteVerbose($"{found.Count} candidate(s){(All ? "" : " fit")}, " +
+            $"{found.Count(c => c.OnFront && c.Fits)} on the front.");
 
         // Rows are written as they finish: Ctrl+C during a training keeps those before it.
         int train = Train ? Math.Min(Top, found.Count(c => c.Fits)) : 0;
@@ -141,39 +147,53 @@ public sealed class FindCsk6NetworkCommand : PSCmdlet, IDisposable
             var graph = value as ModelGraph ?? (value as Csk6Model)?.Graph;
             if (graph is null)
             {
-                WriteError(new ErrorRecord(new ArgumentException($"Find-Csk6Network -Model expects a model graph or a trained model; got {value?.GetType().FullName ?? "null"}."),
+                WriteError(
+                    new ErrorRecord(
+                        new ArgumentException($"Find-Csk6Network -Model expects a model graph or a trained model; " +
+                            $"got {value?.GetType().FullName ?? "null"}."),
                     ErrorIds.ModelExpected, ErrorCategory.InvalidType, Model));
                 return null;
             }
             return o with { Model = graph };
         }
         if (InputShape is { Length: not 3 } s)
-            ThrowTerminatingError(EngineErrors.Record(new SearchException(ErrorIds.SearchInvalidInput, $"-InputShape takes C, H, W (three numbers), got {s.Length}."), s));
+            ThrowTerminatingError(
+                EngineErrors.Record(
+                    new SearchException(ErrorIds.SearchInvalidInput,
+                        $"-InputShape takes C, H, W (three numbers), got {s.Length}."), s));
         var shape = InputShape is { } given ? new TensorShape(given)
             : Dataset is { } d ? new TensorShape(d.Channels, d.Height, d.Width) : new TensorShape(3, 32, 32);
-        int classes = Classes != 0 || MyInvocation.BoundParameters.ContainsKey(nameof(Classes)) ? Classes : Dataset?.Classes.Length ?? 100;
+        int classes = Classes != 0 || MyInvocation.BoundParameters.ContainsKey(nameof(Classes))
+            ? Classes
+            : Dataset?.Classes.Length ?? 100;
         return o with { InputShape = shape, Classes = classes, Depths = Depth ?? [] };
     }
 
-    /// <summary>Short-trains one candidate; null when the pipeline stops (Ctrl+C keeps the rows written before), the row untrained when it failed.</summary>
+    /// <summary>Short-trains one candidate; null when the pipeline stops (Ctrl+C
+    /// keeps the rows written before), the row untrained when it failed.</summary>
     private NetworkCandidate? TrainOne(NetworkCandidate candidate, int index, int count)
     {
         string activity = $"Training candidate {index + 1}/{count}: {candidate.Name}";
         var options = new CandidateTrainingOptions
         {
-            Dataset = Dataset!, Epochs = Epochs, TrainCount = TrainCount, BatchSize = BatchSize, Threads = Threads, Seed = Seed,
+            Dataset = Dataset!, Epochs = Epochs, TrainCount = TrainCount, BatchSize = BatchSize,
+            Threads = Threads, Seed = Seed,
             Limits = new Csk6Limits { PsramBytes = PsramCapacity, ShareMemBytes = ShareMemCapacity },
         };
-        bool done = _work.TryRun<NetworkCandidate, CandidateTrainingProgress>(this, candidate, p => CandidateTraining.Train(candidate, options, p, _work.Cancellation), p =>
+        bool done = _work.TryRun<NetworkCandidate, CandidateTrainingProgress>(this, candidate,
+            p => CandidateTraining.Train(candidate, options, p, _work.Cancellation), p =>
         {
             var record = new ProgressRecord(2, activity, p.Phase) { PercentComplete = 100 * index / count };
-            if (p.Training is { } t) record.StatusDescription = $"{p.Phase}: epoch {t.Epoch}/{t.Epochs}, batch {t.Batch}/{t.Batches}, loss {t.Loss:F4}";
+            if (p.Training is { } t)
+                record.StatusDescription = $"{p.Phase}: epoch {t.Epoch}/{t.Epochs}, batch " +
+                    $"{t.Batch}/{t.Batches}, loss {t.Loss:F4}";
             WriteProgress(record);
         }, out var trained);
         WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
         if (!done) return _work.Cancellation.IsCancellationRequested ? null : candidate;
         var a = trained.Accuracy!;
-        WriteVerbose($"{candidate.Name}: float {a.Float:P2}, fake-quant {a.FakeQuant:P2}, int8 engine {a.Engine:P2} over {a.Samples} test images.");
+        WriteVerbose($"{candidate.Name}: float {a.Float:P2}, fake-quant {a.FakeQuant:P2}, int8 engine {a.Engine:P2} " +
+            $"over {a.Samples} test images.");
         return trained;
     }
 }

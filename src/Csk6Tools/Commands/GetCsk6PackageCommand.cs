@@ -14,7 +14,11 @@ public sealed class GetCsk6PackageCommand : FileInputCommand
             {
                 if (PackageArgument.TryLoad(this, file, out var package, out var error))
                 {
-                    WriteVerbose($"{file}: {package!.Layout} layout, {package.Tensors.Count} tensors, {package.Operators.Count} operators, CRC-24 0x{package.Crc:X6}; {(package.Description is null ? "no description" : $"described by {PackageDescription.PathFor(file)}")}.");
+                    string described = package!.Description is null
+                        ? "no description"
+                        : $"described by {PackageDescription.PathFor(file)}";
+                    WriteVerbose($"{file}: {package.Layout} layout, {package.Tensors.Count} tensors, " +
+                        $"{package.Operators.Count} operators, CRC-24 0x{package.Crc:X6}; {described}.");
                     WriteObject(package);
                 }
                 else WriteError(error!);

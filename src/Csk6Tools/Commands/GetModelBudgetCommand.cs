@@ -11,7 +11,8 @@ namespace Csk6Tools.Commands;
 [OutputType(typeof(ModelBudget))]
 public sealed class GetModelBudgetCommand : CapacityCommand
 {
-    /// <summary>Inputs of each residual add assumed to need rescaling before QAT fixes the scales (0, 1 or 2; 1 by default); a quantized model's exponents decide instead.</summary>
+    /// <summary>Inputs of each residual add assumed to need rescaling before QAT fixes the scales (0, 1 or 2; 1 by
+    /// default); a quantized model's exponents decide instead.</summary>
     [Parameter]
     [ValidateRange(0, 2)]
     public int RescaledAddInputs { get; set; } = 1;

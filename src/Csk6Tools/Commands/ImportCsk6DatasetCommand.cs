@@ -4,7 +4,8 @@ using Csk6Tools.Engine.Data;
 
 namespace Csk6Tools.Commands;
 
-/// <summary>Import-Csk6Dataset: reads a labelled image data set (CIFAR-100/10 binary, IDX, image folder) for training and testing.</summary>
+/// <summary>Import-Csk6Dataset: reads a labelled image data set (CIFAR-100/10
+/// binary, IDX, image folder) for training and testing.</summary>
 [Cmdlet(VerbsData.Import, "Csk6Dataset", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(Dataset))]
 public sealed class ImportCsk6DatasetCommand : PSCmdlet, IDisposable
@@ -14,15 +15,18 @@ public sealed class ImportCsk6DatasetCommand : PSCmdlet, IDisposable
 
     #region Parameters
 
-    /// <summary>The data set's folder (or one of its files), a folder that holds it one level down, or the archive as downloaded (.tar.gz, .tgz, .tar, .zip).</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true,
+    /// <summary>The data set's folder (or one of its files), a folder that holds it one level down, or the archive as
+    /// downloaded (.tar.gz, .tgz, .tar, .zip).</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true,
+        ValueFromPipelineByPropertyName = true,
         HelpMessage = "The folder or the archive (.tar.gz, .zip) that holds the data set.")]
     [Alias("PSPath", "FullName")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
 
     /// <summary>A data set installed by a Debian package: FashionMnist (dataset-fashion-mnist).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = NameSet, HelpMessage = "A data set installed by a Debian package: FashionMnist.")]
+    [Parameter(Mandatory = true, ParameterSetName = NameSet,
+        HelpMessage = "A data set installed by a Debian package: FashionMnist.")]
     [ValidateSet(FashionMnistName)]
     public string? Name { get; set; }
     private const string FashionMnistName = "FashionMnist";
@@ -87,7 +91,9 @@ public sealed class ImportCsk6DatasetCommand : PSCmdlet, IDisposable
             if (_work.TryRun<Dataset, object>(this, folder, progress =>
                 {
                     channel.Target = progress;
-                    return named ? DatasetLoader.LoadFashionMnist(options, _work.Cancellation) : DatasetLoader.Load(folder, options, _work.Cancellation);
+                    return named
+                        ? DatasetLoader.LoadFashionMnist(options, _work.Cancellation)
+                        : DatasetLoader.Load(folder, options, _work.Cancellation);
                 }, Report, out var dataset))
                 WriteObject(dataset);
         }
@@ -133,7 +139,11 @@ public sealed class ImportCsk6DatasetCommand : PSCmdlet, IDisposable
     private DatasetLoadOptions Options(ProgressChannel channel)
     {
         var bound = MyInvocation.BoundParameters;
-        int? Count(string name, int value) => bound.ContainsKey(name) ? value : bound.ContainsKey(nameof(MaxCount)) ? MaxCount : null;
+        int? Count(string name, int value) => bound.ContainsKey(name)
+            ? value
+            : bound.ContainsKey(nameof(MaxCount))
+            ? MaxCount
+            : null;
         return new DatasetLoadOptions
         {
             Format = Format,
@@ -149,7 +159,8 @@ public sealed class ImportCsk6DatasetCommand : PSCmdlet, IDisposable
         };
     }
 
-    /// <summary>The loader's progress and log lines, both through the work's one progress channel once it runs.</summary>
+    /// <summary>The loader's progress and log lines, both through
+    /// the work's one progress channel once it runs.</summary>
     private sealed class ProgressChannel : IProgress<DatasetProgress>
     {
         public IProgress<object>? Target { get; set; }

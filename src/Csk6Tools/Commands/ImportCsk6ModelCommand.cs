@@ -22,7 +22,8 @@ public sealed class ImportCsk6ModelCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
 
-    /// <summary>The graph a PyTorch state_dict was trained for (a graph, or a model whose graph is meant): the file is read as a state_dict.</summary>
+    /// <summary>The graph a PyTorch state_dict was trained for (a graph, or a
+    /// model whose graph is meant): the file is read as a state_dict.</summary>
     [Parameter(Mandatory = true, ParameterSetName = StateDictSet)]
     [ValidateNotNull]
     public object Graph { get; set; } = null!;
@@ -35,13 +36,20 @@ public sealed class ImportCsk6ModelCommand : PSCmdlet
             path = SessionState.Path.GetResolvedProviderPathFromPSPath(Path, out var provider).Single();
             if (provider.Name != "FileSystem")
             {
-                WriteError(new ErrorRecord(new ArgumentException($"'{Path}' is on the {provider.Name} provider; models are read from the file system."), ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, Path));
+                WriteError(
+                    new ErrorRecord(
+                        new ArgumentException($"'{Path}' is on the {provider.Name} provider; models are read from " +
+                            $"the file system."),
+                        ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, Path));
                 return;
             }
         }
-        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException
+            or InvalidOperationException)
         {
-            WriteError(new ErrorRecord(new FileNotFoundException($"No model file at '{Path}'.", Path, e), ErrorIds.ModelFileNotFound, ErrorCategory.ObjectNotFound, Path));
+            WriteError(
+                new ErrorRecord(new FileNotFoundException($"No model file at '{Path}'.", Path, e),
+                    ErrorIds.ModelFileNotFound, ErrorCategory.ObjectNotFound, Path));
             return;
         }
         try
@@ -58,7 +66,8 @@ public sealed class ImportCsk6ModelCommand : PSCmdlet
         }
     }
 
-    /// <summary>The state_dict fitted to the graph; a model given as -Graph lends its classes and normalization when the file has none.</summary>
+    /// <summary>The state_dict fitted to the graph; a model given as -Graph
+    /// lends its classes and normalization when the file has none.</summary>
     private Csk6Model ImportStateDict(string path)
     {
         var value = Graph is PSObject pso ? pso.BaseObject : Graph;
@@ -66,7 +75,10 @@ public sealed class ImportCsk6ModelCommand : PSCmdlet
         var graph = value as ModelGraph ?? template?.Graph;
         if (graph is null)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Graph expects a model graph (New-Csk6ResNet, Convert-ToDepthwise, Import-Csk6Model), got {value?.GetType().FullName ?? "null"}."),
+            ThrowTerminatingError(
+                new ErrorRecord(
+                    new ArgumentException($"-Graph expects a model graph (New-Csk6ResNet, Convert-ToDepthwise, " +
+                        $"Import-Csk6Model), got {value?.GetType().FullName ?? "null"}."),
                 ErrorIds.ModelExpected, ErrorCategory.InvalidType, value));
         }
         if (!PyTorchWeights.IsSafeTensors(path)) TorchModule.Require(this, "reads a torch.save pickle with libtorch");

@@ -9,7 +9,8 @@ using Csk6Tools.Engine.Package;
 
 namespace Csk6Tools.Commands;
 
-/// <summary>Invoke-Csk6Inference: runs a package on the host with the chip's int8 arithmetic, on input.bin files, images or a data set.</summary>
+/// <summary>Invoke-Csk6Inference: runs a package on the host with the chip's
+/// int8 arithmetic, on input.bin files, images or a data set.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "Csk6Inference", SupportsShouldProcess = true)]
 [OutputType(typeof(Prediction))]
 public sealed class InvokeCsk6InferenceCommand : PSCmdlet
@@ -41,7 +42,8 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
     [ValidateNotNull]
     public PreparedInput[] InputObject { get; set; } = [];
 
-    /// <summary>A data set from Import-Csk6Dataset: its test images are run and each prediction carries the true class.</summary>
+    /// <summary>A data set from Import-Csk6Dataset: its test images
+    /// are run and each prediction carries the true class.</summary>
     [Parameter(Mandatory = true, ParameterSetName = DatasetSet)]
     [ValidateNotNull]
     public Dataset? Dataset { get; set; }
@@ -60,11 +62,13 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
     [Parameter]
     public float[]? Mean { get; set; }
 
-    /// <summary>Per-channel standard deviation for images; the package's model.json, else the data set's, else CIFAR-100's.</summary>
+    /// <summary>Per-channel standard deviation for images; the package's
+    /// model.json, else the data set's, else CIFAR-100's.</summary>
     [Parameter]
     public float[]? Std { get; set; }
 
-    /// <summary>Class names in output order; the package's model.json, the data set's, CIFAR-100's for a 100-class output, else the index.</summary>
+    /// <summary>Class names in output order; the package's model.json, the data
+    /// set's, CIFAR-100's for a 100-class output, else the index.</summary>
     [Parameter]
     public string[]? Label { get; set; }
 
@@ -90,9 +94,12 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
             ThrowTerminatingError(EngineErrors.Record(e, package));
         }
         _labels = Label ?? package.Description?.Classes ?? Dataset?.Classes ?? package.Classes;
-        if (package.Description is { } d) WriteVerbose($"Described by {PackageDescription.PathFor(package.Path!)}: {d}.");
+        if (package.Description is { } d)
+            WriteVerbose($"Described by {PackageDescription.PathFor(package.Path!)}: {d}.");
         if (OutFile is not null) _outFile = FilePaths.ResolveOutput(this, OutFile);
-        WriteVerbose($"Package {package.Path ?? "(in memory)"}: input {string.Join("×", package.InputTensor.Shape)} {package.InputTensor.DType} at Q{package.InputTensor.Exponent}, output {package.OutputTensor.Elements} values at Q{package.OutputTensor.Exponent}.");
+        WriteVerbose($"Package {package.Path ?? "(in memory)"}: input {string.Join("×", package.InputTensor.Shape)} " +
+            $"{package.InputTensor.DType} at Q{package.InputTensor.Exponent}, output {package.OutputTensor.Elements} " +
+            $"values at Q{package.OutputTensor.Exponent}.");
     }
 
     protected override void ProcessRecord()
@@ -135,10 +142,15 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         var test = dataset.Test;
         var spec = ImageSpec(new Normalization(dataset.Mean, dataset.Std));
         if (test.Height != spec.Height || test.Width != spec.Width)
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The data set's images are {test.Height}×{test.Width}; the package expects {spec.Height}×{spec.Width}."), ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, dataset));
+            ThrowTerminatingError(
+                new ErrorRecord(
+                    new ArgumentException($"The data set's images are {test.Height}×{test.Width}; the package " +
+                        $"expects {spec.Height}×{spec.Width}."),
+                    ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, dataset));
         int count = Math.Min(Count, test.Count);
         var runner = new DatasetRunner(_engine.Package, Threads);
-        var progress = new ProgressRecord(1, "Invoke-Csk6Inference", $"{dataset.Name}: {count:N0} test images on {runner.Threads} thread(s)");
+        var progress = new ProgressRecord(1, "Invoke-Csk6Inference",
+            $"{dataset.Name}: {count:N0} test images on {runner.Threads} thread(s)");
         var clock = Stopwatch.StartNew();
         // Blocks of images run on every core; their predictions go down the pipeline in order as each block ends.
         int block = 64 * runner.Threads;
@@ -166,12 +178,14 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
         double seconds = clock.Elapsed.TotalSeconds;
-        WriteVerbose($"{count:N0} images in {seconds:F2} s: {(seconds > 0 ? count / seconds : 0):N0} images/s on {runner.Threads} thread(s) ({runner.Path}).");
+        WriteVerbose($"{count:N0} images in {seconds:F2} s: {(seconds > 0 ? count / seconds : 0):N0} images/s on " +
+            $"{runner.Threads} thread(s) ({runner.Path}).");
     }
 
     protected override void StopProcessing() => _stop.Cancel();
 
-    /// <summary>-Mean and -Std, else the package's description, else <paramref name="fallback"/>, else CIFAR-100's.</summary>
+    /// <summary>-Mean and -Std, else the package's description,
+    /// else <paramref name="fallback"/>, else CIFAR-100's.</summary>
     private InputSpec ImageSpec(Normalization? fallback)
     {
         try
@@ -180,7 +194,8 @@ public sealed class InvokeCsk6InferenceCommand : PSCmdlet
         }
         catch (ArgumentException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, _engine.Package));
+            ThrowTerminatingError(
+                new ErrorRecord(e, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, _engine.Package));
             return null!;
         }
     }

@@ -6,11 +6,13 @@ using Csk6Tools.Engine.Search;
 
 namespace Csk6Tools.Commands;
 
-/// <summary>A cmdlet that takes a model (<see cref="ModelGraph"/>, or a <see cref="Csk6Model"/> with weights) from the pipeline.</summary>
+/// <summary>A cmdlet that takes a model (<see cref="ModelGraph"/>, or
+/// a <see cref="Csk6Model"/> with weights) from the pipeline.</summary>
 public abstract class ModelInputCommand : PSCmdlet
 {
     /// <summary>The model: from New-Csk6ResNet, Convert-ToDepthwise or any cmdlet that returns one.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "A model from New-Csk6ResNet or Convert-ToDepthwise.")]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true,
+        HelpMessage = "A model from New-Csk6ResNet or Convert-ToDepthwise.")]
     [Alias("InputObject")]
     [ValidateNotNull]
     public object Model { get; set; } = null!;
@@ -24,7 +26,9 @@ public abstract class ModelInputCommand : PSCmdlet
         if (graph is null)
         {
             WriteError(new ErrorRecord(
-                new ArgumentException($"{MyInvocation.MyCommand.Name} expects a model ({typeof(ModelGraph).FullName} or {typeof(Csk6Model).FullName}), as New-Csk6ResNet, Convert-ToDepthwise or the training cmdlets return; got {value?.GetType().FullName ?? "null"} '{Describe(value)}'."),
+                new ArgumentException($"{MyInvocation.MyCommand.Name} expects a model ({typeof(ModelGraph).FullName} " +
+                    $"or {typeof(Csk6Model).FullName}), as New-Csk6ResNet, Convert-ToDepthwise or the training " +
+                    $"cmdlets return; got {value?.GetType().FullName ?? "null"} '{Describe(value)}'."),
                 ErrorIds.ModelExpected, ErrorCategory.InvalidType, Model));
             return;
         }

@@ -9,7 +9,8 @@ using Csk6Tools.Engine.Target;
 
 namespace Csk6Tools.Commands;
 
-/// <summary>New-Csk6Package: a quantized model to the thinker model.bin that LISTENAI's runtime loads on the CSK6.</summary>
+/// <summary>New-Csk6Package: a quantized model to the thinker
+/// model.bin that LISTENAI's runtime loads on the CSK6.</summary>
 [Cmdlet(VerbsCommon.New, "Csk6Package", SupportsShouldProcess = true)]
 [OutputType(typeof(ThinkerPackage))]
 public sealed class NewCsk6PackageCommand : CapacityCommand
@@ -19,7 +20,8 @@ public sealed class NewCsk6PackageCommand : CapacityCommand
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
 
-    /// <summary>The SHARE_MEM planner; the smallest plan by default. Tpacker chooses as tpacker v2.1.1 does (its bytes).</summary>
+    /// <summary>The SHARE_MEM planner; the smallest plan by default.
+    /// Tpacker chooses as tpacker v2.1.1 does (its bytes).</summary>
     [Parameter]
     [ValidateSet("GreedyBySize", "GreedyByBreadth", "GreedyByOrder", "OffsetBestFit", MemoryPlanner.Tpacker)]
     public string? Planner { get; set; }
@@ -37,7 +39,10 @@ public sealed class NewCsk6PackageCommand : CapacityCommand
     public SwitchParameter Force { get; set; }
 
     protected override void ProcessModel(ModelGraph model) =>
-        WriteError(new ErrorRecord(new ArgumentException($"Model '{model.Name}' is a graph without weights: train it and run Invoke-QuantTraining before packing it."),
+        WriteError(
+            new ErrorRecord(
+                new ArgumentException($"Model '{model.Name}' is a graph without weights: train it and run " +
+                    $"Invoke-QuantTraining before packing it."),
             ErrorIds.ModelNotQuantized, ErrorCategory.InvalidData, model));
 
     protected override void ProcessModel(Csk6Model model)
@@ -61,10 +66,13 @@ public sealed class NewCsk6PackageCommand : CapacityCommand
             return;
         }
         var plan = packed.Report.ShareMemPlan;
-        WriteVerbose($"SHARE_MEM plan: {plan.Planner} {plan.Bytes:N0} B (lower bound {plan.LowerBound:N0} B; {string.Join(", ", plan.Candidates.Select(c => $"{c.Key} {c.Value:N0}"))}).");
+        WriteVerbose($"SHARE_MEM plan: {plan.Planner} {plan.Bytes:N0} B (lower bound {plan.LowerBound:N0} B; " +
+            $"{string.Join(", ", plan.Candidates.Select(c => $"{c.Key} {c.Value:N0}"))}).");
         foreach (var split in packed.Report.Splits) WriteVerbose($"Split {split}.");
         string sidecar = PackageDescription.PathFor(target);
-        if (!ShouldProcess(target, $"Write {packed.Bytes.Length:N0}-byte thinker package and its description {System.IO.Path.GetFileName(sidecar)}")) return;
+        if (!ShouldProcess(target,
+            $"Write {packed.Bytes.Length:N0}-byte thinker package and its description " +
+            $"{System.IO.Path.GetFileName(sidecar)}")) return;
         packed.WriteTo(target);
         WriteObject(ThinkerPackage.Read(target) with { Report = packed.Report });
     }

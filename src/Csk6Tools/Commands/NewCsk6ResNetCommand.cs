@@ -31,11 +31,16 @@ public sealed class NewCsk6ResNetCommand : PSCmdlet
     protected override void EndProcessing()
     {
         if (!ResNet.Depths.Contains(Depth))
-            Fail(ErrorIds.InvalidDepth, Depth, $"ResNet depth {Depth} does not exist in the pytorch-cifar100 family; use one of {string.Join(", ", ResNet.Depths)}" +
-                                              $" (nearest: {ResNet.Depths.MinBy(d => Math.Abs(d - Depth))}).");
+            Fail(ErrorIds.InvalidDepth, Depth,
+                $"ResNet depth {Depth} does not exist in the pytorch-cifar100 family; use one of " +
+                $"{string.Join(", ", ResNet.Depths)}" +
+                $" (nearest: {ResNet.Depths.MinBy(d => Math.Abs(d - Depth))}).");
         if (!(Width > 0) || double.IsInfinity(Width))
-            Fail(ErrorIds.InvalidWidth, Width, $"Width {Width} is not a positive channel multiplier (1 is the original network, 0.5 halves every layer).");
-        foreach (var (name, value, min) in new[] { ("Classes", Classes, 1), ("InputChannels", InputChannels, 1), ("InputSize", InputSize, 8) })
+            Fail(ErrorIds.InvalidWidth, Width,
+                $"Width {Width} is not a positive channel multiplier (1 is the original network, 0.5 " +
+                $"halves every layer).");
+        foreach (var (name, value, min) in new[] { ("Classes", Classes, 1), ("InputChannels", InputChannels, 1),
+            ("InputSize", InputSize, 8) })
             if (value < min) Fail(ErrorIds.InvalidArgument, value, $"{name} must be at least {min}, got {value}.");
 
         WriteObject(ResNet.Create(new ResNetOptions
@@ -45,13 +50,17 @@ public sealed class NewCsk6ResNetCommand : PSCmdlet
     }
 
     private void Fail(string id, object target, string message)
-        => ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), id, ErrorCategory.InvalidArgument, target));
+        => ThrowTerminatingError(
+            new ErrorRecord(new ArgumentException(message), id, ErrorCategory.InvalidArgument, target));
 
     private sealed class DepthCompleter : IArgumentCompleter
     {
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-            System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters)
-            => ResNet.Depths.Select(d => d.ToString()).Where(d => d.StartsWith(wordToComplete, StringComparison.Ordinal))
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName,
+            string parameterName, string wordToComplete,
+            System.Management.Automation.Language.CommandAst commandAst,
+            System.Collections.IDictionary fakeBoundParameters)
+            => ResNet.Depths.Select(d => d.ToString())
+                .Where(d => d.StartsWith(wordToComplete, StringComparison.Ordinal))
                 .Select(d => new CompletionResult(d, d, CompletionResultType.ParameterValue, $"ResNet-{d}"));
     }
 }

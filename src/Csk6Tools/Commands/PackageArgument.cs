@@ -19,7 +19,8 @@ internal static class PackageArgument
                 return Load(cmdlet, FilePaths.ResolveSingle(cmdlet, path));
             case var other:
                 cmdlet.ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException($"-Package expects a model.bin path or a package from Get-Csk6Package; got {other?.GetType().FullName ?? "null"}."),
+                    new ArgumentException($"-Package expects a model.bin path or a package from Get-Csk6Package; got " +
+                        $"{other?.GetType().FullName ?? "null"}."),
                     ErrorIds.PackageExpected, ErrorCategory.InvalidType, value));
                 return null!;
         }

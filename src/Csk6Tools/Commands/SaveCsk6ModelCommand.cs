@@ -4,7 +4,8 @@ using Csk6Tools.Engine.Model;
 
 namespace Csk6Tools.Commands;
 
-/// <summary>Save-Csk6Model: one safetensors file with the weights, and the graph, stage, exponents and history as metadata.</summary>
+/// <summary>Save-Csk6Model: one safetensors file with the weights,
+/// and the graph, stage, exponents and history as metadata.</summary>
 [Cmdlet(VerbsData.Save, "Csk6Model", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
 public sealed class SaveCsk6ModelCommand : WeightedModelCommand

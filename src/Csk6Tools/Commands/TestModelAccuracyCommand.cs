@@ -6,7 +6,8 @@ using Csk6Tools.Training;
 
 namespace Csk6Tools.Commands;
 
-/// <summary>Test-ModelAccuracy: top-1 and top-5 on a data set's test split, one row per arithmetic (float, fake-quant, int8 engine).</summary>
+/// <summary>Test-ModelAccuracy: top-1 and top-5 on a data set's test split,
+/// one row per arithmetic (float, fake-quant, int8 engine).</summary>
 [Cmdlet(VerbsDiagnostic.Test, "ModelAccuracy")]
 [OutputType(typeof(AccuracyResult))]
 public sealed class TestModelAccuracyCommand : DatasetCommand
@@ -15,7 +16,8 @@ public sealed class TestModelAccuracyCommand : DatasetCommand
     [ValidateRange(1, 65536)]
     public int BatchSize { get; set; } = 256;
 
-    /// <summary>The model's package (a model.bin path or a package object): adds a row computed by the int8 engine.</summary>
+    /// <summary>The model's package (a model.bin path or a package
+    /// object): adds a row computed by the int8 engine.</summary>
     [Parameter]
     public object? Package { get; set; }
 
@@ -25,14 +27,16 @@ public sealed class TestModelAccuracyCommand : DatasetCommand
         if (Work.TryRun<List<AccuracyResult>, string>(this, model, progress =>
             {
                 var list = new List<AccuracyResult>();
-                foreach (var r in Evaluator.Measure(model, Dataset, BatchSize, BatchLimit, Device, Threads, Cancellation))
+                foreach (var r in Evaluator.Measure(model, Dataset, BatchSize, BatchLimit,
+                    Device, Threads, Cancellation))
                 {
                     list.Add(r);
                     progress.Report($"{r.Arithmetic}: top-1 {r.Top1:P2}, top-5 {r.Top5:P2} over {r.Samples} images");
                 }
                 if (package is not null)
                 {
-                    var spec = PackageInput.ImageSpec(package, fallback: model.Normalization ?? new Normalization(Dataset.Mean, Dataset.Std));
+                    var spec = PackageInput.ImageSpec(package,
+                        fallback: model.Normalization ?? new Normalization(Dataset.Mean, Dataset.Std));
                     int count = BatchLimit is int b ? b * BatchSize : Dataset.Test.Count;
                     var e = DatasetRunner.Accuracy(package, Dataset.Test, spec, count, Threads, Cancellation);
                     list.Add(new AccuracyResult(model.Name, model.Stage, "int8 engine", e.Top1, e.Top5, e.Samples));

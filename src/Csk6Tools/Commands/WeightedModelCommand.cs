@@ -3,7 +3,8 @@ using Csk6Tools.Engine.Model;
 
 namespace Csk6Tools.Commands;
 
-/// <summary>A model cmdlet that works on the model with its weights: a bare graph from New-Csk6ResNet arrives as a model without weights.</summary>
+/// <summary>A model cmdlet that works on the model with its weights: a bare
+/// graph from New-Csk6ResNet arrives as a model without weights.</summary>
 public abstract class WeightedModelCommand : ModelInputCommand
 {
     protected sealed override void ProcessModel(ModelGraph model) => ProcessModel(Csk6Model.FromGraph(model));

@@ -1,6 +1,7 @@
 namespace Csk6Tools.Engine.Graph;
 
-/// <summary>torch.nn.Conv2d. Pads are [top, left, bottom, right] as in ONNX; PyTorch's padding=p is [p, p, p, p].</summary>
+/// <summary>torch.nn.Conv2d. Pads are [top, left, bottom, right]
+/// as in ONNX; PyTorch's padding=p is [p, p, p, p].</summary>
 public sealed record Conv2dNode : Node
 {
     public required int InChannels { get; init; }
@@ -21,14 +22,16 @@ public sealed record Conv2dNode : Node
     public bool IsDepthwise => IsDepthwiseShape(OutChannels, InChannels, Groups);
 
     /// <summary>The depthwise rule on bare channel counts (the packer and the int8 engine see no node).</summary>
-    public static bool IsDepthwiseShape(int outChannels, int inChannels, int groups) => groups == inChannels && groups == outChannels;
+    public static bool IsDepthwiseShape(int outChannels, int inChannels, int groups) =>
+        groups == inChannels && groups == outChannels;
 
     public long WeightCount => (long)OutChannels * (InChannels / Groups) * Kernel[0] * Kernel[1];
     public override long Parameters => WeightCount + (Bias ? OutChannels : 0);
     public override long Macs => OutputShape is { } o ? WeightCount * o[1] * o[2] : 0;
 
     /// <summary>A k×k convolution with PyTorch's symmetric padding.</summary>
-    public static Conv2dNode Create(string name, int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, int groups = 1, bool bias = false)
+    public static Conv2dNode Create(string name, int inChannels, int outChannels, int kernel, int stride = 1,
+        int padding = 0, int groups = 1, bool bias = false)
         => new()
         {
             Name = name, InChannels = inChannels, OutChannels = outChannels, Kernel = Window2d.Pair(kernel),

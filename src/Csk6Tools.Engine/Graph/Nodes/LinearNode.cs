@@ -16,7 +16,8 @@ public sealed record LinearNode : Node
     {
         var s = inputs[0];
         if (s.Rank != 1 || s[0] != InFeatures)
-            throw Fail($"expects a vector of {InFeatures} features, got {s}{(s.Rank > 1 ? " (flatten it first)" : "")}.");
+            throw Fail($"expects a vector of {InFeatures} features, got " +
+                $"{s}{(s.Rank > 1 ? " (flatten it first)" : "")}.");
         return new TensorShape(OutFeatures);
     }
 }
