@@ -6,8 +6,8 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 /// <summary>
-/// The int8 engine against ONNX Runtime on the same network: LISTENAI's depthwise CIFAR-100 ResNet-18 (the linger demo),
-/// packed by us for the engine and exported as QDQ ONNX (int8 QuantizeLinear/DequantizeLinear) for ONNX Runtime.
+/// The int8 engine against ONNX Runtime on the same network: LISTENAI's depthwise CIFAR-100 ResNet-18 (the linger
+/// demo), packed by us for the engine and exported as QDQ ONNX (int8 QuantizeLinear/DequantizeLinear) for ONNX Runtime.
 /// Batch 1 and batch 64, one thread and all cores; throughput ratio and GMAC/s.
 /// </summary>
 internal static class EngineBench
@@ -56,18 +56,22 @@ internal static class EngineBench
         });
     }
 
-    /// <summary>One batch through ONNX Runtime with its own intra-op threads (one call when the export's batch is symbolic).</summary>
+    /// <summary>One batch through ONNX Runtime with its own intra-op threads (one call when the export's batch is
+    /// symbolic).</summary>
     private static InferenceSession OrtBatch(byte[] onnx, byte[] input, int batch, int threads, out Action run)
     {
         using var options = new SessionOptions
         {
-            IntraOpNumThreads = threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = threads, InterOpNumThreads = 1,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
         var session = new InferenceSession(onnx, options);
         var meta = session.InputMetadata.First();
         bool dynamicBatch = meta.Value.Dimensions[0] <= 0;
         int perRun = dynamicBatch ? batch : 1;
-        // The QDQ graph takes the normalized float image; the apple input dequantized at Q6 is exactly what it quantizes back.
+        // The QDQ graph takes the normalized float image; the apple input dequantized at Q6 is exactly what it
+        // quantizes back.
+
         var data = new float[perRun * input.Length];
         for (int i = 0; i < data.Length; i++) data[i] = (sbyte)input[i % input.Length] / 64f;
         var tensor = new DenseTensor<float>(data, [perRun, .. meta.Value.Dimensions[1..]]);

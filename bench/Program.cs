@@ -49,14 +49,18 @@ foreach (int depth in new[] { 18, 152 })
     WarmUp(TimeSpan.FromSeconds(3), build, budget, planOnly);
     double tBuild = Median(build, 31), tBudget = Median(budget, 31), tPlan = Median(planOnly, 31);
     var b = (ModelBudget)budget();
-    Console.WriteLine($"resnet{depth}: build {tBuild:F2} ms, build + budget {tBudget:F2} ms (lower + plan {tPlan:F2} ms), " +
-                      $"budget/build ratio {tBudget / tBuild:F1}x; {b.Layers.Count} layers, {b.ShareMemPlan.Tensors.Count} planned tensors");
+    Console.WriteLine($"resnet{depth}: build {tBuild:F2} ms, build + budget {tBudget:F2} ms " +
+                      $"(lower + plan {tPlan:F2} ms), " +
+                      $"budget/build ratio {tBudget / tBuild:F1}x; {b.Layers.Count} layers, " +
+                      $"{b.ShareMemPlan.Tensors.Count} planned tensors");
     if (depth == 152)
-        Console.WriteLine($"target: build + budget of ResNet-152 under 20 ms warm: {(tBudget < 20 ? "met" : "NOT met")} ({tBudget:F2} ms)");
+        Console.WriteLine($"target: build + budget of ResNet-152 under 20 ms warm: " +
+                          $"{(tBudget < 20 ? "met" : "NOT met")} ({tBudget:F2} ms)");
 }
 
-// Search speed (Find-Csk6Network): 100 candidates (5 depths × 4 widths × dense, depthwise, LISTENAI's dense 3×3 shortcuts,
-// and both depthwise forms with the stem converted), each built and budgeted (target: under 2 s, at least 50 per second).
+// Search speed (Find-Csk6Network): 100 candidates (5 depths × 4 widths × dense, depthwise, LISTENAI's dense 3×3
+// shortcuts, and both depthwise forms with the stem converted), each built and budgeted (target: under 2 s, at least
+// 50 per second).
 // The peer is building the same 100 graphs without budgeting them; the ratio is what the budgets cost on top.
 {
     var space = new NetworkSearchOptions
@@ -67,14 +71,19 @@ foreach (int depth in new[] { 18, 152 })
     Func<object> buildAll = () => specs.Select(s =>
     {
         var g = ResNet.Create(new ResNetOptions { Depth = s.Depth!.Value, Width = s.Width });
-        return s.Shortcut is { } sc ? DepthwiseConverter.Convert(g, new DepthwiseOptions { Shortcut = sc, IncludeStem = s.StemConverted }).Model : g;
+        return s.Shortcut is { } sc
+            ? DepthwiseConverter.Convert(g, new DepthwiseOptions { Shortcut = sc, IncludeStem = s.StemConverted }).Model
+            : g;
     }).ToList();
     Func<object> search = () => NetworkSearch.Run(space);
     search(); buildAll();   // warm up (JIT)
     double tSearch = Median(search, 5), tBuildAll = Median(buildAll, 5);
-    Console.WriteLine($"search: {specs.Count} candidates built and budgeted in {tSearch / 1000:F2} s = {specs.Count / (tSearch / 1000):F0} candidates/s " +
-                      $"({Environment.ProcessorCount} threads; building them alone {tBuildAll:F0} ms, search/build ratio {tSearch / tBuildAll:F1}x)");
-    Console.WriteLine($"target: at least 50 candidates/s: {(specs.Count / (tSearch / 1000) >= 50 ? "met" : "NOT met")}");
+    Console.WriteLine($"search: {specs.Count} candidates built and budgeted in {tSearch / 1000:F2} s = " +
+                      $"{specs.Count / (tSearch / 1000):F0} candidates/s " +
+                      $"({Environment.ProcessorCount} threads; building them alone {tBuildAll:F0} ms, " +
+                      $"search/build ratio {tSearch / tBuildAll:F1}x)");
+    Console.WriteLine($"target: at least 50 candidates/s: " +
+                      $"{(specs.Count / (tSearch / 1000) >= 50 ? "met" : "NOT met")}");
 }
 
 if (args.Contains("--budget")) return;   // the budget and search figures alone
@@ -91,7 +100,9 @@ if (File.Exists(demo))
     Func<object> pack = () => Csk6Tools.Engine.Package.PackageBuilder.Build(model);
     for (int i = 0; i < 3; i++) { parse(); import(); pack(); }
     double tParse = Median(parse, 11), tImport = Median(import, 11), tPack = Median(pack, 11);
-    Console.WriteLine($"linger demo ONNX: parse {tParse:F1} ms, import {tImport:F1} ms (import/parse ratio {tImport / tParse:F1}x), pack {tPack:F1} ms");
+    Console.WriteLine($"linger demo ONNX: parse {tParse:F1} ms, import {tImport:F1} ms " +
+                      $"(import/parse ratio {tImport / tParse:F1}x), pack {tPack:F1} ms");
+
 }
 
 if (File.Exists(demo)) EngineBench.Run(demoFolder);

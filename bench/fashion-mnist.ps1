@@ -6,7 +6,8 @@
 .EXAMPLE
     dotnet pwsh ./bench/fashion-mnist.ps1 -FloatEpochs 10 -QuantEpochs 2
 #>
-param([int] $FloatEpochs = 10, [int] $ConstrainedEpochs = 1, [int] $QuantEpochs = 2, [int] $Threads = 2, [int] $TrainCount = 0, [string] $Augmentation = 'Standard',
+param([int] $FloatEpochs = 10, [int] $ConstrainedEpochs = 1, [int] $QuantEpochs = 2, [int] $Threads = 2,
+    [int] $TrainCount = 0, [string] $Augmentation = 'Standard',
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/Csk6Tools/Csk6Tools.psd1'))
 $ErrorActionPreference = 'Stop'
 $PSStyle.OutputRendering = 'PlainText'
@@ -25,9 +26,19 @@ function Stage([string] $Name, [scriptblock] $Action) {
     $result
 }
 $model = New-Csk6ResNet 18 -Width 0.5 -Classes 10 -InputChannels 1 -InputSize 28 | Convert-ToDepthwise
-$model = Stage 'float' { $model | Invoke-ModelTraining @common -Augmentation $Augmentation -Epochs $FloatEpochs -CheckpointPath "$work-float.safetensors" -Resume }
-$model = Stage 'constrained' { $model | Invoke-ConstrainedTraining @common -Augmentation $Augmentation -Epochs $ConstrainedEpochs -CheckpointPath "$work-constrained.safetensors" -Resume }
-$model = Stage 'quantization-aware' { $model | Invoke-QuantTraining @common -Augmentation $Augmentation -Epochs $QuantEpochs -CheckpointPath "$work-quant.safetensors" -Resume }
+$model = Stage 'float' {
+    $model | Invoke-ModelTraining @common -Augmentation $Augmentation -Epochs $FloatEpochs `
+        -CheckpointPath "$work-float.safetensors" -Resume
+}
+$model = Stage 'constrained' {
+    $model | Invoke-ConstrainedTraining @common -Augmentation $Augmentation -Epochs $ConstrainedEpochs `
+        -CheckpointPath "$work-constrained.safetensors" -Resume
+}
+$model = Stage 'quantization-aware' {
+    $model | Invoke-QuantTraining @common -Augmentation $Augmentation -Epochs $QuantEpochs `
+        -CheckpointPath "$work-quant.safetensors" -Resume
+}
+
 $model | Save-Csk6Model -Path "$work-model.safetensors" -Force
 $package = Stage 'package' { $model | New-Csk6Package -Path "$work.bin" -Force }
 $model.History | Format-Table | Out-String

@@ -11,7 +11,8 @@ public sealed record FuzzOptions
     /// <summary>A case that runs longer is a hang (the largest seed parses in well under a millisecond).</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Managed bytes one case may allocate: this plus <see cref="AllocationPerInputByte"/> per byte of input.</summary>
+    /// <summary>Managed bytes one case may allocate: this plus <see cref="AllocationPerInputByte"/> per byte of
+    /// input.</summary>
     public long AllocationBase { get; init; } = 48L << 20;
     public long AllocationPerInputByte { get; init; } = 64;
 
@@ -22,17 +23,21 @@ public sealed record FuzzOptions
 /// <summary>A case whose outcome is not success or a documented error: the input is kept to reproduce it.</summary>
 public sealed record Finding(string Target, int Case, string Kind, string Detail, FuzzInput Input);
 
-public sealed record FuzzReport(string Target, int Cases, TimeSpan Elapsed, IReadOnlyDictionary<string, int> Outcomes, IReadOnlyList<Finding> Findings, long MaxAllocated)
+public sealed record FuzzReport(
+    string Target, int Cases, TimeSpan Elapsed, IReadOnlyDictionary<string, int> Outcomes,
+    IReadOnlyList<Finding> Findings, long MaxAllocated)
 {
     public double CasesPerSecond => Cases / Elapsed.TotalSeconds;
 
     public override string ToString() =>
-        $"{Target}: {Cases:N0} cases in {Elapsed.TotalSeconds:F1} s ({CasesPerSecond:N0}/s), {Findings.Count} unexpected, " +
+        $"{Target}: {Cases:N0} cases in {Elapsed.TotalSeconds:F1} s ({CasesPerSecond:N0}/s), " +
+        $"{Findings.Count} unexpected, " +
         $"max {MaxAllocated / 1024.0 / 1024:F1} MiB allocated in one case; outcomes: " +
         string.Join(", ", Outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value:N0}"));
 }
 
-/// <summary>Runs mutated inputs through one target, one case per call, each with a time limit and an allocation cap.</summary>
+/// <summary>Runs mutated inputs through one target, one case per call, each with a time limit and an allocation
+/// cap.</summary>
 public static class FuzzRunner
 {
     public static FuzzReport Run(FuzzTarget target, FuzzOptions options, Action<string>? log = null)
@@ -61,7 +66,8 @@ public static class FuzzRunner
                 string outcome;
                 if (!((IAsyncResult)run).AsyncWaitHandle.WaitOne(options.TimeLimit))
                 {
-                    findings.Add(new Finding(target.Name, k, "hang", $"still running after {options.TimeLimit.TotalSeconds} s", input));
+                    findings.Add(new Finding(target.Name, k, "hang",
+                        $"still running after {options.TimeLimit.TotalSeconds} s", input));
                     log?.Invoke($"{target.Name} case {k}: hang");
                     outcome = "hang";
                 }
@@ -74,7 +80,9 @@ public static class FuzzRunner
                 else outcome = run.Result!;
                 long cap = options.AllocationBase + options.AllocationPerInputByte * input.Bytes.Length;
                 if (allocated > cap)
-                    findings.Add(new Finding(target.Name, k, "memory", $"{allocated:N0} bytes allocated for a {input.Bytes.Length:N0}-byte input (cap {cap:N0})", input));
+                    findings.Add(new Finding(target.Name, k, "memory",
+                        $"{allocated:N0} bytes allocated for a {input.Bytes.Length:N0}-byte input (cap {cap:N0})",
+                        input));
                 maxAllocated = Math.Max(maxAllocated, allocated);
                 outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
             }
@@ -86,7 +94,9 @@ public static class FuzzRunner
         }
     }
 
-    /// <summary>The seed of case <paramref name="k"/>: the same in every process (HashCode is randomized per process), so a case reruns alone.</summary>
+    /// <summary>The seed of case <paramref name="k"/>: the same in every process (HashCode is randomized per
+    /// process), so a case reruns alone.</summary>
+
     public static int CaseSeed(int seed, string target, int k)
     {
         uint h = (uint)seed * 2654435761u ^ (uint)k * 2246822519u;

@@ -1,6 +1,7 @@
 namespace Csk6Tools.Fuzz;
 
-/// <summary>A valid file to mutate: its name in the target's folder, its bytes and the offsets of its integer fields.</summary>
+/// <summary>A valid file to mutate: its name in the target's folder, its bytes and the offsets of its integer
+/// fields.</summary>
 public sealed record Seed(string FileName, byte[] Bytes, IReadOnlyList<Field> Fields, bool BigEndian = false)
 {
     /// <summary>Applied after mutation: recompress, or repair a checksum so the parser gets past it.</summary>
@@ -30,5 +31,10 @@ public abstract class FuzzTarget
     public abstract void Execute(FuzzInput input, string folder);
 
     public static IReadOnlyList<FuzzTarget> All(string? repository = null) =>
-        [new PackageTarget(), new OnnxTarget(repository), new SafeTensorsTarget(), new IdxTarget(), new CifarTarget(), new ImageTarget(), new InputTarget()];
+        [
+            new PackageTarget(), new OnnxTarget(repository), new SafeTensorsTarget(), new IdxTarget(),
+            new CifarTarget(), new ImageTarget(), new InputTarget(),
+
+        ];
+
 }

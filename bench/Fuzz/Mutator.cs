@@ -10,10 +10,12 @@ namespace Csk6Tools.Fuzz;
 public sealed class Mutator(Random random)
 {
     private static readonly long[] Interesting =
-        [0, 1, 2, 3, 4, 7, 8, 15, 16, 31, 32, 63, 64, 127, 128, 255, 256, 1023, 1024, 4095, 4096, 32767, 32768, 65535, 65536,
-         int.MaxValue, (long)int.MaxValue + 1, uint.MaxValue, -1, -2, -128, -32768, int.MinValue, long.MaxValue / 2, long.MaxValue, long.MinValue];
+        [0, 1, 2, 3, 4, 7, 8, 15, 16, 31, 32, 63, 64, 127, 128, 255, 256, 1023, 1024, 4095, 4096, 32767, 32768, 65535,
+         65536, int.MaxValue, (long)int.MaxValue + 1, uint.MaxValue, -1, -2, -128, -32768, int.MinValue,
+         long.MaxValue / 2, long.MaxValue, long.MinValue];
 
-    /// <summary>One to four stacked mutations of <paramref name="seed"/>; <paramref name="fields"/> are offsets of integer fields.</summary>
+    /// <summary>One to four stacked mutations of <paramref name="seed"/>; <paramref name="fields"/> are offsets of
+    /// integer fields.</summary>
     public byte[] Mutate(byte[] seed, IReadOnlyList<Field> fields, bool bigEndian = false)
     {
         var data = new List<byte>(seed);
@@ -57,7 +59,9 @@ public sealed class Mutator(Random random)
             }
             default:   // field-aware: a boundary integer at a field offset (or an aligned random offset)
             {
-                var field = fields.Count > 0 && random.Next(4) != 0 ? fields[random.Next(fields.Count)] : new Field(random.Next(n) & ~3, 1 << random.Next(4));
+                var field = fields.Count > 0 && random.Next(4) != 0
+                    ? fields[random.Next(fields.Count)]
+                    : new Field(random.Next(n) & ~3, 1 << random.Next(4));
                 if (field.Text) EditNumberText(data, field);
                 else if (field.Varint) ReplaceVarint(data, field, Pick(n));
                 else WriteInteger(data, field, Pick(n), bigEndian);
@@ -69,19 +73,23 @@ public sealed class Mutator(Random random)
     private long Pick(int length)
     {
         int k = random.Next(Interesting.Length + 4);
-        return k < Interesting.Length ? Interesting[k] : length + random.Next(-2, 3) + (k - Interesting.Length) * (long)random.Next(1 << 20);
+        return k < Interesting.Length
+            ? Interesting[k]
+            : length + random.Next(-2, 3) + (k - Interesting.Length) * (long)random.Next(1 << 20);
     }
 
     private static void WriteInteger(List<byte> data, Field field, long value, bool bigEndian)
     {
         if (field.Offset < 0 || field.Offset + field.Size > data.Count) return;
         Span<byte> bytes = stackalloc byte[8];
-        if (bigEndian) BinaryPrimitives.WriteInt64BigEndian(bytes, value); else BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
+        if (bigEndian) BinaryPrimitives.WriteInt64BigEndian(bytes, value);
+        else BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
         var part = bigEndian ? bytes[(8 - field.Size)..] : bytes[..field.Size];
         for (int i = 0; i < field.Size; i++) data[field.Offset + i] = part[i];
     }
 
-    /// <summary>Replaces a protobuf varint (a length) with the encoding of another value: the message grows or shrinks.</summary>
+    /// <summary>Replaces a protobuf varint (a length) with the encoding of another value: the message grows or
+    /// shrinks.</summary>
     private static void ReplaceVarint(List<byte> data, Field field, long value)
     {
         if (field.Offset + field.Size > data.Count) return;
@@ -105,12 +113,14 @@ public sealed class Mutator(Random random)
 }
 
 /// <summary>
-/// An integer field of <see cref="Size"/> bytes at <see cref="Offset"/>; or (Text) a decimal number written out in a text header;
-/// or (Varint) a protobuf varint of <see cref="Size"/> bytes.
+/// An integer field of <see cref="Size"/> bytes at <see cref="Offset"/>; or (Text) a decimal number written out in a
+/// text header; or (Varint) a protobuf varint of <see cref="Size"/> bytes.
 /// </summary>
 public readonly record struct Field(int Offset, int Size, bool Text = false, bool Varint = false)
 {
-    /// <summary>Every decimal number in <paramref name="bytes"/>[from, to): the lengths, shapes and offsets of a JSON header.</summary>
+    /// <summary>Every decimal number in <paramref name="bytes"/>[from, to): the lengths, shapes and offsets of a JSON
+    /// header.</summary>
+
     public static IEnumerable<Field> NumbersIn(byte[] bytes, int from, int to)
     {
         for (int i = from; i < Math.Min(to, bytes.Length); i++)

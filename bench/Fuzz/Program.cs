@@ -13,11 +13,20 @@ for (int i = 0; i < args.Length; i++)
         case "--cases": options = options with { Cases = int.Parse(args[++i]) }; break;
         case "--seed": options = options with { Seed = int.Parse(args[++i]) }; break;
         case "--first-case": options = options with { FirstCase = int.Parse(args[++i]) }; break;
-        case "--time-limit": options = options with { TimeLimit = TimeSpan.FromSeconds(double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture)) }; break;
+        case "--time-limit":
+            options = options with
+            {
+                TimeLimit = TimeSpan.FromSeconds(
+                    double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture)),
+            };
+            break;
         case "--target": names.AddRange(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries)); break;
         case "--out": output = args[++i]; break;
         case "--replay": replay = args[++i]; break;
-        default: Console.Error.WriteLine($"unknown argument {args[i]}; use --cases N --seed S --first-case K --time-limit SECONDS --target a,b --out DIR"); return 2;
+        default:
+            Console.Error.WriteLine($"unknown argument {args[i]}; use --cases N --seed S --first-case K " +
+                "--time-limit SECONDS --target a,b --out DIR");
+            return 2;
     }
 }
 string? repository = null;
@@ -28,7 +37,8 @@ var all = FuzzTarget.All(repository).ToList();
 var unknown = names.Except(all.Select(t => t.Name)).ToList();
 if (unknown.Count > 0)
 {
-    Console.Error.WriteLine($"unknown target {string.Join(", ", unknown)}; the targets are {string.Join(", ", all.Select(t => t.Name))}");
+    Console.Error.WriteLine($"unknown target {string.Join(", ", unknown)}; " +
+        $"the targets are {string.Join(", ", all.Select(t => t.Name))}");
     return 2;
 }
 var targets = all.Where(t => names.Count == 0 || names.Contains(t.Name)).ToList();
@@ -39,12 +49,21 @@ if (replay is not null)
     string folder = Directory.CreateTempSubdirectory("csk6-replay-").FullName;
     target.Prepare(folder);
     var clock = System.Diagnostics.Stopwatch.StartNew();
-    try { target.Execute(new FuzzInput(seed, File.ReadAllBytes(replay)), folder); Console.WriteLine($"ok in {clock.ElapsedMilliseconds} ms"); }
-    catch (Exception e) { Console.WriteLine($"{DocumentedErrors.IdOf(e) ?? "UNEXPECTED"} in {clock.ElapsedMilliseconds} ms: {e}"); }
+    try
+    {
+        target.Execute(new FuzzInput(seed, File.ReadAllBytes(replay)), folder);
+        Console.WriteLine($"ok in {clock.ElapsedMilliseconds} ms");
+    }
+    catch (Exception e)
+    {
+        Console.WriteLine($"{DocumentedErrors.IdOf(e) ?? "UNEXPECTED"} in {clock.ElapsedMilliseconds} ms: {e}");
+    }
     finally { Directory.Delete(folder, recursive: true); }
     return 0;
 }
-Console.WriteLine($"Csk6Tools fuzzing: {options.Cases:N0} cases per parser from seed {options.Seed}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+Console.WriteLine($"Csk6Tools fuzzing: {options.Cases:N0} cases per parser from seed {options.Seed}, " +
+    $"{Environment.ProcessorCount} cores, .NET {Environment.Version}");
+
 int unexpected = 0;
 foreach (var target in targets)
 {

@@ -8,10 +8,12 @@ namespace Csk6Tools.Fuzz;
 /// <summary>Small valid inputs made by our own writers: a tiny quantized residual network and its files.</summary>
 public static class Seeds
 {
-    /// <summary>conv 3×3 + ReLU, depthwise 3×3, pointwise, residual add, ReLU, max pool, global pool, flatten, linear; 1×8×8 in, 3 classes.</summary>
+    /// <summary>conv 3×3 + ReLU, depthwise 3×3, pointwise, residual add, ReLU, max pool, global pool, flatten,
+    /// linear; 1×8×8 in, 3 classes.</summary>
     public static Csk6Model QuantizedModel { get; } = CreateQuantized();
 
-    /// <summary>The same graph with a BatchNorm after the pointwise convolution, float weights: a model as float training saves it.</summary>
+    /// <summary>The same graph with a BatchNorm after the pointwise convolution, float weights: a model as float
+    /// training saves it.</summary>
     public static Csk6Model FloatModel { get; } = CreateFloat();
 
     private static ModelGraph Graph(bool batchNorm)
@@ -31,15 +33,19 @@ public static class Seeds
         return b.Build();
     }
 
-    private static float[] Values(Random random, int count, float scale) => Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1) * scale).ToArray();
+    private static float[] Values(Random random, int count, float scale) => Enumerable.Range(0, count)
+        .Select(_ => (float)(random.NextDouble() * 2 - 1) * scale)
+        .ToArray();
 
     private static Dictionary<string, WeightTensor> Weights(bool batchNorm)
     {
         var random = new Random(5);
         var w = new Dictionary<string, WeightTensor>
         {
-            ["stem.weight"] = new([4, 1, 3, 3], Values(random, 36, 0.9f)), ["stem.bias"] = new([4], Values(random, 4, 0.1f)),
-            ["dw.weight"] = new([4, 1, 3, 3], Values(random, 36, 0.9f)), ["dw.bias"] = new([4], Values(random, 4, 0.1f)),
+            ["stem.weight"] = new([4, 1, 3, 3], Values(random, 36, 0.9f)),
+            ["stem.bias"] = new([4], Values(random, 4, 0.1f)),
+            ["dw.weight"] = new([4, 1, 3, 3], Values(random, 36, 0.9f)),
+            ["dw.bias"] = new([4], Values(random, 4, 0.1f)),
             ["pw.weight"] = new([4, 4, 1, 1], Values(random, 16, 0.9f)),
             ["fc.weight"] = new([3, 4], Values(random, 12, 0.9f)), ["fc.bias"] = new([3], Values(random, 3, 0.1f)),
         };
@@ -56,23 +62,30 @@ public static class Seeds
 
     private static Csk6Model CreateQuantized()
     {
-        LayerQuantization L(int[] inputs, int output, int? weight = null, bool relu = false) => new() { Inputs = inputs, Output = output, Weight = weight, FusedRelu = relu };
+        LayerQuantization L(int[] inputs, int output, int? weight = null, bool relu = false) =>
+            new() { Inputs = inputs, Output = output, Weight = weight, FusedRelu = relu };
         var layers = new Dictionary<string, LayerQuantization>
         {
-            ["stem"] = L([6], 4, 7, relu: true), ["stem.relu"] = L([4], 4), ["dw"] = L([4], 4, 7), ["pw"] = L([4], 4, 7),
-            ["add"] = L([4, 4], 3), ["relu"] = L([3], 3), ["pool"] = L([3], 3), ["gap"] = L([3], 3), ["flatten"] = L([3], 3), ["fc"] = L([3], 3, 7),
+            ["stem"] = L([6], 4, 7, relu: true), ["stem.relu"] = L([4], 4), ["dw"] = L([4], 4, 7),
+            ["pw"] = L([4], 4, 7), ["add"] = L([4, 4], 3), ["relu"] = L([3], 3), ["pool"] = L([3], 3),
+            ["gap"] = L([3], 3), ["flatten"] = L([3], 3), ["fc"] = L([3], 3, 7),
         };
         return new Csk6Model
         {
             Graph = Graph(batchNorm: false), Weights = Weights(batchNorm: false), Stage = ModelStage.Quantized,
-            Quantization = new QuantizationState { InputExponent = 6, InputRunning = Int8Arithmetic.Range(6), Layers = layers },
+            Quantization = new QuantizationState
+            {
+                InputExponent = 6, InputRunning = Int8Arithmetic.Range(6), Layers = layers,
+            },
             Normalization = new Normalization([0.5f], [0.25f]), Classes = ["a", "b", "c"],
         };
     }
 
     private static Csk6Model CreateFloat() => new()
     {
-        Graph = Graph(batchNorm: true), Weights = Weights(batchNorm: true), Normalization = new Normalization([0.5f], [0.25f]), Classes = ["a", "b", "c"],
+        Graph = Graph(batchNorm: true), Weights = Weights(batchNorm: true),
+        Normalization = new Normalization([0.5f], [0.25f]), Classes = ["a", "b", "c"],
+
         History = [new EpochRecord(ModelStage.Float, 1, 1.0986, 0.33, 0.4, 0.1, 0.5)],
     };
 

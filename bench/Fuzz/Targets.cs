@@ -21,7 +21,8 @@ public sealed class PackageTarget : FuzzTarget
         Package(PackageBuilder.Build(Fuzz.Seeds.QuantizedModel, new PackOptions { KeepQuantDequant = true }).Bytes),
     ];
 
-    /// <summary>Fields: the header's offsets and sizes, and the first 32 bytes of every section; half the cases get a repaired size and CRC-24.</summary>
+    /// <summary>Fields: the header's offsets and sizes, and the first 32 bytes of every section; half the cases get a
+    /// repaired size and CRC-24.</summary>
     private static Seed Package(byte[] bytes)
     {
         var fields = new List<Field>();
@@ -39,7 +40,8 @@ public sealed class PackageTarget : FuzzTarget
     {
         if (bytes.Length < ThinkerPackage.HeaderSize || random.Next(2) == 0) return bytes;
         BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(64), (ulong)bytes.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16), random.Next(4) == 0 ? 0 : Crc24.Compute(bytes.AsSpan(ThinkerPackage.HeaderSize)));
+        BinaryPrimitives.WriteUInt32LittleEndian(
+            bytes.AsSpan(16), random.Next(4) == 0 ? 0 : Crc24.Compute(bytes.AsSpan(ThinkerPackage.HeaderSize)));
         return bytes;
     }
 
@@ -55,20 +57,25 @@ public sealed class PackageTarget : FuzzTarget
 public sealed class InputTarget : FuzzTarget
 {
     private readonly Int8Engine _int8 = new(ThinkerPackage.Read(PackageBuilder.Build(Fuzz.Seeds.QuantizedModel).Bytes));
-    private readonly Int8Engine _float = new(ThinkerPackage.Read(PackageBuilder.Build(Fuzz.Seeds.QuantizedModel, new PackOptions { KeepQuantDequant = true }).Bytes));
+    private readonly Int8Engine _float = new(ThinkerPackage.Read(
+        PackageBuilder.Build(Fuzz.Seeds.QuantizedModel, new PackOptions { KeepQuantDequant = true }).Bytes));
 
     public override string Name => "input";
 
     public override IReadOnlyList<Seed> Seeds { get; } =
     [
         new("int8.bin", Enumerable.Range(0, 64).Select(i => (byte)(i * 37)).ToArray(), []),
-        new("float.bin", Enumerable.Range(0, 64).SelectMany(i => BitConverter.GetBytes(MathF.Sin(i))).ToArray(), Enumerable.Range(0, 64).Select(i => new Field(4 * i, 4)).ToList()),
+        new("float.bin",
+            Enumerable.Range(0, 64).SelectMany(i => BitConverter.GetBytes(MathF.Sin(i))).ToArray(),
+            Enumerable.Range(0, 64).Select(i => new Field(4 * i, 4)).ToList()),
     ];
 
-    public override void Execute(FuzzInput input, string folder) => (input.Seed.FileName == "int8.bin" ? _int8 : _float).Run(input.Bytes);
+    public override void Execute(FuzzInput input, string folder) =>
+        (input.Seed.FileName == "int8.bin" ? _int8 : _float).Run(input.Bytes);
 }
 
-/// <summary>ONNX: PyTorch's float exports (tests/fixtures/onnx) and our float, QDQ-free and linger exports of the seed model.</summary>
+/// <summary>ONNX: PyTorch's float exports (tests/fixtures/onnx) and our float, QDQ-free and linger exports of the seed
+/// model.</summary>
 public sealed class OnnxTarget(string? repository) : FuzzTarget
 {
     public override string Name => "onnx";
@@ -84,21 +91,26 @@ public sealed class OnnxTarget(string? repository) : FuzzTarget
         };
         string? fixtures = repository is null ? null : Path.Combine(repository, "tests", "fixtures", "onnx");
         if (fixtures is not null && Directory.Exists(fixtures))
-            files.AddRange(Directory.GetFiles(fixtures, "*.onnx").Order().Select(f => (Path.GetFileName(f), File.ReadAllBytes(f))));
+            files.AddRange(Directory.GetFiles(fixtures, "*.onnx")
+                .Order()
+                .Select(f => (Path.GetFileName(f), File.ReadAllBytes(f))));
         return files.Select(f => new Seed(f.Item1, f.Item2, Protobuf.LengthFields(f.Item2))).ToList();
     }
 
     public override void Execute(FuzzInput input, string folder) => OnnxImporter.Import(input.Bytes, "fuzz");
 }
 
-/// <summary>Csk6Tools model files: Import-Csk6Model of a saved .safetensors (quantized and float with BatchNorm).</summary>
+/// <summary>Csk6Tools model files: Import-Csk6Model of a saved .safetensors (quantized and float with
+/// BatchNorm).</summary>
 public sealed class SafeTensorsTarget : FuzzTarget
 {
     public override string Name => "safetensors";
 
-    public override IReadOnlyList<Seed> Seeds { get; } = [Saved("quantized.safetensors", Fuzz.Seeds.QuantizedModel), Saved("float.safetensors", Fuzz.Seeds.FloatModel)];
+    public override IReadOnlyList<Seed> Seeds { get; } =
+        [Saved("quantized.safetensors", Fuzz.Seeds.QuantizedModel), Saved("float.safetensors", Fuzz.Seeds.FloatModel)];
 
-    /// <summary>Fields: the 8-byte header length and every number written in the JSON header (shapes, data offsets, exponents).</summary>
+    /// <summary>Fields: the 8-byte header length and every number written in the JSON header (shapes, data offsets,
+    /// exponents).</summary>
     private static Seed Saved(string name, Csk6Model model)
     {
         string path = Path.Combine(Path.GetTempPath(), $"csk6-fuzz-seed-{Environment.ProcessId}-{name}");
@@ -120,7 +132,8 @@ public sealed class SafeTensorsTarget : FuzzTarget
     }
 }
 
-/// <summary>Shared by the data set targets: a folder of valid files, one of which a case replaces before loading.</summary>
+/// <summary>Shared by the data set targets: a folder of valid files, one of which a case replaces before
+/// loading.</summary>
 public abstract class DatasetTarget : FuzzTarget
 {
     protected abstract IReadOnlyDictionary<string, byte[]> ValidFiles { get; }
@@ -155,9 +168,11 @@ public sealed class IdxTarget : DatasetTarget
         var seeds = new List<Seed>();
         foreach (var (prefix, count) in new[] { ("train", 5), ("t10k", 3) })
         {
-            var images = Idx(0x803, [count, 6, 5], Enumerable.Range(0, count * 30).Select(i => (byte)(i * 7)).ToArray());
+            var images = Idx(0x803, [count, 6, 5],
+                Enumerable.Range(0, count * 30).Select(i => (byte)(i * 7)).ToArray());
             var labels = Idx(0x801, [count], Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray());
-            // The training files gzip-compressed (the loader prefers a raw file, so these names are taken by them alone).
+            // The training files gzip-compressed (the loader prefers a raw file, so these names are taken by them
+            // alone).
             var files = prefix == "train"
                 ? new[] { ($"{prefix}-images-idx3-ubyte.gz", images), ($"{prefix}-labels-idx1-ubyte.gz", labels) }
                 : new[] { ($"{prefix}-images-idx3-ubyte", images), ($"{prefix}-labels-idx1-ubyte", labels) };
@@ -167,8 +182,10 @@ public sealed class IdxTarget : DatasetTarget
                 if (name.EndsWith(".gz"))
                 {
                     _files[name] = Fuzz.Seeds.Gzip(raw);
-                    seeds.Add(new Seed(name, raw, fields, BigEndian: true) { Fixup = (b, _) => Fuzz.Seeds.Gzip(b) });   // mutate, then compress
-                    seeds.Add(new Seed(name, _files[name], []));                                                        // the compressed bytes
+                    // mutate, then compress
+                    seeds.Add(new Seed(name, raw, fields, BigEndian: true) { Fixup = (b, _) => Fuzz.Seeds.Gzip(b) });
+                    // the compressed bytes
+                    seeds.Add(new Seed(name, _files[name], []));
                 }
                 else
                 {
@@ -210,15 +227,18 @@ public sealed class CifarTarget : FuzzTarget
         }
         for (int i = 1; i <= 5; i++) _ten[$"data_batch_{i}.bin"] = Records(1, i);
         _ten["test_batch.bin"] = Records(1, 6);
-        _ten["batches.meta.txt"] = "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n"u8.ToArray();
+        _ten["batches.meta.txt"] =
+            "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n"u8.ToArray();
         _hundred["train.bin"] = Records(2, 7);
         _hundred["test.bin"] = Records(2, 8);
         _hundred["fine_label_names.txt"] = "apple\naquarium_fish\nbaby\n"u8.ToArray();
         _hundred["coarse_label_names.txt"] = "fruit\nfish\npeople\n"u8.ToArray();
         Seeds =
         [
-            .. new[] { "data_batch_1.bin", "test_batch.bin", "batches.meta.txt" }.Select(f => new Seed("10/" + f, _ten[f], [new Field(0, 1), new Field(3073, 1)])),
-            .. new[] { "train.bin", "test.bin", "fine_label_names.txt" }.Select(f => new Seed("100/" + f, _hundred[f], [new Field(0, 2), new Field(3074, 2)])),
+            .. new[] { "data_batch_1.bin", "test_batch.bin", "batches.meta.txt" }
+                .Select(f => new Seed("10/" + f, _ten[f], [new Field(0, 1), new Field(3073, 1)])),
+            .. new[] { "train.bin", "test.bin", "fine_label_names.txt" }
+                .Select(f => new Seed("100/" + f, _hundred[f], [new Field(0, 2), new Field(3074, 2)])),
         ];
     }
 
@@ -236,15 +256,21 @@ public sealed class CifarTarget : FuzzTarget
         string path = Path.Combine(folder, input.Seed.FileName);
         bool ten = input.Seed.FileName.StartsWith("10/", StringComparison.Ordinal);
         File.WriteAllBytes(path, input.Bytes);
-        try { DatasetLoader.Load(Path.GetDirectoryName(path)!, new DatasetLoadOptions { Format = ten ? DatasetFormat.Cifar10 : DatasetFormat.Cifar100 }); }
+        try
+        {
+            DatasetLoader.Load(Path.GetDirectoryName(path)!,
+                new DatasetLoadOptions { Format = ten ? DatasetFormat.Cifar10 : DatasetFormat.Cifar100 });
+        }
         finally { File.WriteAllBytes(path, (ten ? _ten : _hundred)[Path.GetFileName(path)]); }
     }
 }
 
-/// <summary>The image decode path of ConvertTo-Csk6Input and Invoke-Csk6Inference: PNG, JPEG, BMP, GIF, TGA, TIFF, WebP.</summary>
+/// <summary>The image decode path of ConvertTo-Csk6Input and Invoke-Csk6Inference: PNG, JPEG, BMP, GIF, TGA, TIFF,
+/// WebP.</summary>
 public sealed class ImageTarget : FuzzTarget
 {
-    /// <summary>The pixel limit of the fuzzed calls: a 1 MP image decodes in milliseconds, so hangs stand out.</summary>
+    /// <summary>The pixel limit of the fuzzed calls: a 1 MP image decodes in milliseconds, so hangs stand
+    /// out.</summary>
     public const long MaxPixels = 1 << 20;
 
     private static readonly InputSpec Spec = InputSpec.Create(3, 8, 8, 5, null, null);
@@ -262,10 +288,16 @@ public sealed class ImageTarget : FuzzTarget
         return
         [
             // PNG: IHDR width and height (big-endian) at 16 and 20, the first chunk lengths.
-            new("seed.png", Encode(s => image.SaveAsPng(s)), [new Field(16, 4), new Field(20, 4), new Field(8, 4), new Field(33, 4)], BigEndian: true),
+            new("seed.png", Encode(s => image.SaveAsPng(s)),
+                [new Field(16, 4), new Field(20, 4), new Field(8, 4), new Field(33, 4)], BigEndian: true),
             new("seed.jpg", Encode(s => image.SaveAsJpeg(s)), []),
             // BMP: file size, pixel offset, header size, width, height, bits per pixel (little-endian).
-            new("seed.bmp", Encode(s => image.SaveAsBmp(s)), [new Field(2, 4), new Field(10, 4), new Field(14, 4), new Field(18, 4), new Field(22, 4), new Field(28, 2)]),
+            new("seed.bmp", Encode(s => image.SaveAsBmp(s)),
+                [
+                    new Field(2, 4), new Field(10, 4), new Field(14, 4), new Field(18, 4), new Field(22, 4),
+                    new Field(28, 2),
+                ]),
+
             new("seed.gif", Encode(s => image.SaveAsGif(s)), [new Field(6, 2), new Field(8, 2)]),
             new("seed.tga", Encode(s => image.SaveAsTga(s)), [new Field(12, 2), new Field(14, 2)]),
             new("seed.tiff", Encode(s => image.SaveAsTiff(s)), [new Field(4, 4)]),
@@ -281,7 +313,8 @@ public sealed class ImageTarget : FuzzTarget
     }
 }
 
-/// <summary>The protobuf wire format, far enough to find the varint lengths of nested messages and byte strings.</summary>
+/// <summary>The protobuf wire format, far enough to find the varint lengths of nested messages and byte
+/// strings.</summary>
 internal static class Protobuf
 {
     public static List<Field> LengthFields(byte[] bytes)
@@ -305,7 +338,9 @@ internal static class Protobuf
                     int lengthAt = at;
                     if (!Varint(b, ref at, end, out ulong length) || length > (ulong)(end - at)) return false;
                     fields.Add(new Field(lengthAt, at - lengthAt, Varint: true));
-                    var inner = new List<Field>();   // kept only when the payload parses as a message (not raw tensor bytes)
+                    // kept only when the payload parses as a message (not raw tensor bytes)
+                    var inner = new List<Field>();
+
                     if (depth < 8 && Walk(b, at, at + (int)length, inner, depth + 1)) fields.AddRange(inner);
                     at += (int)length;
                     break;
