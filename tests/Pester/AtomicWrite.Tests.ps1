@@ -3,8 +3,8 @@ BeforeAll {
     # A depthwise ResNet-18 at full width (1.5 M parameters): 6 MB model and ONNX files, a 1.6 MB package.
     $images = [byte[]]::new(16 * 144); [Random]::new(1).NextBytes($images)
     $split = [Csk6Tools.Engine.Data.DatasetSplit]::new($images, [int[]](0..15 | ForEach-Object { $_ % 4 }), 1, 12, 12)
-    $data = [Csk6Tools.Engine.Data.Dataset]@{ Name = 'noise'; Source = 'test'; Classes = 'a', 'b', 'c', 'd'; Train = $split; Test = $split
-        Mean = [float[]]0.5; Std = [float[]]0.29 }
+    $data = [Csk6Tools.Engine.Data.Dataset]@{ Name = 'noise'; Source = 'test'; Classes = 'a', 'b', 'c', 'd'
+        Train = $split; Test = $split; Mean = [float[]]0.5; Std = [float[]]0.29 }
     $model = New-Csk6ResNet 18 -Classes 4 -InputChannels 1 -InputSize 12 | Convert-ToDepthwise |
         Invoke-QuantTraining -Dataset $data -BatchSize 16 -MaxBatches 1 -Threads 2 -WarningAction SilentlyContinue
     $script:source = Join-Path $TestDrive 'source.safetensors'
@@ -26,6 +26,7 @@ $write = switch ($Cmdlet) {
     }
     'New-Csk6Package' { { param($path, $b) $null = $model | New-Csk6Package -Path $path -KeepQuantDequant:$b -Force } }
     'Export-Csk6Onnx' { { param($path, $b) $model | Export-Csk6Onnx -Path $path -Format ($b ? 'Linger' : 'Float') -Force } }
+
 }
 & $write (Join-Path $Folder 'ref-a') $false
 & $write (Join-Path $Folder 'ref-b') $true
@@ -51,16 +52,25 @@ Describe 'Nothing half-written: writers killed with SIGKILL' {
         for ($round = 0; $round -lt $rounds; $round++) {
             Remove-Item (Join-Path $folder 'ready') -ErrorAction Ignore
             $info = [Diagnostics.ProcessStartInfo]::new($pwsh)
-            foreach ($a in $pwshArgs + @('-NoProfile', '-NonInteractive', '-File', $child, $modulePath, $source, $folder, $Cmdlet, $round)) { $info.ArgumentList.Add($a) }
+            foreach ($a in $pwshArgs + @('-NoProfile', '-NonInteractive', '-File', $child, $modulePath, $source,
+                    $folder, $Cmdlet, $round)) {
+                $info.ArgumentList.Add($a)
+            }
             $process = [Diagnostics.Process]::Start($info)
             $deadline = [DateTime]::UtcNow.AddSeconds(120)
-            while (-not (Test-Path (Join-Path $folder 'ready')) -and -not $process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-            if ($process.HasExited) { throw "The writer stopped: $(Get-Content (Join-Path $folder 'error.txt') -ErrorAction Ignore)" }
+            while (-not (Test-Path (Join-Path $folder 'ready')) -and -not $process.HasExited -and
+                [DateTime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 20
+            }
+            if ($process.HasExited) {
+                throw "The writer stopped: $(Get-Content (Join-Path $folder 'error.txt') -ErrorAction Ignore)"
+            }
             if ($round % 2 -eq 0) {
                 Start-Sleep -Milliseconds $random.Next(0, 1500)   # anywhere: computing, writing, moving
             } else {
                 # Mid-write by construction: as soon as a temporary file of the target exists, then a little later.
-                while (-not (Get-ChildItem $folder -Filter '.target.*.tmp' -Force) -and [DateTime]::UtcNow -lt $deadline) { }
+                while (-not (Get-ChildItem $folder -Filter '.target.*.tmp' -Force) -and
+                    [DateTime]::UtcNow -lt $deadline) { }
                 Start-Sleep -Milliseconds $random.Next(0, 5)
             }
             $process.Kill()   # SIGKILL on Linux: no finally block, no cleanup runs
@@ -78,7 +88,8 @@ Describe 'Nothing half-written: writers killed with SIGKILL' {
             $orphans += @(Get-ChildItem $folder -Filter '.target.*.tmp' -Force).Count
             $process.Dispose()
         }
-        Write-Host "$Cmdlet, $rounds kills: target absent $($seen.absent), A $($seen.A), B $($seen.B); $orphans temporary file(s) left by the killed writers"
+        Write-Host ("$Cmdlet, $rounds kills: target absent $($seen.absent), A $($seen.A), B $($seen.B); " +
+            "$orphans temporary file(s) left by the killed writers")
         $script:orphansTotal += $orphans
 
         # The next successful write (this process) removes what the killed writers left.
@@ -93,6 +104,8 @@ Describe 'Nothing half-written: writers killed with SIGKILL' {
     }
 
     It 'caught writes in progress: the killed writers left temporary files (which the next writes removed)' {
-        $orphansTotal | Should -BeGreaterThan 0 -Because 'half of the kills come right after a temporary file of the target appeared'
+        $orphansTotal | Should -BeGreaterThan 0 -Because ('half of the kills come right after ' +
+            'a temporary file of the target appeared')
+
     }
 }

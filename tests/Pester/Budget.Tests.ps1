@@ -18,11 +18,13 @@ Describe 'New-Csk6ResNet' {
     }
 
     It 'refuses -Depth 19 with InvalidDepth' {
-        { New-Csk6ResNet -Depth 19 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidDepth,Csk6Tools.Commands.NewCsk6ResNetCommand'
+        { New-Csk6ResNet -Depth 19 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidDepth,Csk6Tools.Commands.NewCsk6ResNetCommand'
     }
 
     It 'refuses a negative width with InvalidWidth' {
-        { New-Csk6ResNet 18 -Width -0.5 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidWidth,Csk6Tools.Commands.NewCsk6ResNetCommand'
+        { New-Csk6ResNet 18 -Width -0.5 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidWidth,Csk6Tools.Commands.NewCsk6ResNetCommand'
     }
 
     It 'completes depths' {
@@ -61,7 +63,8 @@ Describe 'Get-ModelBudget' {
         $b.Fits | Should -BeFalse
         $b.PsramBytes | Should -Be 11235712
         $b.PsramCapacity | Should -Be 8388608
-        ($b.Violations | Where-Object Rule -EQ 'KernelBelowStride').Layer | Should -Be @('conv3_x.0.shortcut.0', 'conv4_x.0.shortcut.0', 'conv5_x.0.shortcut.0')
+        ($b.Violations | Where-Object Rule -EQ 'KernelBelowStride').Layer |
+            Should -Be @('conv3_x.0.shortcut.0', 'conv4_x.0.shortcut.0', 'conv5_x.0.shortcut.0')
         $psram = $b.Violations | Where-Object Rule -EQ 'Psram'
         $psram.Fix | Should -Match 'Convert-ToDepthwise saves'
     }
@@ -89,7 +92,8 @@ Describe 'Get-ModelBudget' {
     }
 
     It 'refuses a non-model object with ModelExpected' {
-        { 42 | Get-ModelBudget -ErrorAction Stop } | Should -Throw -ErrorId 'ModelExpected,Csk6Tools.Commands.GetModelBudgetCommand'
+        { 42 | Get-ModelBudget -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ModelExpected,Csk6Tools.Commands.GetModelBudgetCommand'
     }
 
     It 'formats as a table by default' {

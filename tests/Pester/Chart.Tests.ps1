@@ -43,15 +43,20 @@ Describe 'Export-Csk6Chart' {
     }
 
     It 'names what it cannot draw with stable error ids' {
-        { $budget | Export-Csk6Chart (Join-Path $TestDrive 'x.jpg') } | Should -Throw -ErrorId 'ChartFormatNotSupported,Csk6Tools.Commands.ExportCsk6ChartCommand'
-        $budget | Export-Csk6Chart (Join-Path $TestDrive 'h.png') -Kind History -ErrorVariable e1 -ErrorAction SilentlyContinue
+        { $budget | Export-Csk6Chart (Join-Path $TestDrive 'x.jpg') } |
+            Should -Throw -ErrorId 'ChartFormatNotSupported,Csk6Tools.Commands.ExportCsk6ChartCommand'
+        $budget | Export-Csk6Chart (Join-Path $TestDrive 'h.png') -Kind History -ErrorVariable e1 `
+            -ErrorAction SilentlyContinue
+
         $e1[0].FullyQualifiedErrorId | Should -Be 'ChartKindNotSupported,Csk6Tools.Commands.ExportCsk6ChartCommand'
         $e1[0].Exception.Message | Should -Match 'has: Budget, ShareMemPlan'
         'text' | Export-Csk6Chart (Join-Path $TestDrive 's.png') -ErrorVariable e2 -ErrorAction SilentlyContinue
         $e2[0].FullyQualifiedErrorId | Should -Be 'ChartInputNotSupported,Csk6Tools.Commands.ExportCsk6ChartCommand'
-        New-Csk6ResNet 18 -Width 0.125 | Convert-ToDepthwise | Export-Csk6Chart (Join-Path $TestDrive 'g.png') -ErrorVariable e3 -ErrorAction SilentlyContinue
+        New-Csk6ResNet 18 -Width 0.125 | Convert-ToDepthwise |
+            Export-Csk6Chart (Join-Path $TestDrive 'g.png') -ErrorVariable e3 -ErrorAction SilentlyContinue
         $e3[0].FullyQualifiedErrorId | Should -Be 'ChartInputNotSupported,Csk6Tools.Commands.ExportCsk6ChartCommand'
-        $budget, $budget | Export-Csk6Chart (Join-Path $TestDrive 'two.png') -ErrorVariable e4 -ErrorAction SilentlyContinue | Out-Null
+        $budget, $budget |
+            Export-Csk6Chart (Join-Path $TestDrive 'two.png') -ErrorVariable e4 -ErrorAction SilentlyContinue | Out-Null
         $e4[0].FullyQualifiedErrorId | Should -Be 'InvalidArgument,Csk6Tools.Commands.ExportCsk6ChartCommand'
         Test-Path (Join-Path $TestDrive 'two.png') | Should -BeTrue
     }

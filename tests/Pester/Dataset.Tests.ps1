@@ -15,7 +15,8 @@ BeforeAll {
         }
         for ($b = 1; $b -le 5; $b++) { & $write "data_batch_$b.bin" (($b - 1) * $PerBatch) $PerBatch }
         & $write 'test_batch.bin' 0 $TestCount
-        'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck', '' | Set-Content (Join-Path $Path 'batches.meta.txt')
+        'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck', '' |
+            Set-Content (Join-Path $Path 'batches.meta.txt')
         $Path
     }
 
@@ -44,14 +45,16 @@ Describe 'Import-Csk6Dataset' {
         $bytes = [IO.File]::ReadAllBytes($archive)
         $cut = Join-Path $TestDrive 'cut.tar.gz'
         [IO.File]::WriteAllBytes($cut, $bytes[0..($bytes.Length / 2)])
-        { Import-Csk6Dataset $cut -ErrorAction Stop } | Should -Throw -ErrorId 'TruncatedDatasetFile,Csk6Tools.Commands.ImportCsk6DatasetCommand'
+        { Import-Csk6Dataset $cut -ErrorAction Stop } |
+            Should -Throw -ErrorId 'TruncatedDatasetFile,Csk6Tools.Commands.ImportCsk6DatasetCommand'
     }
 
     It 'reads a CIFAR-10 folder with its classes, counts and computed normalization' {
         $d = Import-Csk6Dataset -Path $cifar
         $d | Should -BeOfType ([Csk6Tools.Engine.Data.Dataset])
         $d.Name | Should -Be 'CIFAR-10'
-        $d.Classes | Should -Be @('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
+        $d.Classes |
+            Should -Be @('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
         $d.Train.Count | Should -Be 20
         $d.Test.Count | Should -Be 3
         $d.Train.Labels[0..11] | Should -Be @(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1)
@@ -84,7 +87,8 @@ Describe 'Import-Csk6Dataset' {
     }
 
     It 'says what it decided in verbose messages' {
-        $verbose = Import-Csk6Dataset $cifar -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $verbose = Import-Csk6Dataset $cifar -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         ($verbose.Message -join "`n") | Should -Match 'holds a Cifar10 data set'
         ($verbose.Message -join "`n") | Should -Match 'Normalization computed over the 20 training images'
     }
@@ -105,7 +109,8 @@ Describe 'Import-Csk6Dataset' {
         $bytes = [System.IO.File]::ReadAllBytes($file)
         [System.IO.File]::WriteAllBytes($file, $bytes[0..($bytes.Length - 101)])
         Import-Csk6Dataset $bad -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -BeExactly 'TruncatedDatasetFile,Csk6Tools.Commands.ImportCsk6DatasetCommand'
+        $err[0].FullyQualifiedErrorId |
+            Should -BeExactly 'TruncatedDatasetFile,Csk6Tools.Commands.ImportCsk6DatasetCommand'
         $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
         $err[0].TargetObject | Should -Be $file
         $err[0].Exception.Offset | Should -Be (3 * 3073)
@@ -115,28 +120,35 @@ Describe 'Import-Csk6Dataset' {
     It 'reports a label beyond the class names with LabelOutOfRange' {
         $bad = New-Cifar10Folder (Join-Path $TestDrive 'mislabelled')
         'airplane', 'automobile' | Set-Content (Join-Path $bad 'batches.meta.txt')
-        { Import-Csk6Dataset $bad -ErrorAction Stop } | Should -Throw -ErrorId 'LabelOutOfRange,Csk6Tools.Commands.ImportCsk6DatasetCommand'
+        { Import-Csk6Dataset $bad -ErrorAction Stop } |
+            Should -Throw -ErrorId 'LabelOutOfRange,Csk6Tools.Commands.ImportCsk6DatasetCommand'
     }
 
     It 'writes DatasetFileNotFound for a missing folder and goes on with the next' {
-        $out = (Join-Path $TestDrive 'missing'), $cifar | Import-Csk6Dataset -ErrorVariable err -ErrorAction SilentlyContinue
+        $out = (Join-Path $TestDrive 'missing'), $cifar |
+            Import-Csk6Dataset -ErrorVariable err -ErrorAction SilentlyContinue
         @($out).Count | Should -Be 1
-        $err[0].FullyQualifiedErrorId | Should -BeExactly 'DatasetFileNotFound,Csk6Tools.Commands.ImportCsk6DatasetCommand'
+        $err[0].FullyQualifiedErrorId |
+            Should -BeExactly 'DatasetFileNotFound,Csk6Tools.Commands.ImportCsk6DatasetCommand'
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
     It 'writes UnknownDatasetFormat for a folder with no data set' {
         $empty = New-Item -ItemType Directory (Join-Path $TestDrive 'empty')
-        { Import-Csk6Dataset $empty -ErrorAction Stop } | Should -Throw -ErrorId 'UnknownDatasetFormat,Csk6Tools.Commands.ImportCsk6DatasetCommand'
+        { Import-Csk6Dataset $empty -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UnknownDatasetFormat,Csk6Tools.Commands.ImportCsk6DatasetCommand'
     }
 
     It 'refuses a path outside the file system' {
-        { Import-Csk6Dataset Env:/PATH -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFileSystem,Csk6Tools.Commands.ImportCsk6DatasetCommand'
+        { Import-Csk6Dataset Env:/PATH -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PathNotFileSystem,Csk6Tools.Commands.ImportCsk6DatasetCommand'
     }
 
     It 'validates -Channels and -Name' {
-        { Import-Csk6Dataset $cifar -Channels 2 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,Csk6Tools.Commands.ImportCsk6DatasetCommand'
-        { Import-Csk6Dataset -Name Cifar5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,Csk6Tools.Commands.ImportCsk6DatasetCommand'
+        { Import-Csk6Dataset $cifar -Channels 2 } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,Csk6Tools.Commands.ImportCsk6DatasetCommand'
+        { Import-Csk6Dataset -Name Cifar5 } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,Csk6Tools.Commands.ImportCsk6DatasetCommand'
     }
 
     It 'decodes and resizes an image folder with ImageSharp from the module folder' {
@@ -146,7 +158,8 @@ Describe 'Import-Csk6Dataset' {
             $dir = New-Item -ItemType Directory (Join-Path $TestDrive "photos/$class") -Force
             foreach ($i in 1..5) {
                 $image = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgb24]]::new(10 * $i, 8, $grey)
-                try { [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, (Join-Path $dir "$i.png")) } finally { $image.Dispose() }
+                try { [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, (Join-Path $dir "$i.png")) }
+                finally { $image.Dispose() }
             }
         }
         $d = Import-Csk6Dataset (Join-Path $TestDrive 'photos') -Size 12
@@ -161,7 +174,11 @@ Describe 'Import-Csk6Dataset' {
     }
 
     It 'reads Debian''s Fashion-MNIST by name' {
-        if (-not $fashionInstalled) { Set-ItResult -Skipped -Because 'Debian''s dataset-fashion-mnist package is not installed (CI installs it)'; return }
+        if (-not $fashionInstalled) {
+            Set-ItResult -Skipped -Because 'Debian''s dataset-fashion-mnist package is not installed (CI installs it)'
+            return
+        }
+
         $d = Import-Csk6Dataset -Name FashionMnist -MaxCount 500
         $d.Name | Should -Be 'Fashion-MNIST'
         "$($d.Channels)×$($d.Height)×$($d.Width)" | Should -Be '1×28×28'

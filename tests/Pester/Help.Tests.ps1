@@ -7,7 +7,9 @@ BeforeDiscovery {
         $examples = @((Get-Help $name -Full).examples.example)
         @{
             Name     = $name
-            Examples = @(for ($i = 0; $i -lt $examples.Count; $i++) { @{ Name = $name; Number = $i + 1; Code = [string]$examples[$i].code } })
+            Examples = @(for ($i = 0; $i -lt $examples.Count; $i++) {
+                    @{ Name = $name; Number = $i + 1; Code = [string]$examples[$i].code }
+                })
         }
     }
 }
@@ -16,7 +18,8 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
     BeforeAll {
         $command = Get-Command $Name
         $help = Get-Help $Name -Full
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters +
+            [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
         $parameters = $command.Parameters.Values | Where-Object Name -NotIn $common
         $documented = @($help.parameters.parameter)
     }
@@ -48,15 +51,22 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
             $doc.type.name | Should -Be $p.ParameterType.FullName -Because $because
             $set = $p.ParameterSets.Values | Select-Object -First 1
             $doc.required | Should -Be $set.IsMandatory.ToString().ToLowerInvariant() -Because $because
-            $doc.position | Should -Be $(if ($set.Position -lt 0) { 'named' } else { "$($set.Position)" }) -Because $because
+            $doc.position |
+                Should -Be $(if ($set.Position -lt 0) { 'named' } else { "$($set.Position)" }) -Because $because
             $doc.pipelineInput -match 'ByValue' | Should -Be $set.ValueFromPipeline -Because $because
-            $doc.pipelineInput -match 'ByPropertyName' | Should -Be $set.ValueFromPipelineByPropertyName -Because $because
-            if (-not ($set.ValueFromPipeline -or $set.ValueFromPipelineByPropertyName)) { $doc.pipelineInput | Should -Be 'False' -Because $because }
+            $doc.pipelineInput -match 'ByPropertyName' |
+                Should -Be $set.ValueFromPipelineByPropertyName -Because $because
+            if (-not ($set.ValueFromPipeline -or $set.ValueFromPipelineByPropertyName)) {
+                $doc.pipelineInput | Should -Be 'False' -Because $because
+            }
             $aliases = if ($p.Aliases.Count) { ($p.Aliases | Sort-Object) -join ', ' } else { 'none' }
             (($doc.aliases -split ',\s*' | Sort-Object) -join ', ') | Should -Be $aliases -Because $because
             $default = $instance.($p.Name)
             # The help may add the value in other units in parentheses: "8388608 (8 MiB)".
-            ($doc.defaultValue -replace '\s*\(.*\)$', '') | Should -Be $(if ($null -eq $default -or ($default -is [array] -and $default.Count -eq 0)) { 'None' } else { "$default" }) -Because $because
+            ($doc.defaultValue -replace '\s*\(.*\)$', '') |
+                Should -Be $(if ($null -eq $default -or ($default -is [array] -and $default.Count -eq 0)) {
+                        'None'
+                    } else { "$default" }) -Because $because
         }
     }
 
@@ -64,7 +74,9 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
         $links = @($help.relatedLinks.navigationLink.linkText)
         $links | Should -Contain 'about_Csk6Tools'
         @($links | Where-Object { $_ -ne 'about_Csk6Tools' }).Count | Should -BeGreaterOrEqual 1
-        foreach ($link in $links | Where-Object { $_ -ne 'about_Csk6Tools' }) { (Get-Module Csk6Tools).ExportedCmdlets.Keys | Should -Contain $link }
+        foreach ($link in $links | Where-Object { $_ -ne 'about_Csk6Tools' }) {
+            (Get-Module Csk6Tools).ExportedCmdlets.Keys | Should -Contain $link
+        }
     }
 
     # Examples run in a scratch folder holding the tutorial's files under the tutorial's names
@@ -101,6 +113,9 @@ Describe 'about_Csk6Tools' {
 
     It 'covers every exported cmdlet' {
         $text = Get-Help about_Csk6Tools | Out-String
-        foreach ($name in (Get-Module Csk6Tools).ExportedCmdlets.Keys) { $text | Should -Match ([regex]::Escape($name)) }
+        foreach ($name in (Get-Module Csk6Tools).ExportedCmdlets.Keys) {
+            $text | Should -Match ([regex]::Escape($name))
+        }
+
     }
 }

@@ -7,12 +7,21 @@ BeforeAll {
     $script:UserModules = "$TestDrive/home/.local/share/powershell/Modules"
     function Invoke-IsolatedPwsh([string] $Script, [string[]] $Arguments) {
         $saved = @{}
-        $isolated = @{ HOME = "$TestDrive/home"; XDG_DATA_HOME = $null; XDG_CONFIG_HOME = $null; XDG_CACHE_HOME = $null; PSModulePath = $null }
-        foreach ($k in $isolated.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $isolated[$k]) }
+        $isolated = @{ HOME = "$TestDrive/home"; XDG_DATA_HOME = $null; XDG_CONFIG_HOME = $null; XDG_CACHE_HOME = $null
+            PSModulePath = $null }
+        foreach ($k in $isolated.Keys) {
+            $saved[$k] = [Environment]::GetEnvironmentVariable($k)
+            [Environment]::SetEnvironmentVariable($k, $isolated[$k])
+
+        }
         try {
-            $pwsh = @(if ((Split-Path -LeafBase ([Environment]::ProcessPath)) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+            $pwsh = @(if ((Split-Path -LeafBase ([Environment]::ProcessPath)) -eq 'dotnet') {
+                    Join-Path $PSHOME 'pwsh.dll'
+                })
             $output = & ([Environment]::ProcessPath) @pwsh -NoProfile -NonInteractive -File $Script @Arguments 2>&1
-            if ($LASTEXITCODE -ne 0) { throw "$(Split-Path -Leaf $Script) failed ($LASTEXITCODE):`n$($output -join "`n")" }
+            if ($LASTEXITCODE -ne 0) {
+                throw "$(Split-Path -Leaf $Script) failed ($LASTEXITCODE):`n$($output -join "`n")"
+            }
             $output
         }
         finally {
@@ -25,7 +34,8 @@ Describe 'The Csk6Tools package' -Tag 'Install' {
     BeforeAll {
         $script:Repository = Join-Path $TestDrive 'repository'
         $script:Version = (Import-PowerShellDataFile (Join-Path $Staged 'Csk6Tools.psd1')).ModuleVersion
-        Invoke-IsolatedPwsh (Join-Path $PSScriptRoot '../../tools/Pack.ps1') @('-ModulePath', $Staged, '-OutputPath', $Repository) | Out-Null
+        Invoke-IsolatedPwsh (Join-Path $PSScriptRoot '../../tools/Pack.ps1') @('-ModulePath', $Staged,
+            '-OutputPath', $Repository) | Out-Null
         $script:Nupkg = Get-Item (Join-Path $Repository "Csk6Tools.$Version.nupkg")
     }
 
@@ -44,10 +54,12 @@ Describe 'The Csk6Tools package' -Tag 'Install' {
     }
 
     It 'installs from a local repository and works by name in a fresh session: budget, pack, inference, ONNX, help' {
-        $installed = Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Install-Package.ps1') @('-Repository', $Repository, '-Name', 'Csk6Tools')
+        $installed = Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Install-Package.ps1') @('-Repository',
+            $Repository, '-Name', 'Csk6Tools')
         "$installed" | Should -Be "Csk6Tools $Version $UserModules"
         $work = New-Item -ItemType Directory (Join-Path $TestDrive 'work')
-        $json = Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Use-Installed.ps1') @('-Fixtures', $Fixtures, '-Work', $work.FullName)
+        $json = Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Use-Installed.ps1') @('-Fixtures', $Fixtures,
+            '-Work', $work.FullName)
         $r = ($json | Select-Object -Last 1) | ConvertFrom-Json
         $r.ModuleBase | Should -BeLike "$UserModules/Csk6Tools/*"
         $r.HelpSynopsis | Should -Match 'thinker'
@@ -71,15 +83,19 @@ Describe 'The Csk6Tools.Torch package' -Tag 'Install', 'Slow' {
     BeforeAll {
         $script:Repository = Join-Path $TestDrive 'repository'
         foreach ($name in 'Csk6Tools', 'Csk6Tools.Torch') {
-            Invoke-IsolatedPwsh (Join-Path $PSScriptRoot '../../tools/Pack.ps1') @('-ModulePath', (Join-Path (Split-Path $Staged) $name), '-OutputPath', $Repository) | Out-Null
+            Invoke-IsolatedPwsh (Join-Path $PSScriptRoot '../../tools/Pack.ps1') @('-ModulePath',
+                (Join-Path (Split-Path $Staged) $name), '-OutputPath', $Repository) | Out-Null
         }
     }
 
     It 'installs beside Csk6Tools and trains from the installed copies' {
-        $installed = Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Install-Package.ps1') @('-Repository', $Repository, '-Name', 'Csk6Tools,Csk6Tools.Torch')
+        $installed = Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Install-Package.ps1') @('-Repository',
+            $Repository, '-Name', 'Csk6Tools,Csk6Tools.Torch')
+
         @($installed).Count | Should -Be 2
         $work = New-Item -ItemType Directory (Join-Path $TestDrive 'train')
-        $r = (Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Train-Installed.ps1') @('-Work', $work.FullName) | Select-Object -Last 1) | ConvertFrom-Json
+        $r = (Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Train-Installed.ps1') @('-Work', $work.FullName) |
+            Select-Object -Last 1) | ConvertFrom-Json
         $r.Stage | Should -Be 'Float'
         $r.Epochs | Should -Be 1
         $r.Torch | Should -BeLike "$UserModules/Csk6Tools.Torch/*/TorchSharp.dll"

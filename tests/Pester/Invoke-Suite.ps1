@@ -14,6 +14,9 @@ $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $config.Filter.ExcludeTag = 'Slow'
 $result = Invoke-Pester -Configuration $config
-[pscustomobject]@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount; Skipped = $result.SkippedCount } |
+[pscustomobject]@{ Passed = $result.PassedCount
+    Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    Skipped = $result.SkippedCount } |
+
     ConvertTo-Json | Set-Content $SummaryPath
 "Pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"

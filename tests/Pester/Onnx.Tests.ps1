@@ -29,10 +29,14 @@ Describe 'Import-Csk6Model on ONNX' {
     It 'pipes an imported float model into Convert-ToDepthwise and training' {
         $vgg = Import-Csk6Model (Join-Path $PyTorch 'tiny_vgg_opset12.onnx')
         ($vgg | Convert-ToDepthwise).ConvertedLayers | Should -Be @('features.3')
-        $data = [Csk6Tools.Engine.Data.Dataset]@{ Name = 'squares'; Source = 'test'; Classes = 'a', 'b', 'c', 'd', 'e'; Mean = [float[]]0.5; Std = [float[]]0.29
-            Train = [Csk6Tools.Engine.Data.DatasetSplit]::new([byte[]](0..8191 | ForEach-Object { ($_ * 37) % 256 }), [int[]](0..31 | ForEach-Object { $_ % 5 }), 1, 16, 16)
-            Test = [Csk6Tools.Engine.Data.DatasetSplit]::new([byte[]](0..2047 | ForEach-Object { ($_ * 11) % 256 }), [int[]](0..7 | ForEach-Object { $_ % 5 }), 1, 16, 16) }
-        $trained = Import-Csk6Model (Join-Path $PyTorch 'tiny_mobile_opset13.onnx') | Invoke-ModelTraining -Dataset $data -Epochs 1 -BatchSize 16
+        $data = [Csk6Tools.Engine.Data.Dataset]@{ Name = 'squares'; Source = 'test'; Classes = 'a', 'b', 'c', 'd', 'e'
+            Mean = [float[]]0.5; Std = [float[]]0.29
+            Train = [Csk6Tools.Engine.Data.DatasetSplit]::new([byte[]](0..8191 | ForEach-Object { ($_ * 37) % 256 }),
+                [int[]](0..31 | ForEach-Object { $_ % 5 }), 1, 16, 16)
+            Test = [Csk6Tools.Engine.Data.DatasetSplit]::new([byte[]](0..2047 | ForEach-Object { ($_ * 11) % 256 }),
+                [int[]](0..7 | ForEach-Object { $_ % 5 }), 1, 16, 16) }
+        $trained = Import-Csk6Model (Join-Path $PyTorch 'tiny_mobile_opset13.onnx') |
+            Invoke-ModelTraining -Dataset $data -Epochs 1 -BatchSize 16
         $trained.Stage | Should -Be 'Float'
         $trained.History.Count | Should -Be 1
     }
@@ -40,7 +44,8 @@ Describe 'Import-Csk6Model on ONNX' {
     It 'names a corrupt file with a stable id' {
         $bad = Join-Path $TestDrive 'bad.onnx'
         [IO.File]::WriteAllBytes($bad, [byte[]](8, 7, 255, 255, 255, 255, 3))
-        { Import-Csk6Model $bad -ErrorAction Stop } | Should -Throw -ErrorId 'OnnxCorrupt,Csk6Tools.Commands.ImportCsk6ModelCommand'
+        { Import-Csk6Model $bad -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OnnxCorrupt,Csk6Tools.Commands.ImportCsk6ModelCommand'
     }
 }
 
@@ -53,7 +58,8 @@ Describe 'Export-Csk6Onnx' {
     It "writes linger's dialect that re-imports to tpacker's package" {
         $file = $Quantized | Export-Csk6Onnx -Path (Join-Path $TestDrive 'linger.onnx') -Format Linger -PassThru
         $file | Should -BeOfType ([IO.FileInfo])
-        $package = Import-Csk6Model $file.FullName | New-Csk6Package -Path (Join-Path $TestDrive 'again.bin') -Planner GreedyByBreadth
+        $package = Import-Csk6Model $file.FullName |
+            New-Csk6Package -Path (Join-Path $TestDrive 'again.bin') -Planner GreedyByBreadth
         (Get-FileHash $package.Path).Hash | Should -Be (Get-FileHash (Join-Path $Fixtures 'resnet18_v2_model.bin')).Hash
     }
 
@@ -64,10 +70,15 @@ Describe 'Export-Csk6Onnx' {
         $oracle = Join-Path $PSScriptRoot '../fixtures/tpacker-oracle'
         $file = Import-Csk6Model (Join-Path $oracle "$Network.linger.onnx") |
             Export-Csk6Onnx -Path (Join-Path $TestDrive "$Network.onnx") -Format Linger -PassThru
-        $package = Import-Csk6Model $file.FullName | New-Csk6Package -Path (Join-Path $TestDrive "$Network.bin") -Planner Tpacker
+        $package = Import-Csk6Model $file.FullName |
+            New-Csk6Package -Path (Join-Path $TestDrive "$Network.bin") -Planner Tpacker
         $package.Report.ShareMemPlan.Planner | Should -Be $Planner
         $model = Import-Csk6Model $file.FullName
-        ($model | Get-ModelBudget).ShareMemBytes | Should -Be ($model | New-Csk6Package -Path (Join-Path $TestDrive "$Network.default.bin")).Report.ShareMemPlan.Bytes
+        ($model | Get-ModelBudget).ShareMemBytes | Should -Be (
+            $model | New-Csk6Package -Path (Join-Path $TestDrive "$Network.default.bin")).Report.ShareMemPlan.Bytes
+
+
+
         (Get-FileHash $package.Path).Hash | Should -Be (Get-FileHash (Join-Path $oracle "$Network.tpacker_v2.bin")).Hash
     }
 
@@ -97,13 +108,16 @@ Describe 'Export-Csk6Onnx' {
         $Float | Export-Csk6Onnx -Path $path -WhatIf
         $path | Should -Not -Exist
         $Float | Export-Csk6Onnx -Path $path
-        { $Float | Export-Csk6Onnx -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'FileExists,Csk6Tools.Commands.ExportCsk6OnnxCommand'
+        { $Float | Export-Csk6Onnx -Path $path -ErrorAction Stop } |
+            Should -Throw -ErrorId 'FileExists,Csk6Tools.Commands.ExportCsk6OnnxCommand'
         $Float | Export-Csk6Onnx -Path $path -Force -PassThru | Should -BeOfType ([IO.FileInfo])
     }
 
     It 'says why a model cannot be written' {
-        { $Float | Export-Csk6Onnx -Path (Join-Path $TestDrive 'q.onnx') -Format Qdq -ErrorAction Stop } | Should -Throw -ErrorId 'OnnxExportNotQuantized,Csk6Tools.Commands.ExportCsk6OnnxCommand'
-        { New-Csk6ResNet 18 | Export-Csk6Onnx -Path (Join-Path $TestDrive 'g.onnx') -ErrorAction Stop } | Should -Throw -ErrorId 'OnnxExportNoWeights,Csk6Tools.Commands.ExportCsk6OnnxCommand'
+        { $Float | Export-Csk6Onnx -Path (Join-Path $TestDrive 'q.onnx') -Format Qdq -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OnnxExportNotQuantized,Csk6Tools.Commands.ExportCsk6OnnxCommand'
+        { New-Csk6ResNet 18 | Export-Csk6Onnx -Path (Join-Path $TestDrive 'g.onnx') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OnnxExportNoWeights,Csk6Tools.Commands.ExportCsk6OnnxCommand'
         Join-Path $TestDrive 'g.onnx' | Should -Not -Exist
     }
 }

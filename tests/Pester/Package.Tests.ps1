@@ -25,7 +25,8 @@ Describe 'Get-Csk6Package' {
     }
 
     It 'takes files from Get-ChildItem and expands wildcards' {
-        @(Get-ChildItem (Join-Path $Fixtures 'resnet18_v*_model.bin') | Get-Csk6Package).Layout | Should -Be @('V2', 'V3')
+        @(Get-ChildItem (Join-Path $Fixtures 'resnet18_v*_model.bin') | Get-Csk6Package).Layout |
+            Should -Be @('V2', 'V3')
         @(Get-Csk6Package (Join-Path $Fixtures 'resnet18_v*_model.bin')).Count | Should -Be 2
     }
 
@@ -45,8 +46,10 @@ Describe 'Get-Csk6Package' {
         $errs[0].FullyQualifiedErrorId | Should -Be 'PackageCrcMismatch,Csk6Tools.Commands.GetCsk6PackageCommand'
         $errs[0].Exception.Message | Should -Match 'bad\.bin.*CRC-24'
         [IO.File]::WriteAllBytes($bad, [byte[]](1..10))
-        { Get-Csk6Package $bad -ErrorAction Stop } | Should -Throw -ErrorId 'PackageTruncated,Csk6Tools.Commands.GetCsk6PackageCommand'
-        { Get-Csk6Package (Join-Path $TestDrive 'missing.bin') -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,Csk6Tools.Commands.GetCsk6PackageCommand'
+        { Get-Csk6Package $bad -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PackageTruncated,Csk6Tools.Commands.GetCsk6PackageCommand'
+        { Get-Csk6Package (Join-Path $TestDrive 'missing.bin') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PathNotFound,Csk6Tools.Commands.GetCsk6PackageCommand'
     }
 }
 
@@ -64,7 +67,8 @@ Describe 'Invoke-Csk6Inference' {
     It 'appends the raw output as test_thinker does, byte for byte' {
         $out = Join-Path $TestDrive 'output.bin'
         Invoke-Csk6Inference $v2 $apple -OutFile $out | Out-Null
-        [IO.File]::ReadAllBytes($out) | Should -Be ([IO.File]::ReadAllBytes((Join-Path $Fixtures 'apple_output_q4.bin')))
+        [IO.File]::ReadAllBytes($out) |
+            Should -Be ([IO.File]::ReadAllBytes((Join-Path $Fixtures 'apple_output_q4.bin')))
         Invoke-Csk6Inference $v2 $apple -OutFile $out | Out-Null
         (Get-Item $out).Length | Should -Be 200
     }
@@ -93,8 +97,10 @@ Describe 'Invoke-Csk6Inference' {
     }
 
     It 'refuses a non-package with a terminating error' {
-        { Invoke-Csk6Inference -Package $apple -InputPath $apple } | Should -Throw -ErrorId 'PackageNotThinker,Csk6Tools.Commands.InvokeCsk6InferenceCommand'
-        { Invoke-Csk6Inference -Package 42 -InputPath $apple } | Should -Throw -ErrorId 'PackageExpected,Csk6Tools.Commands.InvokeCsk6InferenceCommand'
+        { Invoke-Csk6Inference -Package $apple -InputPath $apple } |
+            Should -Throw -ErrorId 'PackageNotThinker,Csk6Tools.Commands.InvokeCsk6InferenceCommand'
+        { Invoke-Csk6Inference -Package 42 -InputPath $apple } |
+            Should -Throw -ErrorId 'PackageExpected,Csk6Tools.Commands.InvokeCsk6InferenceCommand'
     }
 }
 
@@ -110,7 +116,10 @@ Describe 'ConvertTo-Csk6Input' {
         $ours = @(& $signed ([IO.File]::ReadAllBytes($out)))
         $ref = @(& $signed ([IO.File]::ReadAllBytes($apple)))
         $ours.Count | Should -Be 3072
-        $close = 0; for ($i = 0; $i -lt 3072; $i++) { if ([math]::Abs($ours[$i] - $ref[$i]) -le 1 -or ($ref[$i] -lt -120 -and $ours[$i] -eq 127)) { $close++ } }
+        $close = 0
+        for ($i = 0; $i -lt 3072; $i++) {
+            if ([math]::Abs($ours[$i] - $ref[$i]) -le 1 -or ($ref[$i] -lt -120 -and $ours[$i] -eq 127)) { $close++ }
+        }
         $close | Should -BeGreaterOrEqual 3040
         ($ours | Measure-Object -Maximum).Maximum | Should -Be 127
     }
@@ -148,13 +157,15 @@ Describe 'ConvertTo-Csk6Input' {
     }
 
     It 'needs the normalization of a 1-channel input' {
-        { ConvertTo-Csk6Input $jpg -Mean 0.5 -Std 0.5 } | Should -Throw -ErrorId 'InvalidArgument,Csk6Tools.Commands.ConvertToCsk6InputCommand'
+        { ConvertTo-Csk6Input $jpg -Mean 0.5 -Std 0.5 } |
+            Should -Throw -ErrorId 'InvalidArgument,Csk6Tools.Commands.ConvertToCsk6InputCommand'
     }
 }
 
 Describe 'New-Csk6Package' {
     It 'refuses a model without weights with ModelNotQuantized' {
-        New-Csk6ResNet 18 -Width 0.125 | Convert-ToDepthwise | New-Csk6Package -Path (Join-Path $TestDrive 'x.bin') -ErrorVariable errs -ErrorAction SilentlyContinue
+        New-Csk6ResNet 18 -Width 0.125 | Convert-ToDepthwise |
+            New-Csk6Package -Path (Join-Path $TestDrive 'x.bin') -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -Be 'ModelNotQuantized,Csk6Tools.Commands.NewCsk6PackageCommand'
         Test-Path (Join-Path $TestDrive 'x.bin') | Should -BeFalse
     }
@@ -162,7 +173,8 @@ Describe 'New-Csk6Package' {
     Context 'a quantized model' -Skip:(-not (Test-Path '/usr/share/datasets/fashion-mnist')) {
         BeforeAll {
             $script:data = Import-Csk6Dataset -Name FashionMnist -TrainCount 256 -TestCount 100
-            $script:model = New-Csk6ResNet 18 -Classes 10 -InputChannels 1 -InputSize 28 -Width 0.125 | Convert-ToDepthwise |
+            $script:model = New-Csk6ResNet 18 -Classes 10 -InputChannels 1 -InputSize 28 -Width 0.125 |
+                Convert-ToDepthwise |
                 Invoke-QuantTraining -Dataset $data -MaxBatches 4 -BatchSize 64
         }
 
@@ -192,8 +204,10 @@ Describe 'New-Csk6Package' {
 
         It 'stops with PackageOverCapacity naming the region and the largest users' {
             $path = Join-Path $TestDrive 'small.bin'
-            { $model | New-Csk6Package -Path $path -ShareMemCapacity 16KB } | Should -Throw -ErrorId 'PackageOverCapacity,Csk6Tools.Commands.NewCsk6PackageCommand'
-            try { $model | New-Csk6Package -Path $path -ShareMemCapacity 16KB } catch { $_.Exception.Message | Should -Match 'ShareMem needs [\d,]+ B, [\d,]+ B over its 16,384 B; the largest: ' }
+            { $model | New-Csk6Package -Path $path -ShareMemCapacity 16KB } |
+                Should -Throw -ErrorId 'PackageOverCapacity,Csk6Tools.Commands.NewCsk6PackageCommand'
+            try { $model | New-Csk6Package -Path $path -ShareMemCapacity 16KB } catch { $_.Exception.Message |
+                Should -Match 'ShareMem needs [\d,]+ B, [\d,]+ B over its 16,384 B; the largest: ' }
             Test-Path $path | Should -BeFalse
         }
 
@@ -205,13 +219,17 @@ Describe 'New-Csk6Package' {
             $predictions.Count | Should -Be 100
             $engine = @($predictions | Where-Object Correct).Count / 100
             $fake = ($model | Test-ModelAccuracy -Dataset $data | Where-Object Arithmetic -EQ 'fake-quant').Top1
-            # The logits are equal (xunit PackagingTests), and both take the first of tied maxima (as test_thinker does).
+            # The logits are equal (xunit PackagingTests), and both take the first of tied maxima (as test_thinker
+            # does).
             $engine | Should -Be $fake
-            # Every core by default, in the data set's order: the same predictions as one thread; -Verbose says how fast.
+            # Every core by default, in the data set's order: the same predictions as one thread; -Verbose says how
+            # fast.
             $one = Invoke-Csk6Inference -Package $p -Dataset $data -Threads 1
             for ($i = 0; $i -lt 100; $i++) { $one[$i].Logits | Should -Be $predictions[$i].Logits }
-            $verbose = Invoke-Csk6Inference -Package $p -Dataset $data -Count 10 -Threads 2 -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
-            $verbose[-1].Message | Should -Match '^10 images in [\d.]+ s: [\d,]+ images/s on 2 thread\(s\) \((Avx512|Vnni|Avx2|Scalar)\)\.$'
+            $verbose = Invoke-Csk6Inference -Package $p -Dataset $data -Count 10 -Threads 2 -Verbose 4>&1 |
+                Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+            $verbose[-1].Message | Should -Match ('^10 images in [\d.]+ s: [\d,]+ images/s on 2 thread\(s\) ' +
+                '\((Avx512|Vnni|Avx2|Scalar)\)\.$')
         }
 
         It 'describes itself in model.json, and predicts from PNG files with its own classes and normalization' {
@@ -228,8 +246,12 @@ Describe 'New-Csk6Package' {
             $json.input.exponent | Should -Be $p.InputTensor.Exponent
             $json.moduleVersion | Should -Be (Get-Module Csk6Tools).Version.ToString(3)
             (Get-Csk6Package $path).Description.Classes[0] | Should -Be 'T-shirt/top'
-            Get-Csk6Package $path | Out-String -Width 300 | Should -Match 'Path\s*:\s*\S+fashion\.bin \+ model\.json \(10 classes, normalization, from resnet18-w0.125-dw\)'
-            "$((Get-Csk6Package $path).Description)" | Should -Match '^10 classes \(T-shirt/top, Trouser, Pullover, …\); input 1×1×28×28 at Q\d+; output 1×10 at Q\d+; mean [\d.]+, std [\d.]+; from resnet18-w0.125-dw$'
+            Get-Csk6Package $path | Out-String -Width 300 |
+                Should -Match ('Path\s*:\s*\S+fashion\.bin \+ model\.json ' +
+                    '\(10 classes, normalization, from resnet18-w0.125-dw\)')
+            "$((Get-Csk6Package $path).Description)" |
+                Should -Match ('^10 classes \(T-shirt/top, Trouser, Pullover, …\); input 1×1×28×28 at Q\d+; ' +
+                    'output 1×10 at Q\d+; mean [\d.]+, std [\d.]+; from resnet18-w0.125-dw$')
             $text = (Get-Csk6Package $path).Description | Out-String
             $text | Should -Match 'Classes\s*:\s*10: T-shirt/top, Trouser, Pullover, Dress, Coat, \.\.\.'
             $text | Should -Match 'Crc\s*:\s*0x[0-9A-F]{6}'
@@ -237,8 +259,15 @@ Describe 'New-Csk6Package' {
             Add-Type -Path (Join-Path (Split-Path (Get-Module Csk6Tools).Path) 'SixLabors.ImageSharp.dll')
             foreach ($i in 0..5) {
                 $image = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.L8]]::new(28, 28)
-                foreach ($y in 0..27) { foreach ($x in 0..27) { $image[$x, $y] = [SixLabors.ImageSharp.PixelFormats.L8]::new($data.Test.Images[$i * 784 + $y * 28 + $x]) } }
-                [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, (Join-Path $dir "test$i.png")); $image.Dispose()
+                foreach ($y in 0..27) {
+                    foreach ($x in 0..27) {
+                        $image[$x, $y] = [SixLabors.ImageSharp.PixelFormats.L8]::new(
+                            $data.Test.Images[$i * 784 + $y * 28 + $x])
+
+                    }
+                }
+                [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, (Join-Path $dir "test$i.png"))
+                $image.Dispose()
             }
             Push-Location $dir
             try { $fromPng = Get-ChildItem *.png | Invoke-Csk6Inference -Package fashion.bin }
@@ -273,8 +302,11 @@ Describe 'New-Csk6Package' {
             @($rows.Arithmetic) | Should -Be @('float', 'fake-quant', 'int8 engine')
             $rows[2].Samples | Should -Be 100
             $rows[2].Top1 | Should -Be $rows[1].Top1
-            $verbose = $model | Test-ModelAccuracy -Dataset $data -Package $path -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
-            $verbose[-1].Message | Should -Match '^int8 engine: top-1 .* over 100 images, [\d,]+ images/s on \d+ thread\(s\) \((Avx512|Vnni|Avx2|Scalar)\)$'
+            $verbose = $model | Test-ModelAccuracy -Dataset $data -Package $path -Verbose 4>&1 |
+                Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+            $verbose[-1].Message | Should -Match ('^int8 engine: top-1 .* over 100 images, [\d,]+ images/s ' +
+                'on \d+ thread\(s\) \((Avx512|Vnni|Avx2|Scalar)\)$')
+
         }
     }
 }

@@ -24,7 +24,8 @@ Describe 'Export-Csk6PyTorch' {
         # One registered module per Conv2d, BatchNorm2d and Linear node, under the graph's own name.
         $layers = @($graph.Nodes | Where-Object Op -In 'Conv2d', 'BatchNorm2d', 'Linear')
         [regex]::Matches($model, 'self\.place\("').Count | Should -Be $layers.Count
-        $model | Should -Match ([regex]::Escape('self.place("conv2_x.0.residual_function.0.depthwise", nn.Conv2d(8, 8, 3, padding=1, groups=8, bias=False))'))
+        $model | Should -Match ([regex]::Escape('self.place("conv2_x.0.residual_function.0.depthwise", ' +
+            'nn.Conv2d(8, 8, 3, padding=1, groups=8, bias=False))'))
         Get-Content $files[1] -Raw | Should -Match 'DistributedDataParallel'
         @(Get-ChildItem $dir -Force).Count | Should -Be 2
     }
@@ -73,7 +74,8 @@ Describe 'Import-Csk6Model -Graph' {
         $problems | Should -HaveCount (95 + 25 + 6)  # tiny_resnet has 32 tensors, 7 of them under names the graph has
         $problems | Should -Contain 'layer2.conv1.weight [16×8×3×3]'
         $problems | Should -Contain 'fc.weight is [10×16], the graph needs [10×128]'
-        $errs[0].Exception.Message | Should -Match '102 tensors expected, 32 found\): missing 95: .* not in the graph 25: .* mis-shaped 6: conv1\.0\.weight is \[8×3×3×3\], the graph needs \[16×1×3×3\]'
+        $errs[0].Exception.Message | Should -Match ('102 tensors expected, 32 found\): missing 95: .* ' +
+            'not in the graph 25: .* mis-shaped 6: conv1\.0\.weight is \[8×3×3×3\], the graph needs \[16×1×3×3\]')
     }
 
     It 'refuses a file that is no state_dict' {
@@ -89,8 +91,11 @@ Describe 'train.py reads data sets as Import-Csk6Dataset does' {
         $script:export = Join-Path $TestDrive 'reader'
         $graph | Export-Csk6PyTorch -Path $export
         function New-Records([string] $Path, [int] $Count, [int[]] $Classes, [int] $Seed) {
-            $r = [Random]::new($Seed); $size = $Classes.Count + 3072; $bytes = [byte[]]::new($Count * $size); $r.NextBytes($bytes)
-            for ($i = 0; $i -lt $Count; $i++) { for ($k = 0; $k -lt $Classes.Count; $k++) { $bytes[$i * $size + $k] = $r.Next($Classes[$k]) } }
+            $r = [Random]::new($Seed); $size = $Classes.Count + 3072; $bytes = [byte[]]::new($Count * $size)
+            $r.NextBytes($bytes)
+            for ($i = 0; $i -lt $Count; $i++) {
+                for ($k = 0; $k -lt $Classes.Count; $k++) { $bytes[$i * $size + $k] = $r.Next($Classes[$k]) }
+            }
             [IO.File]::WriteAllBytes($Path, $bytes)
         }
         function Compare-Reader([string] $Folder, [object] $Data, [string[]] $Counts) {
@@ -108,13 +113,20 @@ Describe 'train.py reads data sets as Import-Csk6Dataset does' {
                 $read.$split.labelSum | Should -Be ($ours.Labels | Measure-Object -Sum).Sum
                 $b = $ours.ImageBytes
                 $read.$split.first | Should -Be ($ours.Images[0..($b - 1)] | Measure-Object -Sum).Sum
-                $read.$split.last | Should -Be ($ours.Images[(($ours.Count - 1) * $b)..($ours.Count * $b - 1)] | Measure-Object -Sum).Sum
+                $read.$split.last |
+                    Should -Be ($ours.Images[(($ours.Count - 1) * $b)..($ours.Count * $b - 1)] |
+                            Measure-Object -Sum).Sum
+
             }
         }
     }
 
     It 'reads CIFAR-10 and CIFAR-100 binary' {
-        if (-not $python) { Set-ItResult -Skipped -Because 'python3-torch is not installed (apt-get install python3-torch; .ci/run installs it)'; return }
+        if (-not $python) {
+            Set-ItResult -Skipped -Because ('python3-torch is not installed ' +
+                '(apt-get install python3-torch; .ci/run installs it)')
+            return
+        }
         $ten = New-Item -ItemType Directory (Join-Path $TestDrive 'cifar10')
         1..5 | ForEach-Object { New-Records (Join-Path $ten "data_batch_$_.bin") 6 @(10) $_ }
         New-Records (Join-Path $ten 'test_batch.bin') 5 @(10) 9
@@ -129,16 +141,30 @@ Describe 'train.py reads data sets as Import-Csk6Dataset does' {
     }
 
     It 'reads Debian''s Fashion-MNIST (IDX, .gz)' {
-        if (-not $python) { Set-ItResult -Skipped -Because 'python3-torch is not installed (apt-get install python3-torch; .ci/run installs it)'; return }
-        if (-not (Test-Path $fashion)) { Set-ItResult -Skipped -Because 'Debian''s dataset-fashion-mnist package is not installed (CI installs it)'; return }
+        if (-not $python) {
+            Set-ItResult -Skipped -Because ('python3-torch is not installed ' +
+                '(apt-get install python3-torch; .ci/run installs it)')
+            return
+        }
+        if (-not (Test-Path $fashion)) {
+            Set-ItResult -Skipped -Because 'Debian''s dataset-fashion-mnist package is not installed (CI installs it)'
+            return
+        }
         Compare-Reader $fashion (Import-Csk6Dataset $fashion -TrainCount 300 -TestCount 40) @('300', '40')
     }
 }
 
 Describe 'Scale-out round trip' {
     It 'trains under torchrun on two processes, comes back with PyTorch''s logits, quantizes, packs and runs' {
-        if (-not $python) { Set-ItResult -Skipped -Because 'python3-torch is not installed (apt-get install python3-torch; .ci/run installs it)'; return }
-        if (-not (Test-Path $fashion)) { Set-ItResult -Skipped -Because 'Debian''s dataset-fashion-mnist package is not installed (CI installs it)'; return }
+        if (-not $python) {
+            Set-ItResult -Skipped -Because ('python3-torch is not installed ' +
+                '(apt-get install python3-torch; .ci/run installs it)')
+            return
+        }
+        if (-not (Test-Path $fashion)) {
+            Set-ItResult -Skipped -Because 'Debian''s dataset-fashion-mnist package is not installed (CI installs it)'
+            return
+        }
         $dir = Join-Path $TestDrive 'ddp'
         $graph | Export-Csk6PyTorch -Path $dir
         $weights = Join-Path $dir 'weights'
@@ -146,8 +172,10 @@ Describe 'Scale-out round trip' {
         $port = $listener.LocalEndpoint.Port; $listener.Stop()
         # --redirects 1 --tee 1: Debian's torchrun 1.13 fails on Python 3.11 with the default "0" (README, scale-out).
         # A hang fails here instead of holding CI (timeout exits 124).
-        $log = & timeout --kill-after 10 300 $python -m torch.distributed.run --nproc_per_node 2 --master_addr 127.0.0.1 --master_port $port --redirects 1 --tee 1 `
-            (Join-Path $dir 'train.py') $fashion --train-count 256 --test-count 64 --batch-size 64 --epochs 2 --out $weights 2>&1
+        $log = & timeout --kill-after 10 300 $python -m torch.distributed.run --nproc_per_node 2 `
+            --master_addr 127.0.0.1 --master_port $port --redirects 1 --tee 1 `
+            (Join-Path $dir 'train.py') $fashion --train-count 256 --test-count 64 --batch-size 64 --epochs 2 `
+            --out $weights 2>&1
         $LASTEXITCODE | Should -Be 0 -Because ($log -join "`n")
         ($log -join "`n") | Should -Match '2 process\(es\) on cpu'
 
@@ -156,27 +184,35 @@ Describe 'Scale-out round trip' {
         $model.Stage | Should -Be 'Float'
         @($model.History.Epoch) | Should -Be @(1, 2)
         $model.Classes | Should -Be $data.Classes
-        $model.Normalization.Mean | Should -Be $data.Mean    # train.py computes the statistics as Import-Csk6Dataset does, to the bit
+        # train.py computes the statistics as Import-Csk6Dataset does, to the bit
+        $model.Normalization.Mean | Should -Be $data.Mean
         $model.Normalization.Std | Should -Be $data.Std
         $pickled = Import-Csk6Model -Path "$weights.pt" -Graph $graph
         foreach ($name in $model.Weights.Keys) { $pickled.Weights[$name].Data | Should -Be $model.Weights[$name].Data }
 
-        # PyTorch's eval logits of the first 16 test images, from model.py and the same weights (tests/pytorch/logits.py).
+        # PyTorch's eval logits of the first 16 test images, from model.py and the same weights
+        # (tests/pytorch/logits.py).
         $jobs = Join-Path $dir 'jobs.json'
-        ConvertTo-Json -InputObject @(@{ folder = $dir; weights = "$weights.safetensors"; data = $fashion; count = 16; out = (Join-Path $dir 'logits.f32') }) |
+        ConvertTo-Json -InputObject @(@{ folder = $dir; weights = "$weights.safetensors"; data = $fashion; count = 16
+                out = (Join-Path $dir 'logits.f32') }) |
             Set-Content $jobs
         $out = & $python (Join-Path $PSScriptRoot '../pytorch/logits.py') $jobs 2>&1
         $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
         $theirs = Read-Floats (Join-Path $dir 'logits.f32')
         $ours = [Csk6Tools.Training.Evaluator]::Logits($model, $data, 16, $false)
         $ours.Count | Should -Be 160
-        # Two float32 evaluations in two libtorch versions: each logit within the rounding bound of its network and image
-        # (docs/float-tolerance.md).
+        # Two float32 evaluations in two libtorch versions: each logit within the rounding bound of its network and
+        # image (docs/float-tolerance.md).
         $bound = [Csk6Tools.Training.Evaluator]::LogitBound($model, $data, 16)
-        $beyond = 0..159 | Where-Object { [math]::Abs($ours[$_] - $theirs[$_]) -gt $bound.Between($_, [Csk6Tools.Training.RoundingBound]::Float32Unit) }
+        $beyond = 0..159 | Where-Object {
+            [math]::Abs($ours[$_] - $theirs[$_]) -gt $bound.Between($_, [Csk6Tools.Training.RoundingBound]::Float32Unit)
+        }
         $beyond | Should -BeNullOrEmpty -Because 'TorchSharp and PyTorch compute the same network'
-        $untrained = [Csk6Tools.Training.Evaluator]::Logits(([Csk6Tools.Engine.Model.Csk6Model]@{ Graph = $graph }), $data, 16, $false)
-        $widest = (0..159 | ForEach-Object { $bound.Between($_, [Csk6Tools.Training.RoundingBound]::Float32Unit) } | Measure-Object -Maximum).Maximum
+        $untrained = [Csk6Tools.Training.Evaluator]::Logits(([Csk6Tools.Engine.Model.Csk6Model]@{ Graph = $graph }),
+            $data, 16, $false)
+
+        $widest = (0..159 | ForEach-Object { $bound.Between($_, [Csk6Tools.Training.RoundingBound]::Float32Unit) } |
+            Measure-Object -Maximum).Maximum
         (0..159 | ForEach-Object { [math]::Abs($untrained[$_] - $theirs[$_]) } | Measure-Object -Maximum).Maximum |
             Should -BeGreaterThan ([math]::Max(0.01, 100 * $widest)) -Because 'the bound tells other weights apart'
 

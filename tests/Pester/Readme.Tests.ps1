@@ -2,7 +2,10 @@
 # what the README shows, line for line (LISTENAI's demo files stand in for model.bin, input.bin and apple.jpg).
 BeforeDiscovery {
     $readme = Get-Content -Raw (Join-Path $PSScriptRoot '../../README.md')
-    $script:Examples = foreach ($block in [regex]::Matches($readme, '(?ms)^```powershell\r?\n(PS> .*?)^```').ForEach({ $_.Groups[1].Value })) {
+    $script:Examples = foreach ($block in [regex]::Matches($readme, '(?ms)^```powershell\r?\n(PS> .*?)^```').ForEach({
+                $_.Groups[1].Value
+            })) {
+
         foreach ($part in $block -split '(?m)^(?=PS> )' | Where-Object { $_ }) {
             $command, $output = $part -split '\r?\n', 2
             @{ Command = $command.Substring(4); Expected = $output.Trim() }
@@ -24,6 +27,7 @@ Describe 'README output of <Command>' -ForEach $Examples {
         try { $actual = Get-DefaultView (Invoke-Expression $Command) }
         finally { Pop-Location }
         $normalize = { param($lines) (($lines | ForEach-Object TrimEnd) -join "`n").Trim() }
-        & $normalize ($actual -replace [regex]::Escape($Scratch.FullName), '/home/me/demo') | Should -BeExactly (& $normalize ($Expected -split '\r?\n'))
+        & $normalize ($actual -replace [regex]::Escape($Scratch.FullName), '/home/me/demo') |
+            Should -BeExactly (& $normalize ($Expected -split '\r?\n'))
     }
 }

@@ -1,21 +1,29 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    # Four classes that survive crops, flips and small rotations: horizontal stripes, vertical stripes, a bright centre, noise.
+    # Four classes that survive crops, flips and small rotations: horizontal stripes, vertical stripes, a bright
+    # centre, noise.
     function New-StripeSplit([int] $Count, [int] $Seed) {
         $r = [Random]::new($Seed); $images = [byte[]]::new($Count * 144); $labels = [int[]]::new($Count)
         for ($i = 0; $i -lt $Count; $i++) {
             $k = $labels[$i] = $i % 4
             for ($p = 0; $p -lt 144; $p++) {
                 $y = [math]::Floor($p / 12); $x = $p % 12
-                $on = switch ($k) { 0 { $y % 4 -lt 2 } 1 { $x % 4 -lt 2 } 2 { [math]::Abs($y - 5.5) -lt 3 -and [math]::Abs($x - 5.5) -lt 3 } default { $false } }
+                $on = switch ($k) {
+                    0 { $y % 4 -lt 2 }
+                    1 { $x % 4 -lt 2 }
+                    2 { [math]::Abs($y - 5.5) -lt 3 -and [math]::Abs($x - 5.5) -lt 3 }
+                    default { $false }
+                }
                 $images[$i * 144 + $p] = if ($on) { 180 + $r.Next(70) } else { $r.Next(60) }
             }
         }
         [Csk6Tools.Engine.Data.DatasetSplit]::new($images, $labels, 1, 12, 12)
     }
-    $script:data = [Csk6Tools.Engine.Data.Dataset]@{ Name = 'stripes'; Source = 'synthetic'; Classes = 'horizontal', 'vertical', 'centre', 'noise'
+    $script:data = [Csk6Tools.Engine.Data.Dataset]@{ Name = 'stripes'; Source = 'synthetic'
+        Classes = 'horizontal', 'vertical', 'centre', 'noise'
         Train = (New-StripeSplit 192 1); Test = (New-StripeSplit 64 2); Mean = [float[]]0.3; Std = [float[]]0.35 }
-    $script:common = @{ Dataset = $data; BatchSize = 32; Threads = 2; Seed = 3; CheckpointPath = (Join-Path $TestDrive 'run.safetensors') }
+    $script:common = @{ Dataset = $data; BatchSize = 32; Threads = 2; Seed = 3
+        CheckpointPath = (Join-Path $TestDrive 'run.safetensors') }
     $script:model = New-Csk6ResNet 18 -Width 0.125 -Classes 4 -InputChannels 1 -InputSize 12 |
         Invoke-ModelTraining @common -Epochs 6 -LearningRate 0.1 |
         Invoke-ConstrainedTraining @common -LearningRate 0.01 |
@@ -26,7 +34,8 @@ Describe 'Training through the pipeline' {
     It 'returns a quantized model with its history' {
         $model | Should -BeOfType ([Csk6Tools.Engine.Model.Csk6Model])
         $model.Stage | Should -Be 'Quantized'
-        @($model.History.Stage) | Should -Be @('Float', 'Float', 'Float', 'Float', 'Float', 'Float', 'Constrained', 'Quantized', 'Quantized')
+        @($model.History.Stage) |
+            Should -Be @('Float', 'Float', 'Float', 'Float', 'Float', 'Float', 'Constrained', 'Quantized', 'Quantized')
         $model.Quantization.Layers['fc'].Weight | Should -BeGreaterThan 0
         $model.Weights.Keys | Should -Contain 'conv1.0.bias'   # BN folded into the stem
     }
@@ -55,7 +64,8 @@ Describe 'Training through the pipeline' {
             $case.View.Count | Should -BeLessOrEqual $case.Lines -Because ($case.View -join "`n")
             $case.View -join "`n" | Should -Not -Match $NotInView
         }
-        (Get-DefaultView $model)[2] | Should -Match '^resnet18-w0\.125\s+Quantized\s+[\d,]+\s+1×12×12\s+9\s+\d+\.\d\d %\s+4$'
+        (Get-DefaultView $model)[2] |
+            Should -Match '^resnet18-w0\.125\s+Quantized\s+[\d,]+\s+1×12×12\s+9\s+\d+\.\d\d %\s+4$'
     }
 
     It 'saves and imports the model with identical accuracy' {
@@ -70,7 +80,8 @@ Describe 'Training through the pipeline' {
     It 'refuses to overwrite without -Force and writes nothing with -WhatIf' {
         $path = Join-Path $TestDrive 'exists.safetensors'
         Set-Content $path 'x'
-        { $model | Save-Csk6Model -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'ModelFileExists,Csk6Tools.Commands.SaveCsk6ModelCommand'
+        { $model | Save-Csk6Model -Path $path -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ModelFileExists,Csk6Tools.Commands.SaveCsk6ModelCommand'
         $model | Save-Csk6Model -Path (Join-Path $TestDrive 'whatif.safetensors') -WhatIf
         Join-Path $TestDrive 'whatif.safetensors' | Should -Not -Exist
     }
@@ -78,12 +89,16 @@ Describe 'Training through the pipeline' {
     It 'names corrupt, foreign and missing files' {
         $bad = Join-Path $TestDrive 'bad.safetensors'
         [IO.File]::WriteAllBytes($bad, [byte[]](200, 0, 0, 0, 0, 0, 0, 0, 123))
-        { Import-Csk6Model $bad -ErrorAction Stop } | Should -Throw -ErrorId 'ModelFileCorrupt,Csk6Tools.Commands.ImportCsk6ModelCommand'
+        { Import-Csk6Model $bad -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ModelFileCorrupt,Csk6Tools.Commands.ImportCsk6ModelCommand'
         $foreign = Join-Path $TestDrive 'foreign.safetensors'
         $json = [Text.Encoding]::UTF8.GetBytes('{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}')
-        [IO.File]::WriteAllBytes($foreign, [BitConverter]::GetBytes([long]$json.Length) + $json + [byte[]](0, 0, 128, 63))
-        { Import-Csk6Model $foreign -ErrorAction Stop } | Should -Throw -ErrorId 'ModelFileForeign,Csk6Tools.Commands.ImportCsk6ModelCommand'
-        { Import-Csk6Model (Join-Path $TestDrive 'none.safetensors') -ErrorAction Stop } | Should -Throw -ErrorId 'ModelFileNotFound,Csk6Tools.Commands.ImportCsk6ModelCommand'
+        [IO.File]::WriteAllBytes($foreign,
+            [BitConverter]::GetBytes([long]$json.Length) + $json + [byte[]](0, 0, 128, 63))
+        { Import-Csk6Model $foreign -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ModelFileForeign,Csk6Tools.Commands.ImportCsk6ModelCommand'
+        { Import-Csk6Model (Join-Path $TestDrive 'none.safetensors') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ModelFileNotFound,Csk6Tools.Commands.ImportCsk6ModelCommand'
     }
 
     It 'refuses a data set that does not fit the model' {
@@ -93,10 +108,18 @@ Describe 'Training through the pipeline' {
 
     It 'warns when quantization-aware training is too short for its running ranges to settle' {
         $short = New-Csk6ResNet 18 -Width 0.125 -Classes 4 -InputChannels 1 -InputSize 12 |
-            Invoke-ModelTraining -Dataset $data -Threads 2 -MaxBatches 1 -CheckpointPath (Join-Path $TestDrive 'w1.safetensors')
-        $null = $short | Invoke-QuantTraining -Dataset $data -Threads 2 -MaxBatches 1 -CheckpointPath (Join-Path $TestDrive 'w2.safetensors') -WarningVariable w -WarningAction SilentlyContinue
+            Invoke-ModelTraining -Dataset $data -Threads 2 -MaxBatches 1 `
+                -CheckpointPath (Join-Path $TestDrive 'w1.safetensors')
+        $null = $short |
+            Invoke-QuantTraining -Dataset $data -Threads 2 -MaxBatches 1 `
+                -CheckpointPath (Join-Path $TestDrive 'w2.safetensors') -WarningVariable w `
+                -WarningAction SilentlyContinue
         "$w" | Should -Match 'runs 1 batch\(es\).*about 100'
-        $null = $short | Invoke-ConstrainedTraining -Dataset $data -Threads 2 -MaxBatches 1 -CheckpointPath (Join-Path $TestDrive 'w3.safetensors') -WarningVariable c -WarningAction SilentlyContinue
+        $null = $short |
+            Invoke-ConstrainedTraining -Dataset $data -Threads 2 -MaxBatches 1 `
+                -CheckpointPath (Join-Path $TestDrive 'w3.safetensors') -WarningVariable c `
+                -WarningAction SilentlyContinue
+
         $c | Should -BeNullOrEmpty
     }
 
@@ -104,12 +127,14 @@ Describe 'Training through the pipeline' {
         $fresh = New-Csk6ResNet 18 -Width 0.125 -Classes 4 -InputChannels 1 -InputSize 12
         $run = @{ Dataset = $data; BatchSize = 32; Threads = 2; Seed = 3; Epochs = 1; LearningRate = 0.1 }
         $loss = foreach ($a in @('None', 'None', 'Crop, Flip', 'Standard')) {
-            ($fresh | Invoke-ModelTraining @run -Augmentation $a -CheckpointPath (Join-Path $TestDrive "aug-$($a -replace '\W').safetensors")).History[-1].Loss
+            ($fresh | Invoke-ModelTraining @run -Augmentation $a `
+                    -CheckpointPath (Join-Path $TestDrive "aug-$($a -replace '\W').safetensors")).History[-1].Loss
         }
         $loss[1] | Should -Be $loss[0]
         $loss[2] | Should -Not -Be $loss[0]
         $loss[3] | Should -Not -Be $loss[2]
-        { $fresh | Invoke-ModelTraining @run -Augmentation Shear -ErrorAction Stop } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,Csk6Tools.Commands.InvokeModelTrainingCommand'
+        { $fresh | Invoke-ModelTraining @run -Augmentation Shear -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,Csk6Tools.Commands.InvokeModelTrainingCommand'
     }
 
     It 'resumes from the checkpoint of a finished run without training again' {
@@ -126,12 +151,14 @@ Describe 'Training through the pipeline' {
         $ps = [PowerShell]::Create()
         $ps.Runspace.SessionStateProxy.SetVariable('run', $run)
         $null = $ps.AddScript("Import-Module '$((Get-Module Csk6Tools).Path -replace '\.dll$', '.psd1')'
-            New-Csk6ResNet 18 -Width 0.125 -Classes 4 -InputChannels 1 -InputSize 12 | Invoke-ModelTraining @run -CheckpointPath '$checkpoint'")
+            New-Csk6ResNet 18 -Width 0.125 -Classes 4 -InputChannels 1 -InputSize 12 | " +
+            "Invoke-ModelTraining @run -CheckpointPath '$checkpoint'")
         $handle = $ps.BeginInvoke()
         $deadline = [DateTime]::Now.AddSeconds(120)
         # The checkpoint appears after epoch 1; stopping then lands in epoch 2 (six batches), after its current batch.
         while (-not (Test-Path $checkpoint) -and [DateTime]::Now -lt $deadline) { Start-Sleep -Milliseconds 20 }
-        $ps.Stop()   # what Ctrl+C does: StopProcessing cancels the run, which saves the checkpoint after the current batch
+        # what Ctrl+C does: StopProcessing cancels the run, which saves the checkpoint after the current batch
+        $ps.Stop()
         $handle.IsCompleted | Should -BeTrue
         $ps.InvocationStateInfo.State | Should -Be 'Stopped'
         $ps.Dispose()
@@ -142,7 +169,9 @@ Describe 'Training through the pipeline' {
         $err | Should -BeNullOrEmpty
         @($resumed.History.Loss) | Should -Be @($whole.History.Loss)
         foreach ($name in $whole.Weights.Keys) {
-            [Linq.Enumerable]::SequenceEqual([float[]]$resumed.Weights[$name].Data, [float[]]$whole.Weights[$name].Data) | Should -BeTrue -Because "$name is bit-identical"
+            [Linq.Enumerable]::SequenceEqual([float[]]$resumed.Weights[$name].Data,
+                [float[]]$whole.Weights[$name].Data) | Should -BeTrue -Because "$name is bit-identical"
+
         }
     }
 }

@@ -6,27 +6,39 @@ BeforeDiscovery {
     $script:Cases = @(
         @{ Name = 'New-Csk6ResNet (graph)'; Lines = 3; Make = { New-Csk6ResNet 18 } }
         @{ Name = 'graph nodes'; Lines = 7; Make = { (New-Csk6ResNet 18).Nodes | Select-Object -First 5 } }
-        @{ Name = 'Convert-ToDepthwise (conversion result)'; Lines = 3; Make = { New-Csk6ResNet 18 | Convert-ToDepthwise } }
+        @{ Name = 'Convert-ToDepthwise (conversion result)'; Lines = 3
+           Make = { New-Csk6ResNet 18 | Convert-ToDepthwise } }
         @{ Name = 'Get-ModelBudget (budget)'; Lines = 3; Make = { New-Csk6ResNet 18 | Get-ModelBudget } }
-        @{ Name = 'budget layers'; Lines = 7; Make = { (New-Csk6ResNet 18 | Get-ModelBudget).Layers | Select-Object -First 5 } }
+        @{ Name = 'budget layers'; Lines = 7
+           Make = { (New-Csk6ResNet 18 | Get-ModelBudget).Layers | Select-Object -First 5 } }
         @{ Name = 'budget violations'; Lines = 4 * 7 + 3; Make = { (New-Csk6ResNet 18 | Get-ModelBudget).Violations } }
         @{ Name = 'budget SHARE_MEM plan'; Lines = 6; Make = { (New-Csk6ResNet 18 | Get-ModelBudget).ShareMemPlan } }
-        @{ Name = 'planned tensors'; Lines = 7; Make = { (New-Csk6ResNet 18 | Get-ModelBudget).ShareMemPlan.Tensors | Select-Object -First 5 } }
-        # A script that outputs several kinds: after the first table, PowerShell lists the others by their default properties.
+        @{ Name = 'planned tensors'; Lines = 7
+           Make = { (New-Csk6ResNet 18 | Get-ModelBudget).ShareMemPlan.Tensors | Select-Object -First 5 } }
+        # A script that outputs several kinds: after the first table, PowerShell lists the others by their default
+        # properties.
         @{ Name = 'a conversion, a graph and a budget in one stream'; Lines = 20
            Make = { New-Csk6ResNet 18 | Convert-ToDepthwise; New-Csk6ResNet 18; New-Csk6ResNet 18 | Get-ModelBudget } }
         @{ Name = 'Import-Csk6Dataset (data set)'; Lines = 3; Make = { Import-Csk6Dataset $cifar } }
         @{ Name = 'data set split'; Lines = 3; Make = { (Import-Csk6Dataset $cifar).Train } }
         @{ Name = 'Import-Csk6Model (float ONNX model)'; Lines = 3; Make = { Import-Csk6Model $tinyOnnx } }
-        @{ Name = 'model weights'; Lines = 5; Make = { (Import-Csk6Model $tinyOnnx).Weights.Values | Select-Object -First 3 } }
-        @{ Name = 'Export-Csk6Onnx -PassThru (file)'; Lines = 5; Make = { Import-Csk6Model $tinyOnnx | Export-Csk6Onnx -Path (Join-Path $TestDrive 'v.onnx') -Force -PassThru } }
-        @{ Name = 'Export-Csk6PyTorch -PassThru (files)'; Lines = 7; Make = { Import-Csk6Model $tinyOnnx | Export-Csk6PyTorch -Path (Join-Path $TestDrive 'py') -Force -PassThru } }
-        @{ Name = 'Save-Csk6Model -PassThru (file)'; Lines = 5; Make = { Import-Csk6Model $tinyOnnx | Save-Csk6Model -Path (Join-Path $TestDrive 'v.safetensors') -Force -PassThru } }
+        @{ Name = 'model weights'; Lines = 5
+           Make = { (Import-Csk6Model $tinyOnnx).Weights.Values | Select-Object -First 3 } }
+        @{ Name = 'Export-Csk6Onnx -PassThru (file)'; Lines = 5
+           Make = { Import-Csk6Model $tinyOnnx |
+               Export-Csk6Onnx -Path (Join-Path $TestDrive 'v.onnx') -Force -PassThru } }
+        @{ Name = 'Export-Csk6PyTorch -PassThru (files)'; Lines = 7
+           Make = { Import-Csk6Model $tinyOnnx |
+               Export-Csk6PyTorch -Path (Join-Path $TestDrive 'py') -Force -PassThru } }
+        @{ Name = 'Save-Csk6Model -PassThru (file)'; Lines = 5
+           Make = { Import-Csk6Model $tinyOnnx |
+               Save-Csk6Model -Path (Join-Path $TestDrive 'v.safetensors') -Force -PassThru } }
     )
     $script:PackageCases = @(
         @{ Name = 'Import-Csk6Model (quantized model)'; Lines = 3; Make = { $quantized } }
         @{ Name = 'quantization state'; Lines = 2; Make = { $quantized.Quantization } }
-        @{ Name = 'layer exponents'; Lines = 5; Make = { $quantized.Quantization.Layers.Values | Select-Object -First 3 } }
+        @{ Name = 'layer exponents'; Lines = 5
+           Make = { $quantized.Quantization.Layers.Values | Select-Object -First 3 } }
         @{ Name = 'New-Csk6Package (package with report)'; Lines = 12; Make = { $package } }
         @{ Name = 'package report'; Lines = 3; Make = { $package.Report } }
         @{ Name = 'package regions'; Lines = 4; Make = { $package.Report.Regions } }
@@ -36,11 +48,18 @@ BeforeDiscovery {
         @{ Name = 'package inputs'; Lines = 3; Make = { $package.Inputs } }
         @{ Name = 'package parameter blobs'; Lines = 3; Make = { $package.ParameterBlobs } }
         @{ Name = 'package DMA records'; Lines = 5; Make = { $package.Dma | Select-Object -First 3 } }
-        @{ Name = 'Get-Csk6Package (LISTENAI package)'; Lines = 11; Make = { Get-Csk6Package (Join-Path $Fixtures 'resnet18_v2_model.bin') } }
-        @{ Name = 'Invoke-Csk6Inference (prediction)'; Lines = 3; Make = { Invoke-Csk6Inference -Package $package -InputPath (Join-Path $Fixtures 'apple_input_q6.bin') } }
-        @{ Name = 'prediction top-k'; Lines = 7; Make = { (Invoke-Csk6Inference -Package $package -InputPath (Join-Path $Fixtures 'apple_input_q6.bin')).Top } }
-        @{ Name = 'ConvertTo-Csk6Input (input)'; Lines = 3; Make = { ConvertTo-Csk6Input -Path (Join-Path $Fixtures 'apple.jpg') -Package $package } }
-        @{ Name = 'input spec'; Lines = 3; Make = { (ConvertTo-Csk6Input -Path (Join-Path $Fixtures 'apple.jpg') -Package $package).Spec } }
+        @{ Name = 'Get-Csk6Package (LISTENAI package)'; Lines = 11
+           Make = { Get-Csk6Package (Join-Path $Fixtures 'resnet18_v2_model.bin') } }
+        @{ Name = 'Invoke-Csk6Inference (prediction)'; Lines = 3
+           Make = { Invoke-Csk6Inference -Package $package -InputPath (Join-Path $Fixtures 'apple_input_q6.bin') } }
+        @{ Name = 'prediction top-k'; Lines = 7
+           Make = { (Invoke-Csk6Inference -Package $package -InputPath (Join-Path $Fixtures 'apple_input_q6.bin')).Top }
+        }
+
+        @{ Name = 'ConvertTo-Csk6Input (input)'; Lines = 3
+           Make = { ConvertTo-Csk6Input -Path (Join-Path $Fixtures 'apple.jpg') -Package $package } }
+        @{ Name = 'input spec'; Lines = 3
+           Make = { (ConvertTo-Csk6Input -Path (Join-Path $Fixtures 'apple.jpg') -Package $package).Spec } }
     )
 }
 
@@ -84,7 +103,9 @@ Describe 'Default view of <Name>' -ForEach $PackageCases {
 Describe 'The format and types files' {
     It 'name only types the module has (a renamed namespace would silently drop a view)' {
         $names = foreach ($file in 'Csk6Tools.Format.ps1xml', 'Csk6Tools.Types.ps1xml') {
-            ([xml](Get-Content -Raw (Join-Path (Get-Module Csk6Tools).ModuleBase $file))).SelectNodes('//ViewSelectedBy/TypeName | //Type/Name').InnerText
+            ([xml](Get-Content -Raw (Join-Path (Get-Module Csk6Tools).ModuleBase $file))).SelectNodes(
+                '//ViewSelectedBy/TypeName | //Type/Name').InnerText
+
         }
         $known = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -like 'Csk6Tools*' } |
             ForEach-Object { $_.GetExportedTypes().FullName }

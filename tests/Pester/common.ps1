@@ -4,9 +4,13 @@ if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/Csk6Too
 Import-Module $modulePath -Force
 # LISTENAI's demo files are committed (tests/fixtures/NOTICE): a missing one is a broken checkout and fails the run.
 $script:Fixtures = Join-Path $PSScriptRoot '../fixtures/thinker-demo'
-if (-not (Test-Path (Join-Path $Fixtures 'resnet18_v2_model.bin'))) { throw "The test fixtures are missing from $Fixtures." }
+if (-not (Test-Path (Join-Path $Fixtures 'resnet18_v2_model.bin'))) {
+    throw "The test fixtures are missing from $Fixtures."
+}
 
 # What a person sees when a cmdlet's output reaches the console: the default view at a common terminal width.
 function Get-DefaultView([object[]] $InputObject) { @(($InputObject | Out-String -Width 120).Trim() -split '\r?\n') }
-# Never in a default view: .NET type names, generic arity, record dumps ("Node { Name = … }") and collection dumps ("{a, b…}").
+# Never in a default view: .NET type names, generic arity, record dumps ("Node { Name = … }") and collection dumps
+# ("{a, b…}").
+
 $script:NotInView = '[{}]|System\.|Dictionary|Csk6Tools\.|`\d'
