@@ -71,7 +71,6 @@ internal static class EngineBench
         int perRun = dynamicBatch ? batch : 1;
         // The QDQ graph takes the normalized float image; the apple input dequantized at Q6 is exactly what it
         // quantizes back.
-
         var data = new float[perRun * input.Length];
         for (int i = 0; i < data.Length; i++) data[i] = (sbyte)input[i % input.Length] / 64f;
         var tensor = new DenseTensor<float>(data, [perRun, .. meta.Value.Dimensions[1..]]);

@@ -102,7 +102,6 @@ if (File.Exists(demo))
     double tParse = Median(parse, 11), tImport = Median(import, 11), tPack = Median(pack, 11);
     Console.WriteLine($"linger demo ONNX: parse {tParse:F1} ms, import {tImport:F1} ms " +
                       $"(import/parse ratio {tImport / tParse:F1}x), pack {tPack:F1} ms");
-
 }
 
 if (File.Exists(demo)) EngineBench.Run(demoFolder);

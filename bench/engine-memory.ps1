@@ -59,5 +59,4 @@ if ($LASTEXITCODE -ne 0 -or -not $r) { throw "The measuring process failed (exit
     "top-1 $('{0:P1}' -f $r.Top1)"
 "memory: baseline $('{0:N0}' -f $r.BaselineMB) MB resident after import; " +
     "peak while running $('{0:N0}' -f $r.PeakAboveBaselineMB) MB above it " +
-
     "(target: under 200 MB): $(if ($r.PeakAboveBaselineMB -lt 200) { 'met' } else { 'NOT met' })"

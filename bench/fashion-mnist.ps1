@@ -38,7 +38,6 @@ $model = Stage 'quantization-aware' {
     $model | Invoke-QuantTraining @common -Augmentation $Augmentation -Epochs $QuantEpochs `
         -CheckpointPath "$work-quant.safetensors" -Resume
 }
-
 $model | Save-Csk6Model -Path "$work-model.safetensors" -Force
 $package = Stage 'package' { $model | New-Csk6Package -Path "$work.bin" -Force }
 $model.History | Format-Table | Out-String

@@ -22,7 +22,6 @@ $PSStyle.OutputRendering = 'PlainText'
 $root = Split-Path $PSScriptRoot
 $arguments = @('--cases', $Cases, '--seed', $Seed, '--time-limit', $TimeLimitSeconds,
     '--out', (Join-Path $root 'out/fuzz'))
-
 if ($Target) { $arguments += @('--target', ($Target -join ',')) }
 & dotnet run --project (Join-Path $PSScriptRoot 'Fuzz/Csk6Tools.Fuzz.csproj') -c Release -- @arguments
 exit $LASTEXITCODE

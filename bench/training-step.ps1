@@ -61,5 +61,4 @@ if ($peer) {
     ("PyTorch $(& $python -c 'import torch; print(torch.__version__)'): " +
         "float step {0:N0} ms, QAT step {1:N0} ms; Csk6Tools/PyTorch: float {2:N2}, QAT {3:N2} (target <= 1)") -f
         $pf, $pq, ($f / $pf), ($q / $pq)
-
 }

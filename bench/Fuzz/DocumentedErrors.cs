@@ -8,6 +8,5 @@ public static class DocumentedErrors
 {
     /// <summary>The stable id of a documented error, or null when <paramref name="e"/> is a bug (any other
     /// exception).</summary>
-
     public static string? IdOf(Exception e) => e is Csk6Exception { ErrorId: { Length: > 0 } id } ? id : null;
 }

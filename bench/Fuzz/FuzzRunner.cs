@@ -96,7 +96,6 @@ public static class FuzzRunner
 
     /// <summary>The seed of case <paramref name="k"/>: the same in every process (HashCode is randomized per
     /// process), so a case reruns alone.</summary>
-
     public static int CaseSeed(int seed, string target, int k)
     {
         uint h = (uint)seed * 2654435761u ^ (uint)k * 2246822519u;

@@ -34,7 +34,5 @@ public abstract class FuzzTarget
         [
             new PackageTarget(), new OnnxTarget(repository), new SafeTensorsTarget(), new IdxTarget(),
             new CifarTarget(), new ImageTarget(), new InputTarget(),
-
         ];
-
 }

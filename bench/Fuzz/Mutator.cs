@@ -120,7 +120,6 @@ public readonly record struct Field(int Offset, int Size, bool Text = false, boo
 {
     /// <summary>Every decimal number in <paramref name="bytes"/>[from, to): the lengths, shapes and offsets of a JSON
     /// header.</summary>
-
     public static IEnumerable<Field> NumbersIn(byte[] bytes, int from, int to)
     {
         for (int i = from; i < Math.Min(to, bytes.Length); i++)

@@ -63,7 +63,6 @@ if (replay is not null)
 }
 Console.WriteLine($"Csk6Tools fuzzing: {options.Cases:N0} cases per parser from seed {options.Seed}, " +
     $"{Environment.ProcessorCount} cores, .NET {Environment.Version}");
-
 int unexpected = 0;
 foreach (var target in targets)
 {

@@ -85,7 +85,6 @@ public static class Seeds
     {
         Graph = Graph(batchNorm: true), Weights = Weights(batchNorm: true),
         Normalization = new Normalization([0.5f], [0.25f]), Classes = ["a", "b", "c"],
-
         History = [new EpochRecord(ModelStage.Float, 1, 1.0986, 0.33, 0.4, 0.1, 0.5)],
     };
 

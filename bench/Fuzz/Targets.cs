@@ -297,7 +297,6 @@ public sealed class ImageTarget : FuzzTarget
                     new Field(2, 4), new Field(10, 4), new Field(14, 4), new Field(18, 4), new Field(22, 4),
                     new Field(28, 2),
                 ]),
-
             new("seed.gif", Encode(s => image.SaveAsGif(s)), [new Field(6, 2), new Field(8, 2)]),
             new("seed.tga", Encode(s => image.SaveAsTga(s)), [new Field(12, 2), new Field(14, 2)]),
             new("seed.tiff", Encode(s => image.SaveAsTiff(s)), [new Field(4, 4)]),
@@ -340,7 +339,6 @@ internal static class Protobuf
                     fields.Add(new Field(lengthAt, at - lengthAt, Varint: true));
                     // kept only when the payload parses as a message (not raw tensor bytes)
                     var inner = new List<Field>();
-
                     if (depth < 8 && Walk(b, at, at + (int)length, inner, depth + 1)) fields.AddRange(inner);
                     at += (int)length;
                     break;

@@ -26,7 +26,6 @@ $write = switch ($Cmdlet) {
     }
     'New-Csk6Package' { { param($path, $b) $null = $model | New-Csk6Package -Path $path -KeepQuantDequant:$b -Force } }
     'Export-Csk6Onnx' { { param($path, $b) $model | Export-Csk6Onnx -Path $path -Format ($b ? 'Linger' : 'Float') -Force } }
-
 }
 & $write (Join-Path $Folder 'ref-a') $false
 & $write (Join-Path $Folder 'ref-b') $true
@@ -106,6 +105,5 @@ Describe 'Nothing half-written: writers killed with SIGKILL' {
     It 'caught writes in progress: the killed writers left temporary files (which the next writes removed)' {
         $orphansTotal | Should -BeGreaterThan 0 -Because ('half of the kills come right after ' +
             'a temporary file of the target appeared')
-
     }
 }

@@ -47,7 +47,6 @@ Describe 'Export-Csk6Chart' {
             Should -Throw -ErrorId 'ChartFormatNotSupported,Csk6Tools.Commands.ExportCsk6ChartCommand'
         $budget | Export-Csk6Chart (Join-Path $TestDrive 'h.png') -Kind History -ErrorVariable e1 `
             -ErrorAction SilentlyContinue
-
         $e1[0].FullyQualifiedErrorId | Should -Be 'ChartKindNotSupported,Csk6Tools.Commands.ExportCsk6ChartCommand'
         $e1[0].Exception.Message | Should -Match 'has: Budget, ShareMemPlan'
         'text' | Export-Csk6Chart (Join-Path $TestDrive 's.png') -ErrorVariable e2 -ErrorAction SilentlyContinue

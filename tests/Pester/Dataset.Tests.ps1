@@ -178,7 +178,6 @@ Describe 'Import-Csk6Dataset' {
             Set-ItResult -Skipped -Because 'Debian''s dataset-fashion-mnist package is not installed (CI installs it)'
             return
         }
-
         $d = Import-Csk6Dataset -Name FashionMnist -MaxCount 500
         $d.Name | Should -Be 'Fashion-MNIST'
         "$($d.Channels)×$($d.Height)×$($d.Width)" | Should -Be '1×28×28'

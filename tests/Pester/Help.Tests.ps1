@@ -116,6 +116,5 @@ Describe 'about_Csk6Tools' {
         foreach ($name in (Get-Module Csk6Tools).ExportedCmdlets.Keys) {
             $text | Should -Match ([regex]::Escape($name))
         }
-
     }
 }

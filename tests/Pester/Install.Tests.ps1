@@ -12,7 +12,6 @@ BeforeAll {
         foreach ($k in $isolated.Keys) {
             $saved[$k] = [Environment]::GetEnvironmentVariable($k)
             [Environment]::SetEnvironmentVariable($k, $isolated[$k])
-
         }
         try {
             $pwsh = @(if ((Split-Path -LeafBase ([Environment]::ProcessPath)) -eq 'dotnet') {
@@ -91,7 +90,6 @@ Describe 'The Csk6Tools.Torch package' -Tag 'Install', 'Slow' {
     It 'installs beside Csk6Tools and trains from the installed copies' {
         $installed = Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Install-Package.ps1') @('-Repository',
             $Repository, '-Name', 'Csk6Tools,Csk6Tools.Torch')
-
         @($installed).Count | Should -Be 2
         $work = New-Item -ItemType Directory (Join-Path $TestDrive 'train')
         $r = (Invoke-IsolatedPwsh (Join-Path $PSScriptRoot 'Install/Train-Installed.ps1') @('-Work', $work.FullName) |

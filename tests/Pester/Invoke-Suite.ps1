@@ -17,6 +17,5 @@ $result = Invoke-Pester -Configuration $config
 [pscustomobject]@{ Passed = $result.PassedCount
     Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
     Skipped = $result.SkippedCount } |
-
     ConvertTo-Json | Set-Content $SummaryPath
 "Pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"

@@ -76,9 +76,6 @@ Describe 'Export-Csk6Onnx' {
         $model = Import-Csk6Model $file.FullName
         ($model | Get-ModelBudget).ShareMemBytes | Should -Be (
             $model | New-Csk6Package -Path (Join-Path $TestDrive "$Network.default.bin")).Report.ShareMemPlan.Bytes
-
-
-
         (Get-FileHash $package.Path).Hash | Should -Be (Get-FileHash (Join-Path $oracle "$Network.tpacker_v2.bin")).Hash
     }
 

@@ -263,7 +263,6 @@ Describe 'New-Csk6Package' {
                     foreach ($x in 0..27) {
                         $image[$x, $y] = [SixLabors.ImageSharp.PixelFormats.L8]::new(
                             $data.Test.Images[$i * 784 + $y * 28 + $x])
-
                     }
                 }
                 [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, (Join-Path $dir "test$i.png"))
@@ -306,7 +305,6 @@ Describe 'New-Csk6Package' {
                 Where-Object { $_ -is [Management.Automation.VerboseRecord] }
             $verbose[-1].Message | Should -Match ('^int8 engine: top-1 .* over 100 images, [\d,]+ images/s ' +
                 'on \d+ thread\(s\) \((Avx512|Vnni|Avx2|Scalar)\)$')
-
         }
     }
 }

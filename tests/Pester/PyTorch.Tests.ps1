@@ -116,7 +116,6 @@ Describe 'train.py reads data sets as Import-Csk6Dataset does' {
                 $read.$split.last |
                     Should -Be ($ours.Images[(($ours.Count - 1) * $b)..($ours.Count * $b - 1)] |
                             Measure-Object -Sum).Sum
-
             }
         }
     }
@@ -210,7 +209,6 @@ Describe 'Scale-out round trip' {
         $beyond | Should -BeNullOrEmpty -Because 'TorchSharp and PyTorch compute the same network'
         $untrained = [Csk6Tools.Training.Evaluator]::Logits(([Csk6Tools.Engine.Model.Csk6Model]@{ Graph = $graph }),
             $data, 16, $false)
-
         $widest = (0..159 | ForEach-Object { $bound.Between($_, [Csk6Tools.Training.RoundingBound]::Float32Unit) } |
             Measure-Object -Maximum).Maximum
         (0..159 | ForEach-Object { [math]::Abs($untrained[$_] - $theirs[$_]) } | Measure-Object -Maximum).Maximum |

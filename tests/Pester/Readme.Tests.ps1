@@ -5,7 +5,6 @@ BeforeDiscovery {
     $script:Examples = foreach ($block in [regex]::Matches($readme, '(?ms)^```powershell\r?\n(PS> .*?)^```').ForEach({
                 $_.Groups[1].Value
             })) {
-
         foreach ($part in $block -split '(?m)^(?=PS> )' | Where-Object { $_ }) {
             $command, $output = $part -split '\r?\n', 2
             @{ Command = $command.Substring(4); Expected = $output.Trim() }

@@ -121,7 +121,6 @@ Describe 'Find-Csk6Network with a data set' {
     It '-Train adds float, fake-quant and int8 accuracy; the int8 engine agrees with fake-quant' {
         $rows = Find-Csk6Network -Dataset $data -Depth 18 -Width 0.125, 0.25 -Train -Top 1 -Epochs 3 -BatchSize 16 `
             -Threads 2 -Seed 5
-
         @($rows).Count | Should -Be 2
         $rows[0].Trained.Stage | Should -Be 'Quantized'
         $rows[0].Accuracy.Samples | Should -Be 64

@@ -119,7 +119,6 @@ Describe 'Training through the pipeline' {
             Invoke-ConstrainedTraining -Dataset $data -Threads 2 -MaxBatches 1 `
                 -CheckpointPath (Join-Path $TestDrive 'w3.safetensors') -WarningVariable c `
                 -WarningAction SilentlyContinue
-
         $c | Should -BeNullOrEmpty
     }
 
@@ -171,7 +170,6 @@ Describe 'Training through the pipeline' {
         foreach ($name in $whole.Weights.Keys) {
             [Linq.Enumerable]::SequenceEqual([float[]]$resumed.Weights[$name].Data,
                 [float[]]$whole.Weights[$name].Data) | Should -BeTrue -Because "$name is bit-identical"
-
         }
     }
 }

@@ -55,7 +55,6 @@ BeforeDiscovery {
         @{ Name = 'prediction top-k'; Lines = 7
            Make = { (Invoke-Csk6Inference -Package $package -InputPath (Join-Path $Fixtures 'apple_input_q6.bin')).Top }
         }
-
         @{ Name = 'ConvertTo-Csk6Input (input)'; Lines = 3
            Make = { ConvertTo-Csk6Input -Path (Join-Path $Fixtures 'apple.jpg') -Package $package } }
         @{ Name = 'input spec'; Lines = 3
@@ -105,7 +104,6 @@ Describe 'The format and types files' {
         $names = foreach ($file in 'Csk6Tools.Format.ps1xml', 'Csk6Tools.Types.ps1xml') {
             ([xml](Get-Content -Raw (Join-Path (Get-Module Csk6Tools).ModuleBase $file))).SelectNodes(
                 '//ViewSelectedBy/TypeName | //Type/Name').InnerText
-
         }
         $known = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -like 'Csk6Tools*' } |
             ForEach-Object { $_.GetExportedTypes().FullName }

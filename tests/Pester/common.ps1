@@ -12,5 +12,4 @@ if (-not (Test-Path (Join-Path $Fixtures 'resnet18_v2_model.bin'))) {
 function Get-DefaultView([object[]] $InputObject) { @(($InputObject | Out-String -Width 120).Trim() -split '\r?\n') }
 # Never in a default view: .NET type names, generic arity, record dumps ("Node { Name = … }") and collection dumps
 # ("{a, b…}").
-
 $script:NotInView = '[{}]|System\.|Dictionary|Csk6Tools\.|`\d'

@@ -8,8 +8,6 @@ $split = { param($n) $splitType::new([byte[]]::new($n * 64), [int[]](1..$n | For
 $dataset = [Management.Automation.LanguagePrimitives]::ConvertTo(@{ Name = 'zeros'; Source = 'test'
     Classes = [string[]]('a', 'b'); Train = (& $split 8); Test = (& $split 4); Mean = [float[]]0.5
     Std = [float[]]0.5 }, $type)
-
-
 $model = New-Csk6ResNet 18 -Width 0.125 -Classes 2 -InputChannels 1 -InputSize 8 |
     Invoke-ModelTraining -Dataset $dataset -BatchSize 8 -Threads 1 -CheckpointPath (Join-Path $Work 'run.safetensors')
 [pscustomobject]@{

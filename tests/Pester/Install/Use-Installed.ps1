@@ -20,7 +20,6 @@ $chart = if (Get-Command Export-Csk6Chart -ErrorAction Ignore) {
 $dataset = [Activator]::CreateInstance((Get-Command Invoke-ModelTraining).Parameters['Dataset'].ParameterType)
 $trainingError = try { New-Csk6ResNet 18 | Invoke-ModelTraining -Dataset $dataset -ErrorAction Stop; 'none' }
 catch { $_.FullyQualifiedErrorId }
-
 [pscustomobject]@{
     ModuleBase      = (Get-Module Csk6Tools).ModuleBase
     Version         = "$((Get-Module Csk6Tools).Version)"
