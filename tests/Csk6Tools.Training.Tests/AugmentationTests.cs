@@ -1,6 +1,7 @@
 namespace Csk6Tools.Training.Tests;
 
-/// <summary>Each transform of the training augmentation on its own, on a 2-channel 6×8 image with distinct pixels.</summary>
+/// <summary>Each transform of the training augmentation on its own, on a 2-channel 6×8 image with distinct
+/// pixels.</summary>
 public class AugmentationTests
 {
     private const int C = 2, H = 6, W = 8;
@@ -14,7 +15,8 @@ public class AugmentationTests
         return output;
     }
 
-    private static float Pixel(int c, int y, int x) => y is >= 0 and < H && x is >= 0 and < W ? Image[(c * H + y) * W + x] / 255f : 0f;
+    private static float Pixel(int c, int y, int x) =>
+        y is >= 0 and < H && x is >= 0 and < W ? Image[(c * H + y) * W + x] / 255f : 0f;
 
     private static float[] Transformed(Func<int, int, (int Y, int X)> source)
     {
@@ -43,9 +45,11 @@ public class AugmentationTests
         Assert.Contains(seen, o => o.SequenceEqual(identity));
     }
 
-    private static readonly (int Dy, int Dx)[] Shifts = [.. from dy in Enumerable.Range(-4, 9) from dx in Enumerable.Range(-4, 9) select (dy, dx)];
+    private static readonly (int Dy, int Dx)[] Shifts =
+        [.. from dy in Enumerable.Range(-4, 9) from dx in Enumerable.Range(-4, 9) select (dy, dx)];
 
-    private static (int Dy, int Dx) ShiftOf(float[] output) => Shifts.Single(s => Transformed((y, x) => (y + s.Dy, x + s.Dx)).SequenceEqual(output));
+    private static (int Dy, int Dx) ShiftOf(float[] output) =>
+        Shifts.Single(s => Transformed((y, x) => (y + s.Dy, x + s.Dx)).SequenceEqual(output));
 
     [Fact]
     public void CropAloneShiftsByAtMostFourWithZeroFill()

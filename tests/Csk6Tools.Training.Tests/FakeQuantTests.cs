@@ -18,7 +18,8 @@ public class FakeQuantTests
         var values = Enumerable.Range(-3000, 6001).Select(i => i / 997f).ToArray();
         var x = tensor(values);
         for (int q = -2; q <= 9; q++)
-            Assert.Equal(values.Select(v => (float)Int8Arithmetic.Quantize(v, q)), FakeQuant.Quantize(x.clone(), q).data<float>().ToArray());
+            Assert.Equal(values.Select(v => (float)Int8Arithmetic.Quantize(v, q)),
+                FakeQuant.Quantize(x.clone(), q).data<float>().ToArray());
         // Requantize, Rescale and Add in the dequantized domain: acc / 2^Q_acc in, q / 2^Q out, for every shift.
         var ints = Enumerable.Range(-40000, 80001).ToArray();
         const int qacc = 12;
@@ -27,14 +28,16 @@ public class FakeQuantTests
         {
             float step = (float)Math.ScaleB(1, n - qacc);
             foreach (bool relu in new[] { false, true })
-                Assert.Equal(ints.Select(i => Int8Arithmetic.Requantize(i, n, relu) * step), FakeQuant.Requantized(acc, qacc - n, relu).data<float>().ToArray());
+                Assert.Equal(ints.Select(i => Int8Arithmetic.Requantize(i, n, relu) * step),
+                    FakeQuant.Requantized(acc, qacc - n, relu).data<float>().ToArray());
         }
         var a = Enumerable.Range(-128, 256).Select(i => (sbyte)i).ToArray();
         var b = a.Reverse().ToArray();
         for (int n = 0; n <= 9; n++)
         {
             var v = tensor(a.Select(i => (float)Math.ScaleB(i, -(3 + n))).ToArray());
-            Assert.Equal(a.Select(i => Int8Arithmetic.Rescale(i, n) / 8f), FakeQuant.Requantized(v, 3).data<float>().ToArray());
+            Assert.Equal(a.Select(i => Int8Arithmetic.Rescale(i, n) / 8f),
+                FakeQuant.Requantized(v, 3).data<float>().ToArray());
         }
         for (int shiftA = 0; shiftA <= 9; shiftA += 3)
             for (int shiftB = 0; shiftB <= 9; shiftB += 4)
@@ -49,7 +52,8 @@ public class FakeQuantTests
             }
         var sums = tensor(ints.Select(i => (float)i).ToArray());
         foreach (int k in new[] { 4, 9, 16 })
-            Assert.Equal(ints.Select(i => (float)Int8Arithmetic.Average(i, k)), FakeQuant.Average(sums, k).data<float>().ToArray());
+            Assert.Equal(ints.Select(i => (float)Int8Arithmetic.Average(i, k)),
+                FakeQuant.Average(sums, k).data<float>().ToArray());
     }
 
     [Fact]
@@ -62,7 +66,8 @@ public class FakeQuantTests
         {
             var x = tensor(k.Select(i => (float)Math.ScaleB(i, -q)).ToArray());
             Assert.Equal(k.Select(i => (float)Math.ScaleB(i, -q)), FakeQuant.Requantized(x, q).data<float>().ToArray());
-            Assert.Equal(k.Select(i => (float)Math.ScaleB(Math.Max(i, 0), -q)), FakeQuant.Requantized(x, q, relu: true).data<float>().ToArray());
+            Assert.Equal(k.Select(i => (float)Math.ScaleB(Math.Max(i, 0), -q)),
+                FakeQuant.Requantized(x, q, relu: true).data<float>().ToArray());
         }
     }
 
@@ -77,19 +82,29 @@ public class FakeQuantTests
     private static readonly float[] X = [0.5f, -0.25f, 1.0f, 0.75f, 0.1f, -1.2f, 0.3f, 0.0f, 2.0f];
     private static readonly float[] W = [0.2f, -0.4f, 0.1f, 0.6f, 0.5f, -0.3f, 0.0f, 0.25f, -0.15f];
 
-    /// <summary>One 3×3 conv (bias 0.05, optionally followed by ReLU) with Q_x 6 and Q_o 4 fixed by running ranges, as the demo's stem.</summary>
+    /// <summary>One 3×3 conv (bias 0.05, optionally followed by ReLU) with Q_x 6 and Q_o 4 fixed by running ranges, as
+    /// the demo's stem.</summary>
     private static float Conv(float[] x, bool relu)
     {
         var b = new GraphBuilder("stem", new TensorShape(1, 3, 3));
         string c = b.Add(Conv2dNode.Create("conv", 1, 1, 3, bias: true), b.Input);
         if (relu) b.Add(new ReluNode { Name = "relu" }, c);
         var graph = b.Build();
-        var layers = new Dictionary<string, LayerQuantization> { ["conv"] = new() { Inputs = [6], Output = 4, Running = Int8Arithmetic.Range(4) } };
+        var layers = new Dictionary<string, LayerQuantization>
+        {
+            ["conv"] = new() { Inputs = [6], Output = 4, Running = Int8Arithmetic.Range(4) },
+        };
         var model = new Csk6Model
         {
             Graph = graph, Stage = ModelStage.Quantized,
-            Weights = new Dictionary<string, WeightTensor> { ["conv.weight"] = new([1, 1, 3, 3], W), ["conv.bias"] = new([1], [0.05f]) },
-            Quantization = new QuantizationState { InputExponent = 6, InputRunning = Int8Arithmetic.Range(6), Layers = layers },
+            Weights = new Dictionary<string, WeightTensor>
+            {
+                ["conv.weight"] = new([1, 1, 3, 3], W), ["conv.bias"] = new([1], [0.05f]),
+            },
+            Quantization = new QuantizationState
+            {
+                InputExponent = 6, InputRunning = Int8Arithmetic.Range(6), Layers = layers,
+            },
         };
         using var net = new GraphNetwork(model, NetworkMode.Quantized, CPU, 0);
         net.eval();
@@ -106,14 +121,16 @@ public class FakeQuantTests
     public void FusedReluAppliesBeforeRequantization()
     {
         var negative = X.Select(v => -v).ToArray();
-        int acc = negative.Zip(W, (x, w) => Int8Arithmetic.Quantize(x, 6) * Int8Arithmetic.Quantize(w, 7)).Sum() + Int8Arithmetic.QuantizeBias(0.05, 13);
+        int acc = negative.Zip(W, (x, w) => Int8Arithmetic.Quantize(x, 6) * Int8Arithmetic.Quantize(w, 7)).Sum() +
+            Int8Arithmetic.QuantizeBias(0.05, 13);
         Assert.Equal(Int8Arithmetic.Requantize(acc, 9, relu: false) / 16f, Conv(negative, relu: false));
         Assert.Equal(0f, Conv(negative, relu: true));
     }
 
     /// <summary>
     /// A conv output outside linger's ±8 clamp (or below 0 before a fused ReLU) passes no gradient to the weight:
-    /// dL/dw = Σ x over the unclamped outputs. With w = 1 every output lies inside the clamp; with w = 4, −12 and 11 do not.
+    /// dL/dw = Σ x over the unclamped outputs. With w = 1 every output lies inside the clamp; with w = 4, −12 and 11 do
+    /// not.
     /// </summary>
     [Theory]
     [InlineData(1f, false, -1.25f)]
@@ -141,7 +158,8 @@ public class FakeQuantTests
     {
         var data = TestData.Quadrants(128, 32);
         var model = Trainer.Train(Csk6Model.FromGraph(TestData.SmallResidual()), ModelStage.Quantized,
-            new TrainingOptions { Dataset = data, Epochs = 1, BatchSize = 32, LearningRate = 0.01, Threads = 2 }, null, default);
+            new TrainingOptions { Dataset = data, Epochs = 1, BatchSize = 32, LearningRate = 0.01, Threads = 2 },
+            null, default);
         using var net = new GraphNetwork(model, NetworkMode.Quantized, CPU, 0);
         net.eval();
         using var _ = no_grad();
@@ -152,7 +170,8 @@ public class FakeQuantTests
         foreach (var node in model.Graph.Nodes.Skip(1))
         {
             var q = values[node.Name] * Int8Arithmetic.Scale(state[node.Name].Output);
-            Assert.True(q.eq(q.floor()).all().item<bool>(), $"{node.Name} holds non-integers at 2^{state[node.Name].Output}");
+            Assert.True(q.eq(q.floor()).all().item<bool>(),
+                $"{node.Name} holds non-integers at 2^{state[node.Name].Output}");
             Assert.True(q.abs().max().item<float>() <= 128, $"{node.Name} leaves int8");
         }
         foreach (var conv in model.Graph.Nodes.Where(n => n is Conv2dNode or LinearNode))

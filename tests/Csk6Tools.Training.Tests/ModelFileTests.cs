@@ -4,16 +4,19 @@ namespace Csk6Tools.Training.Tests;
 
 public class ModelFileTests
 {
-    private static TrainingOptions Options(Engine.Data.Dataset data, int epochs, string? checkpoint = null, bool resume = false) => new()
+    private static TrainingOptions Options(
+        Engine.Data.Dataset data, int epochs, string? checkpoint = null, bool resume = false) => new()
     {
-        Dataset = data, Epochs = epochs, BatchSize = 32, LearningRate = 0.05, Seed = 11, Threads = 1, CheckpointPath = checkpoint, Resume = resume,
+        Dataset = data, Epochs = epochs, BatchSize = 32, LearningRate = 0.05, Seed = 11, Threads = 1,
+        CheckpointPath = checkpoint, Resume = resume,
     };
 
     [Fact]
     public void QuantizedModelSavedAndLoadedGivesIdenticalLogits()
     {
         var data = TestData.Quadrants(96, 32);
-        var model = Trainer.Train(Csk6Model.FromGraph(TestData.SmallResidual()), ModelStage.Quantized, Options(data, 1), null, default);
+        var model = Trainer.Train(
+            Csk6Model.FromGraph(TestData.SmallResidual()), ModelStage.Quantized, Options(data, 1), null, default);
         string path = Path.Combine(Path.GetTempPath(), $"csk6-{Guid.NewGuid():N}.safetensors");
         try
         {
@@ -21,16 +24,19 @@ public class ModelFileTests
             var back = ModelFile.Load(path);
             Assert.Equal(model.Quantization!.Layers.Keys, back.Quantization!.Layers.Keys);
             Assert.Equal(model.History, back.History);
-            Assert.Equal(Evaluator.Logits(model, data, 16, quantized: true), Evaluator.Logits(back, data, 16, quantized: true));
-            Assert.Equal(Evaluator.Logits(model, data, 16, quantized: false), Evaluator.Logits(back, data, 16, quantized: false));
+            Assert.Equal(Evaluator.Logits(model, data, 16, quantized: true),
+                Evaluator.Logits(back, data, 16, quantized: true));
+            Assert.Equal(Evaluator.Logits(model, data, 16, quantized: false),
+                Evaluator.Logits(back, data, 16, quantized: false));
         }
         finally { File.Delete(path); }
     }
 
     /// <summary>
-    /// Ctrl+C mid-epoch (the cancellation token StopProcessing cancels), then -Resume: the run ends with the weights, the
-    /// losses and (QAT) the running ranges and exponents of the uninterrupted run, bit for bit. One thread, so libtorch's
-    /// reductions are the same in both runs; the batch order and augmentation are drawn from (seed, epoch, batch).
+    /// Ctrl+C mid-epoch (the cancellation token StopProcessing cancels), then -Resume: the run ends with the weights,
+    /// the losses and (QAT) the running ranges and exponents of the uninterrupted run, bit for bit. One thread, so
+    /// libtorch's reductions are the same in both runs; the batch order and augmentation are drawn from (seed, epoch,
+    /// batch).
     /// </summary>
     [Theory]
     [InlineData(ModelStage.Float)]
@@ -47,7 +53,8 @@ public class ModelFileTests
             using var cancel = new CancellationTokenSource();
             int batches = 0;
             var stop = new Progress(p => { if (++batches == 5) cancel.Cancel(); });
-            Assert.Throws<OperationCanceledException>(() => Trainer.Train(start, stage, Options(data, 3, path), stop, cancel.Token));
+            Assert.Throws<OperationCanceledException>(
+                () => Trainer.Train(start, stage, Options(data, 3, path), stop, cancel.Token));
             var stopped = ModelFile.Load(path);   // the checkpoint is a loadable model file
             Assert.Equal(stage, stopped.Stage);
             Assert.Single(stopped.History);
@@ -58,7 +65,9 @@ public class ModelFileTests
             {
                 Assert.Equal(whole.Quantization!.InputRunning, resumed.Quantization!.InputRunning);
                 foreach (var (layer, q) in whole.Quantization.Layers)
-                    Assert.Equal((q.Running, q.Output, q.Weight), (resumed.Quantization[layer].Running, resumed.Quantization[layer].Output, resumed.Quantization[layer].Weight));
+                    Assert.Equal((q.Running, q.Output, q.Weight),
+                        (resumed.Quantization[layer].Running, resumed.Quantization[layer].Output,
+                            resumed.Quantization[layer].Weight));
             }
         }
         finally { File.Delete(path); }
@@ -74,7 +83,8 @@ public class ModelFileTests
             var corrupt = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
             Assert.False(corrupt.Foreign);
             Assert.Contains("offset 0", corrupt.Message);
-            SafeTensors.Write(path, new Dictionary<string, WeightTensor> { ["w"] = new([2], [1f, 2f]) }, new Dictionary<string, string>());
+            SafeTensors.Write(path, new Dictionary<string, WeightTensor> { ["w"] = new([2], [1f, 2f]) },
+                new Dictionary<string, string>());
             Assert.True(Assert.Throws<ModelFileException>(() => ModelFile.Load(path)).Foreign);
         }
         finally { File.Delete(path); }

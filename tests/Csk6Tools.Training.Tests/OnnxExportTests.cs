@@ -12,15 +12,21 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Csk6Tools.Training.Tests;
 
-/// <summary>Our ONNX exports run in ONNX Runtime: Float as TorchSharp computes, QDQ as the int8 engine, Linger back to the same package.</summary>
+/// <summary>Our ONNX exports run in ONNX Runtime: Float as TorchSharp computes, QDQ as the int8 engine, Linger back to
+/// the same package.</summary>
 public class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     private static readonly Lazy<Csk6Model> Trained = new(() =>
     {
         var data = TestData.Quadrants(192, 200);
-        var options = new TrainingOptions { Dataset = data, Epochs = 10, BatchSize = 32, LearningRate = 0.1, Seed = 7, Threads = 2 };
-        var model = Trainer.Train(Csk6Model.FromGraph(TestData.SmallResidual()), ModelStage.Float, options, null, default);
-        return Trainer.Train(model, ModelStage.Quantized, options with { Epochs = 2, LearningRate = 0.005 }, null, default);
+        var options = new TrainingOptions
+        {
+            Dataset = data, Epochs = 10, BatchSize = 32, LearningRate = 0.1, Seed = 7, Threads = 2,
+        };
+        var model = Trainer.Train(
+            Csk6Model.FromGraph(TestData.SmallResidual()), ModelStage.Float, options, null, default);
+        return Trainer.Train(
+            model, ModelStage.Quantized, options with { Epochs = 2, LearningRate = 0.005 }, null, default);
     });
 
     public static TheoryData<string> Models => new([.. OnnxImportOutputTests.Models, "zoo-resnet18"]);
@@ -29,7 +35,9 @@ public class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper log)
     [MemberData(nameof(Models))]
     public void FloatExportRunsInOnnxRuntimeAsTorchSharpComputes(string name)
     {
-        var model = name == "zoo-resnet18" ? RandomResNet() : ModelImporter.Import(Path.Combine(OnnxImportOutputTests.Folder, name + ".onnx"));
+        var model = name == "zoo-resnet18"
+            ? RandomResNet()
+            : ModelImporter.Import(Path.Combine(OnnxImportOutputTests.Folder, name + ".onnx"));
         var input = OnnxImportOutputTests.SineInput([1, .. model.Graph.InputShape.Dims.Select(d => (long)d)]);
         var ours = OnnxImportOutputTests.Forward(model, input);
         var ort = Run(OnnxExporter.Export(model, OnnxFormat.Float), input, model.Graph.InputShape.Dims);
@@ -43,20 +51,25 @@ public class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper log)
     {
         var model = RandomResNet();
         var again = OnnxImporter.Import(OnnxExporter.Export(model, OnnxFormat.Float), model.Name);
-        Assert.Equal(model.Graph.Nodes.Select(n => $"{n.Name} {n.Op} {n.OutputShape}"), again.Graph.Nodes.Select(n => $"{n.Name} {n.Op} {n.OutputShape}"));
+        Assert.Equal(model.Graph.Nodes.Select(n => $"{n.Name} {n.Op} {n.OutputShape}"),
+            again.Graph.Nodes.Select(n => $"{n.Name} {n.Op} {n.OutputShape}"));
         Assert.Equal(model.Weights.Keys.Order(), again.Weights.Keys.Order());
         Assert.All(model.Weights, w => Assert.Equal(w.Value.Data, again.Weight(w.Key).Data));
     }
 
     [Fact]
-    public void QdqExportAgreesWithTheInt8EngineOnEveryTestImage() => QdqAgreesWithTheEngine(Trained.Value, TestData.Quadrants(192, 200));
+    public void QdqExportAgreesWithTheInt8EngineOnEveryTestImage() =>
+        QdqAgreesWithTheEngine(Trained.Value, TestData.Quadrants(192, 200));
 
     [SkippableFact]
     public void QdqExportOfADepthwiseResNetAgreesOnFashionMnist()
     {
         var data = TestData.FashionMnist(512, 1000);
         Skip.If(data is null, "Debian's dataset-fashion-mnist is not installed");
-        var graph = DepthwiseConverter.Convert(ResNet.Create(new ResNetOptions { Depth = 18, Classes = 10, InputChannels = 1, InputSize = 28, Width = 0.125 })).Model;
+        var graph = DepthwiseConverter.Convert(ResNet.Create(new ResNetOptions
+        {
+            Depth = 18, Classes = 10, InputChannels = 1, InputSize = 28, Width = 0.125,
+        })).Model;
         var options = new TrainingOptions { Dataset = data, Epochs = 1, BatchSize = 64, Seed = 5, Threads = 2 };
         var model = Trainer.Train(Csk6Model.FromGraph(graph), ModelStage.Float, options, null, default);
         model = Trainer.Train(model, ModelStage.Quantized, options with { LearningRate = 0.005 }, null, default);
@@ -72,18 +85,25 @@ public class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper log)
         int outputExponent = q[model.Graph.Outputs[0]].Output, agree = 0, logitsDiffering = 0, total = 0;
         for (int i = 0; i < data.Test.Count; i++)
         {
-            var input = InputPreprocessor.FromPlanar($"{i}", data.Test.Image(i), data.Channels, spec, OverflowMode.Saturate).Bytes;
+            var input = InputPreprocessor
+                .FromPlanar($"{i}", data.Test.Image(i), data.Channels, spec, OverflowMode.Saturate)
+                .Bytes;
             var chip = engine.Run(input).Select(b => (int)(sbyte)b).ToArray();
             // The int8 input, dequantized: ONNX Runtime's QuantizeLinear gives back exactly the same integers.
-            var ort = Run(session, input.Select(b => Int8Arithmetic.Dequantize((sbyte)b, q.InputExponent)).ToArray(), model.Graph.InputShape.Dims)
+            var ort = Run(session,
+                    input.Select(b => Int8Arithmetic.Dequantize((sbyte)b, q.InputExponent)).ToArray(),
+                    model.Graph.InputShape.Dims)
                 .Select(v => (int)MathF.Round(v * Int8Arithmetic.Scale(outputExponent))).ToArray();
             if (Array.IndexOf(chip, chip.Max()) == Array.IndexOf(ort, ort.Max())) agree++;
             logitsDiffering += chip.Zip(ort).Count(p => p.First != p.Second);
             total += chip.Length;
         }
-        log.WriteLine($"QDQ in ONNX Runtime vs int8 engine: top-1 agrees on {agree} of {data.Test.Count}; {logitsDiffering} of {total} logits differ");
-        // Differences come only from ties: ONNX Runtime's QuantizeLinear rounds them to even, the chip up (floor(x + 0.5)).
-        Assert.True(agree >= 0.995 * data.Test.Count, $"top-1 agrees on {agree} of {data.Test.Count}; {logitsDiffering} of {total} logits differ");
+        log.WriteLine($"QDQ in ONNX Runtime vs int8 engine: top-1 agrees on {agree} of {data.Test.Count}; " +
+            $"{logitsDiffering} of {total} logits differ");
+        // Differences come only from ties: ONNX Runtime's QuantizeLinear rounds them to even, the chip up
+        // (floor(x + 0.5)).
+        Assert.True(agree >= 0.995 * data.Test.Count,
+            $"top-1 agrees on {agree} of {data.Test.Count}; {logitsDiffering} of {total} logits differ");
     }
 
     [Fact]
@@ -112,24 +132,32 @@ public class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper log)
         var model = Trainer.Train(Csk6Model.FromGraph(b.Build()), ModelStage.Quantized,
             new TrainingOptions { Dataset = data, Epochs = 1, BatchSize = 32, Seed = 3, Threads = 2 }, null, default);
 
-        var again = OnnxImporter.Import(OnnxExporter.Export(model, OnnxFormat.Linger), model.Name) with { Normalization = model.Normalization };
-        // linger's dialect has no global pool or flatten: they come back as the full-window AvgPool2dInt and the Reshape tpacker packs anyway.
+        var again = OnnxImporter.Import(OnnxExporter.Export(model, OnnxFormat.Linger), model.Name) with
+        {
+            Normalization = model.Normalization,
+        };
+        // linger's dialect has no global pool or flatten: they come back as the full-window AvgPool2dInt and the
+        // Reshape tpacker packs anyway.
         static string Op(string op) => op switch { "GlobalAvgPool" => "AvgPool2d", "Flatten" => "Reshape", _ => op };
-        Assert.Equal(model.Graph.Nodes.Select(n => $"{n.Name} {Op(n.Op)} {n.OutputShape}"), again.Graph.Nodes.Select(n => $"{n.Name} {n.Op} {n.OutputShape}"));
+        Assert.Equal(model.Graph.Nodes.Select(n => $"{n.Name} {Op(n.Op)} {n.OutputShape}"),
+            again.Graph.Nodes.Select(n => $"{n.Name} {n.Op} {n.OutputShape}"));
         var q = model.Quantization!;
         Assert.Equal(q.InputExponent, again.Quantization!.InputExponent);
         foreach (var (layer, lq) in q.Layers)
         {
             var back = again.Quantization[layer];
-            Assert.Equal((string.Join(",", lq.Inputs), lq.Weight, lq.Output, lq.FusedRelu), (string.Join(",", back.Inputs), back.Weight, back.Output, back.FusedRelu));
+            Assert.Equal((string.Join(",", lq.Inputs), lq.Weight, lq.Output, lq.FusedRelu),
+                (string.Join(",", back.Inputs), back.Weight, back.Output, back.FusedRelu));
         }
-        Assert.Equal(Evaluator.Logits(model, data, data.Test.Count, quantized: true), Evaluator.Logits(again, data, data.Test.Count, quantized: true));
+        Assert.Equal(Evaluator.Logits(model, data, data.Test.Count, quantized: true),
+            Evaluator.Logits(again, data, data.Test.Count, quantized: true));
     }
 
     private static Csk6Model RandomResNet()
     {
         var graph = ResNet.Create(new ResNetOptions { Depth = 18, Classes = 10, Width = 0.25 });
-        using var net = new GraphNetwork(Csk6Model.FromGraph(graph), NetworkMode.Float, TorchRuntime.Prepare("cpu", 1), 3);
+        using var net = new GraphNetwork(
+            Csk6Model.FromGraph(graph), NetworkMode.Float, TorchRuntime.Prepare("cpu", 1), 3);
         return Csk6Model.FromGraph(graph) with { Weights = net.ExportWeights() };
     }
 

@@ -6,10 +6,13 @@ using static TorchSharp.torch;
 
 namespace Csk6Tools.Training.Tests;
 
-/// <summary>Float ONNX exported by PyTorch 1.13 imports to a network whose output is PyTorch's (tests/fixtures/onnx/*.json).</summary>
+/// <summary>Float ONNX exported by PyTorch 1.13 imports to a network whose output is PyTorch's
+/// (tests/fixtures/onnx/*.json).</summary>
 public class OnnxImportOutputTests(Xunit.Abstractions.ITestOutputHelper log)
 {
-    public static TheoryData<string> Models => new(Directory.GetFiles(Folder, "*.onnx").Select(Path.GetFileNameWithoutExtension).Order()!);
+    public static TheoryData<string> Models => new(Directory.GetFiles(Folder, "*.onnx")
+        .Select(Path.GetFileNameWithoutExtension)
+        .Order()!);
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -27,7 +30,9 @@ public class OnnxImportOutputTests(Xunit.Abstractions.ITestOutputHelper log)
     }
 
     /// <summary>The fixtures' input: x[i] = sin(0.37 i) in row-major order.</summary>
-    public static float[] SineInput(long[] shape) => Enumerable.Range(0, (int)shape.Aggregate(1L, (a, d) => a * d)).Select(i => (float)Math.Sin(0.37 * i)).ToArray();
+    public static float[] SineInput(long[] shape) => Enumerable.Range(0, (int)shape.Aggregate(1L, (a, d) => a * d))
+        .Select(i => (float)Math.Sin(0.37 * i))
+        .ToArray();
 
     public static float[] Forward(Csk6Model model, float[] input)
     {
@@ -36,7 +41,9 @@ public class OnnxImportOutputTests(Xunit.Abstractions.ITestOutputHelper log)
         net.eval();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        return net.forward(tensor(input, [1, .. model.Graph.InputShape.Dims.Select(d => (long)d)])).data<float>().ToArray();
+        return net.forward(tensor(input, [1, .. model.Graph.InputShape.Dims.Select(d => (long)d)]))
+            .data<float>()
+            .ToArray();
     }
 
     public static string Folder { get; } = FindFolder();
@@ -44,7 +51,8 @@ public class OnnxImportOutputTests(Xunit.Abstractions.ITestOutputHelper log)
     private static string FindFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Csk6Tools.sln"))) return Path.Combine(dir.FullName, "tests", "fixtures", "onnx");
+            if (File.Exists(Path.Combine(dir.FullName, "Csk6Tools.sln")))
+                return Path.Combine(dir.FullName, "tests", "fixtures", "onnx");
         throw new DirectoryNotFoundException("The repository root (Csk6Tools.sln) is not above the test binaries.");
     }
 }

@@ -21,10 +21,12 @@ public class PyTorchExportTests(ITestOutputHelper log)
     public static IEnumerable<(string Name, Csk6Model Model)> Models()
     {
         ModelGraph Zoo(int depth, DepthwiseOptions? depthwise) => DepthwiseConverter.Convert(
-            ResNet.Create(new ResNetOptions { Depth = depth, Width = 0.125, Classes = 10, InputSize = 16 }), depthwise).Model;
+            ResNet.Create(new ResNetOptions { Depth = depth, Width = 0.125, Classes = 10, InputSize = 16 }),
+            depthwise).Model;
         yield return ("resnet18-dw", WithWeights(Zoo(18, null)));
         yield return ("resnet50-dw-stem", WithWeights(Zoo(50, new DepthwiseOptions { IncludeStem = true })));
-        yield return ("resnet18-dense3x3", WithWeights(Zoo(18, new DepthwiseOptions { Shortcut = ShortcutStyle.Dense3x3 })));
+        yield return ("resnet18-dense3x3",
+            WithWeights(Zoo(18, new DepthwiseOptions { Shortcut = ShortcutStyle.Dense3x3 })));
         yield return ("small-residual", WithWeights(TestData.SmallResidual()));
         yield return ("all-operators", WithWeights(TestData.AllOperators()));
         foreach (var onnx in Directory.GetFiles(OnnxImportOutputTests.Folder, "*.onnx").Order())
@@ -57,17 +59,22 @@ public class PyTorchExportTests(ITestOutputHelper log)
             }
             string jobFile = Path.Combine(root, "jobs.json");
             File.WriteAllText(jobFile, JsonSerializer.Serialize(jobs));
-            var (code, output) = PyTorchPython.Run(PyTorchPython.Interpreter!, [PyTorchPython.Helper("logits.py"), jobFile], 600);
+            var (code, output) = PyTorchPython.Run(
+                PyTorchPython.Interpreter!, [PyTorchPython.Helper("logits.py"), jobFile], 600);
             Assert.True(code == 0, output);
 
             foreach (var (name, _, folder) in cases)
             {
-                var single = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(folder, "logits.f32"))).ToArray();
-                var exact = MemoryMarshal.Cast<byte, double>(File.ReadAllBytes(Path.Combine(folder, "logits.f32.f64"))).ToArray();
+                var single = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(folder, "logits.f32")))
+                    .ToArray();
+                var exact = MemoryMarshal.Cast<byte, double>(File.ReadAllBytes(Path.Combine(folder, "logits.f32.f64")))
+                    .ToArray();
                 var (logits, bound) = ours[name];
                 Assert.Equal(logits.Length, single.Length);
-                Assert.True(exact.Max(Math.Abs) > 0.1, $"{name}: logits up to {exact.Max(Math.Abs)} are too small to tell networks apart.");
-                log.WriteLine($"{name}: {Agreement.Describe(bound, logits, single)}; in float64 {Agreement.Describe(bound, bound.Exact, exact, 64)}");
+                Assert.True(exact.Max(Math.Abs) > 0.1,
+                    $"{name}: logits up to {exact.Max(Math.Abs)} are too small to tell networks apart.");
+                log.WriteLine($"{name}: {Agreement.Describe(bound, logits, single)}; " +
+                    $"in float64 {Agreement.Describe(bound, bound.Exact, exact, 64)}");
                 Agreement.WithinError(bound, single, exact, $"{name}: PyTorch's float32 against its float64");
                 Agreement.WithinError(bound, logits, bound.Exact, $"{name}: TorchSharp's float32 against its float64");
                 Agreement.Between(bound, logits, single, $"{name}: TorchSharp and the exported model.py");
@@ -80,15 +87,18 @@ public class PyTorchExportTests(ITestOutputHelper log)
         }
     }
 
-    /// <summary>The graph with PyTorch's initial weights and BatchNorm statistics and affine terms away from 1 and 0, so each matters.</summary>
+    /// <summary>The graph with PyTorch's initial weights and BatchNorm statistics and affine terms away from 1 and 0,
+    /// so each matters.</summary>
     public static Csk6Model WithWeights(ModelGraph graph, int seed = 5)
     {
         var weights = new Dictionary<string, WeightTensor>();
-        using (var net = new GraphNetwork(Csk6Model.FromGraph(graph), NetworkMode.Float, CPU, seed)) weights = net.ExportWeights();
+        using (var net = new GraphNetwork(Csk6Model.FromGraph(graph), NetworkMode.Float, CPU, seed))
+            weights = net.ExportWeights();
         var random = new Random(seed);
         foreach (var bn in graph.Nodes.OfType<BatchNorm2dNode>())
         {
-            float[] Draw(double low, double high) => [.. Enumerable.Range(0, bn.NumFeatures).Select(_ => (float)(low + (high - low) * random.NextDouble()))];
+            float[] Draw(double low, double high) =>
+                [.. Enumerable.Range(0, bn.NumFeatures).Select(_ => (float)(low + (high - low) * random.NextDouble()))];
             weights[$"{bn.Name}.weight"] = new([bn.NumFeatures], Draw(0.5, 1.5));
             weights[$"{bn.Name}.bias"] = new([bn.NumFeatures], Draw(-0.2, 0.2));
             weights[$"{bn.Name}.running_mean"] = new([bn.NumFeatures], Draw(-0.2, 0.2));
@@ -109,6 +119,8 @@ public class PyTorchExportTests(ITestOutputHelper log)
         net.eval();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        return net.forward(tensor(input, [count, .. model.Graph.InputShape.Dims.Select(d => (long)d)])).data<float>().ToArray();
+        return net.forward(tensor(input, [count, .. model.Graph.InputShape.Dims.Select(d => (long)d)]))
+            .data<float>()
+            .ToArray();
     }
 }

@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 
 namespace Csk6Tools.Training.Tests;
 
-/// <summary>State_dicts pickled as torch.save writes them (by TorchSharp.PyBridge here; by PyTorch in the Pester round trip) come back as Float models.</summary>
+/// <summary>State_dicts pickled as torch.save writes them (by TorchSharp.PyBridge here; by PyTorch in the Pester round
+/// trip) come back as Float models.</summary>
 public class PyTorchImportTests
 {
     [Fact]
@@ -21,8 +22,10 @@ public class PyTorchImportTests
             using (var scope = NewDisposeScope())
             {
                 var state = new Hashtable();
-                foreach (var (name, w) in model.Weights) state["module." + name] = tensor(w.Data, w.Shape.Select(d => (long)d).ToArray());
-                foreach (var bn in graph.Nodes.OfType<BatchNorm2dNode>()) state[$"module.{bn.Name}.num_batches_tracked"] = tensor(12L);
+                foreach (var (name, w) in model.Weights)
+                    state["module." + name] = tensor(w.Data, w.Shape.Select(d => (long)d).ToArray());
+                foreach (var bn in graph.Nodes.OfType<BatchNorm2dNode>())
+                    state[$"module.{bn.Name}.num_batches_tracked"] = tensor(12L);
                 PyTorchPickler.PickleStateDict(path, state);
             }
             var back = PyTorchWeights.Import(path, graph);

@@ -4,7 +4,8 @@ using Csk6Tools.Engine.Model;
 
 namespace Csk6Tools.Training.Tests;
 
-/// <summary>The rounding bound float comparisons use: its figures by hand, that it holds, and that it is tight enough.</summary>
+/// <summary>The rounding bound float comparisons use: its figures by hand, that it holds, and that it is tight
+/// enough.</summary>
 public class RoundingBoundTests(ITestOutputHelper log)
 {
     private static readonly double U = RoundingBound.Float32Unit;
@@ -59,7 +60,8 @@ public class RoundingBoundTests(ITestOutputHelper log)
         flipped[0] = -flipped[0];
         weights[conv] = new WeightTensor(weights[conv].Shape, flipped);
         var wrong = PyTorchExportTests.Logits(model with { Weights = weights }, input, 4);
-        var moved = Enumerable.Range(0, wrong.Length).Max(i => Math.Abs(wrong[i] - bound.Exact[i]) / bound.Between(i, U));
+        var moved = Enumerable.Range(0, wrong.Length)
+            .Max(i => Math.Abs(wrong[i] - bound.Exact[i]) / bound.Between(i, U));
         log.WriteLine($"{name}: one flipped weight moves a logit {moved:F0} times the bound");
         Assert.True(moved > 10, $"{name}: a flipped weight moved logits only {moved:F1} times the bound.");
     }
@@ -75,7 +77,10 @@ public class RoundingBoundTests(ITestOutputHelper log)
         if (bias is not null) weights["a.bias"] = new([hidden], bias);
         if (second is not null)
         {
-            b.Add(new LinearNode { Name = "b", InFeatures = hidden, OutFeatures = second.Length / hidden, Bias = false }, x);
+            b.Add(new LinearNode
+            {
+                Name = "b", InFeatures = hidden, OutFeatures = second.Length / hidden, Bias = false,
+            }, x);
             weights["b.weight"] = new([second.Length / hidden, hidden], second);
         }
         return Csk6Model.FromGraph(b.Build()) with { Weights = weights };
