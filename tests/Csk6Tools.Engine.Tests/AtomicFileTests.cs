@@ -33,7 +33,11 @@ public sealed class AtomicFileTests : IDisposable
     {
         string path = Path.Combine(_folder, "kept.bin");
         File.WriteAllBytes(path, [9]);
-        Assert.Throws<InvalidDataException>(() => AtomicFile.Write(path, s => { s.Write([1, 2]); throw new InvalidDataException("stop"); }));
+        Assert.Throws<InvalidDataException>(() => AtomicFile.Write(path, s =>
+        {
+            s.Write([1, 2]);
+            throw new InvalidDataException("stop");
+        }));
         Assert.Equal([9], File.ReadAllBytes(path));
         Assert.Equal(["kept.bin"], Directory.GetFiles(_folder).Select(Path.GetFileName));
     }

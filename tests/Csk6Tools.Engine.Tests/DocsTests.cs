@@ -43,13 +43,20 @@ public partial class DocsTests
             {
                 citations++;
                 string doc = m.Groups[1].Value;
-                if (!File.Exists(Path.Combine(Docs, doc))) { broken.Add($"{file}: docs/{doc} does not exist"); continue; }
+                if (!File.Exists(Path.Combine(Docs, doc)))
+                {
+                    broken.Add($"{file}: docs/{doc} does not exist");
+                    continue;
+                }
                 var anchors = AnchorsOf(doc);
                 var cited = m.Groups[3].Value.Split(", #", StringSplitOptions.RemoveEmptyEntries)
                     .Prepend(m.Groups[2].Value).Where(a => a.Length > 0);
-                broken.AddRange(cited.Where(a => !anchors.Contains(a)).Select(a => $"{file}: docs/{doc}#{a} is no anchor"));
+                broken.AddRange(cited
+                    .Where(a => !anchors.Contains(a))
+                    .Select(a => $"{file}: docs/{doc}#{a} is no anchor"));
             }
-        Assert.True(citations >= 20, $"only {citations} citations of docs/ found: the scan is looking in the wrong place");
+        Assert.True(citations >= 20,
+            $"only {citations} citations of docs/ found: the scan is looking in the wrong place");
         Assert.Empty(broken);
     }
 
@@ -57,7 +64,8 @@ public partial class DocsTests
     public void EveryLinkBetweenTheDocumentsLeadsToAnAnchor()
     {
         var broken = new List<string>();
-        var documents = Directory.EnumerateFiles(Docs, "*.md").Append(Path.Combine(Root, "tests", "fixtures", "README.md"));
+        var documents = Directory.EnumerateFiles(Docs, "*.md")
+            .Append(Path.Combine(Root, "tests", "fixtures", "README.md"));
         foreach (var file in documents)
             foreach (Match m in MarkdownLink().Matches(File.ReadAllText(file)))
             {

@@ -18,7 +18,8 @@ internal static class Fixtures
     public static string In(string folder, string file)
     {
         string path = System.IO.Path.Combine(Root, folder, file);
-        if (!File.Exists(path)) throw new FileNotFoundException($"The test fixture {path} is missing from the repository.", path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"The test fixture {path} is missing from the repository.", path);
         return path;
     }
 
@@ -26,6 +27,7 @@ internal static class Fixtures
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(System.IO.Path.Combine(dir.FullName, "Csk6Tools.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"No Csk6Tools.sln above {AppContext.BaseDirectory}: the tests run from the repository.");
+        throw new DirectoryNotFoundException(
+            $"No Csk6Tools.sln above {AppContext.BaseDirectory}: the tests run from the repository.");
     }
 }

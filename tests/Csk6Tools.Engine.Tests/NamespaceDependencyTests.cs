@@ -27,9 +27,12 @@ public class NamespaceDependencyTests
     public void EveryReferencePointsToALowerLayer()
     {
         var dependencies = Dependencies(typeof(ErrorIds).Assembly);
-        Assert.All(dependencies.Keys, ns => Assert.True(Layer.ContainsKey(ns), $"Namespace {ns} has no layer in {nameof(NamespaceDependencyTests)}."));
+        Assert.All(dependencies.Keys, ns => Assert.True(Layer.ContainsKey(ns),
+            $"Namespace {ns} has no layer in {nameof(NamespaceDependencyTests)}."));
         var upward = dependencies
-            .SelectMany(d => d.Value.Where(e => Layer[e.Key] >= Layer[d.Key]).Select(e => $"{d.Key} → {e.Key} ({e.Value})"))
+            .SelectMany(d => d.Value
+                .Where(e => Layer[e.Key] >= Layer[d.Key])
+                .Select(e => $"{d.Key} → {e.Key} ({e.Value})"))
             .ToList();
         Assert.True(upward.Count == 0, "References that do not point down:\n" + string.Join("\n", upward));
     }
@@ -38,14 +41,16 @@ public class NamespaceDependencyTests
     public void TheAnalysisSeesReferencesInSignaturesAndMethodBodies()
     {
         var dependencies = Dependencies(typeof(ErrorIds).Assembly);
-        // PackageBuilder.Build calls DeployGraph.Lower (a method body); Int8Engine's constructor takes a ThinkerPackage (a signature).
+        // PackageBuilder.Build calls DeployGraph.Lower (a method body); Int8Engine's constructor takes a ThinkerPackage
+        // (a signature).
         Assert.Contains("Deploy", dependencies["Package"].Keys);
         Assert.Contains("Package", dependencies["Inference"].Keys);
         Assert.Contains(Root, dependencies["Graph"].Keys);
         Assert.DoesNotContain("Inference", dependencies["Package"].Keys);
     }
 
-    /// <summary>Engine namespace (its first part below the root) → namespaces it uses → one example of the use.</summary>
+    /// <summary>Engine namespace (its first part below the root) → namespaces it uses → one example of the
+    /// use.</summary>
     private static Dictionary<string, Dictionary<string, string>> Dependencies(Assembly assembly)
     {
         var result = new Dictionary<string, Dictionary<string, string>>();
@@ -69,7 +74,8 @@ public class NamespaceDependencyTests
 
     private static IEnumerable<(Type Used, string Where)> References(Type type)
     {
-        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance |
+            BindingFlags.Static | BindingFlags.DeclaredOnly;
         if (type.BaseType is { } b) foreach (var t in Expand(b)) yield return (t, "base");
         foreach (var i in type.GetInterfaces()) foreach (var t in Expand(i)) yield return (t, "interface");
         foreach (var f in type.GetFields(all)) foreach (var t in Expand(f.FieldType)) yield return (t, f.Name);
@@ -95,7 +101,9 @@ public class NamespaceDependencyTests
     }
 
     private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (OpCode)f.GetValue(null)!).ToDictionary(o => o.Value);
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Select(f => (OpCode)f.GetValue(null)!)
+        .ToDictionary(o => o.Value);
 
     /// <summary>The types that the field, method, type and token operands of a method body name.</summary>
     private static IEnumerable<Type> Tokens(MethodBase method, byte[] il)
@@ -123,7 +131,8 @@ public class NamespaceDependencyTests
                 case OperandType.InlineSwitch:
                     i += 4 + 4 * BitConverter.ToInt32(il, i);
                     break;
-                case OperandType.InlineField or OperandType.InlineMethod or OperandType.InlineType or OperandType.InlineTok:
+                case OperandType.InlineField or OperandType.InlineMethod or OperandType.InlineType
+                    or OperandType.InlineTok:
                     var member = method.Module.ResolveMember(BitConverter.ToInt32(il, i), typeArgs, methodArgs);
                     i += 4;
                     switch (member)

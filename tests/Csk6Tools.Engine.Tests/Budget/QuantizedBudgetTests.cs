@@ -4,7 +4,8 @@ using Csk6Tools.Engine.Package;
 
 namespace Csk6Tools.Engine.Tests.Budget;
 
-/// <summary>Get-ModelBudget on a quantized model lowers it with its exponents, as New-Csk6Package does: the same figures.</summary>
+/// <summary>Get-ModelBudget on a quantized model lowers it with its exponents, as New-Csk6Package does: the same
+/// figures.</summary>
 public class QuantizedBudgetTests
 {
     [Theory]
@@ -21,6 +22,7 @@ public class QuantizedBudgetTests
         Assert.Equal(report.ShareMemPlan.Candidates, budget.ShareMemPlan.Candidates);
         Assert.Equal(report.ShareMemPlan.Tensors, budget.ShareMemPlan.Tensors);
         Assert.Equal(shareMem, budget.ShareMemBytes);
-        Assert.Equal(assumingOneRescaledInput, BudgetCalculator.Measure(model.Graph).ShareMemBytes); // the graph alone: before QAT
+        // the graph alone: before QAT
+        Assert.Equal(assumingOneRescaledInput, BudgetCalculator.Measure(model.Graph).ShareMemBytes);
     }
 }

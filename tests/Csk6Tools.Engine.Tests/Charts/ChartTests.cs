@@ -10,7 +10,8 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace Csk6Tools.Engine.Tests.Charts;
 
-/// <summary>Charts rendered to PNG and decoded again: the size asked for, real content, violations in their colour.</summary>
+/// <summary>Charts rendered to PNG and decoded again: the size asked for, real content, violations in their
+/// colour.</summary>
 public class ChartTests
 {
     private static readonly Rgb24 White = new(255, 255, 255), ViolationRed = new(0xd6, 0x27, 0x28);
@@ -24,13 +25,20 @@ public class ChartTests
     private static Csk6Model Trained()
     {
         var history = new List<EpochRecord>();
-        for (int e = 1; e <= 6; e++) history.Add(new EpochRecord(ModelStage.Float, e, 2.0 / e, 0.3 + 0.1 * e, 0.25 + 0.1 * e, 0.1, 10));
+        for (int e = 1; e <= 6; e++)
+            history.Add(new EpochRecord(ModelStage.Float, e, 2.0 / e, 0.3 + 0.1 * e, 0.25 + 0.1 * e, 0.1, 10));
         history.Add(new EpochRecord(ModelStage.Constrained, 1, 0.45, 0.86, 0.84, 0.01, 10));
-        for (int e = 1; e <= 2; e++) history.Add(new EpochRecord(ModelStage.Quantized, e, 0.5 - 0.05 * e, 0.85 + 0.01 * e, 0.83 + 0.01 * e, 0.005, 12));
-        return Csk6Model.FromGraph(ResNet.Create(new ResNetOptions { Width = 0.125, Classes = 10 })) with { History = history };
+        for (int e = 1; e <= 2; e++)
+            history.Add(new EpochRecord(
+                ModelStage.Quantized, e, 0.5 - 0.05 * e, 0.85 + 0.01 * e, 0.83 + 0.01 * e, 0.005, 12));
+        return Csk6Model.FromGraph(ResNet.Create(new ResNetOptions { Width = 0.125, Classes = 10 })) with
+        {
+            History = history,
+        };
     }
 
-    /// <summary>Decodes the PNG: its size, the share of pixels that are not white, the distinct colours, the pixels of one colour.</summary>
+    /// <summary>Decodes the PNG: its size, the share of pixels that are not white, the distinct colours, the pixels of
+    /// one colour.</summary>
     private static (int Width, int Height, double Inked, int Colours, int Matching) Inspect(byte[] png, Rgb24 colour)
     {
         using var image = Image.Load<Rgb24>(png);
@@ -109,12 +117,15 @@ public class ChartTests
     [Fact]
     public void WhatCannotBeDrawnSaysWhy()
     {
-        Assert.Equal(ErrorIds.ChartInputNotSupported, Assert.Throws<ChartException>(() => Chart.For("model.bin")).ErrorId);
+        Assert.Equal(ErrorIds.ChartInputNotSupported,
+            Assert.Throws<ChartException>(() => Chart.For("model.bin")).ErrorId);
         var kind = Assert.Throws<ChartException>(() => Chart.For(Trained(), ChartKind.Budget));
         Assert.Equal(ErrorIds.ChartKindNotSupported, kind.ErrorId);
         Assert.Contains("has: History", kind.Message);
-        Assert.Equal(ErrorIds.ChartNoData, Assert.Throws<ChartException>(() => Chart.For(Trained() with { History = [] })).ErrorId);
-        Assert.Equal(ErrorIds.ChartFormatNotSupported, Assert.Throws<ChartException>(() => Chart.FormatOf("x.jpg")).ErrorId);
+        Assert.Equal(ErrorIds.ChartNoData,
+            Assert.Throws<ChartException>(() => Chart.For(Trained() with { History = [] })).ErrorId);
+        Assert.Equal(ErrorIds.ChartFormatNotSupported,
+            Assert.Throws<ChartException>(() => Chart.FormatOf("x.jpg")).ErrorId);
         Assert.Equal(ChartFormat.Svg, Chart.FormatOf("x.SVG"));
     }
 

@@ -6,7 +6,8 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace Csk6Tools.Engine.Tests.Data;
 
-/// <summary>Data sets as users download them: the CIFAR archives, archives of image folders, a folder one level up.</summary>
+/// <summary>Data sets as users download them: the CIFAR archives, archives of image folders, a folder one level
+/// up.</summary>
 public sealed class ArchiveTests : IDisposable
 {
     private readonly DatasetFileWriter _files = new();
@@ -25,13 +26,16 @@ public sealed class ArchiveTests : IDisposable
         return dir;
     }
 
-    /// <summary>cifar-10-batches-bin/ as the download unpacks: five training batches, the test batch, batches.meta.txt.</summary>
+    /// <summary>cifar-10-batches-bin/ as the download unpacks: five training batches, the test batch,
+    /// batches.meta.txt.</summary>
     private string WriteCifar10(int perBatch = 4)
     {
         const string dir = "src/cifar-10-batches-bin";
-        for (int b = 0; b < 5; b++) _files.WriteCifar10($"{dir}/data_batch_{b + 1}.bin", b * perBatch, perBatch, i => i % 10);
+        for (int b = 0; b < 5; b++)
+            _files.WriteCifar10($"{dir}/data_batch_{b + 1}.bin", b * perBatch, perBatch, i => i % 10);
         _files.WriteCifar10($"{dir}/test_batch.bin", 1000, 6, i => i % 10);
-        _files.WriteLines($"{dir}/batches.meta.txt", ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck", "", ""]);
+        _files.WriteLines($"{dir}/batches.meta.txt",
+            ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck", "", ""]);
         return dir;
     }
 
@@ -95,7 +99,8 @@ public sealed class ArchiveTests : IDisposable
         Assert.Equal(Path.Combine(_files.Root, "downloads", "cifar-100-binary"), data.Source);
 
         _files.WriteIdxImages("downloads/mnist/train-images-idx3-ubyte", 3, 4, 4, gzip: false);
-        var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(_files.PathOf("downloads/x")[..^2], new DatasetLoadOptions()));
+        var e = Assert.Throws<DatasetException>(
+            () => DatasetLoader.Load(_files.PathOf("downloads/x")[..^2], new DatasetLoadOptions()));
         Assert.Equal(ErrorIds.AmbiguousDataset, e.ErrorId);
         Assert.Contains("cifar-100-binary (Cifar100), mnist (Idx)", e.Message);
     }
@@ -104,7 +109,8 @@ public sealed class ArchiveTests : IDisposable
     {
         foreach (var (name, colour) in new[] { ("daisy", new Rgb24(250, 250, 200)), ("rose", new Rgb24(200, 20, 40)) })
             for (int i = 0; i < 5; i++)
-                _files.WritePng($"{dir}/{name}/{name}{i}.png", 8, 8, new Rgb24((byte)(colour.R - i), colour.G, colour.B));
+                _files.WritePng($"{dir}/{name}/{name}{i}.png", 8, 8,
+                    new Rgb24((byte)(colour.R - i), colour.G, colour.B));
         return dir;
     }
 

@@ -54,7 +54,8 @@ public sealed class CifarReaderTests : IDisposable
     public void Counts_take_the_first_images_and_splits_can_be_left_out()
     {
         WriteCifar100();
-        var data = DatasetLoader.Load(_files.PathOf("train.bin"), new DatasetLoadOptions { TrainCount = 5, TestCount = 3 });
+        var data = DatasetLoader.Load(_files.PathOf("train.bin"),
+            new DatasetLoadOptions { TrainCount = 5, TestCount = 3 });
         Assert.Equal((5, 3), (data.Train.Count, data.Test.Count));
         Assert.Equal(DatasetFileWriter.Image(4, 3, 1024), data.Train.Image(4).ToArray());
 
@@ -68,7 +69,8 @@ public sealed class CifarReaderTests : IDisposable
     {
         for (int b = 0; b < 5; b++) _files.WriteCifar10($"data_batch_{b + 1}.bin", 4 * b, 4, i => i % 10);
         _files.WriteCifar10("test_batch.bin", 100, 3, i => (i + 3) % 10);
-        _files.WriteLines("batches.meta.txt", ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck", "", ""]);
+        _files.WriteLines("batches.meta.txt",
+            ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck", "", ""]);
 
         var data = DatasetLoader.Load(_files.Root, new DatasetLoadOptions());
 
@@ -94,7 +96,8 @@ public sealed class CifarReaderTests : IDisposable
         var bytes = File.ReadAllBytes(_files.PathOf("train.bin"));
         File.WriteAllBytes(_files.PathOf("train.bin"), bytes[..^100]);
 
-        var e = Expected.Error(ErrorIds.TruncatedDatasetFile, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.TruncatedDatasetFile,
+            () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
 
         Assert.Equal(_files.PathOf("train.bin"), e.Path);
         Assert.Equal(2 * 3074, e.Offset);
@@ -110,7 +113,8 @@ public sealed class CifarReaderTests : IDisposable
         _files.WriteLines("fine_label_names.txt", Enumerable.Range(0, 100).Select(i => $"fine{i}"));
         _files.WriteLines("coarse_label_names.txt", Enumerable.Range(0, 20).Select(i => $"coarse{i}"));
 
-        var e = Expected.Error(ErrorIds.LabelOutOfRange, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.LabelOutOfRange,
+            () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
 
         Assert.Equal(2 * 3074 + 1, e.Offset);
         Assert.Contains("fine label 100 at byte offset 6,149", e.Message);
@@ -119,11 +123,13 @@ public sealed class CifarReaderTests : IDisposable
     [Fact]
     public void Cifar10_label_out_of_range_names_the_batch()
     {
-        for (int b = 0; b < 5; b++) _files.WriteCifar10($"data_batch_{b + 1}.bin", 0, 2, i => b == 3 && i == 1 ? 10 : 0);
+        for (int b = 0; b < 5; b++)
+            _files.WriteCifar10($"data_batch_{b + 1}.bin", 0, 2, i => b == 3 && i == 1 ? 10 : 0);
         _files.WriteCifar10("test_batch.bin", 0, 1, i => 0);
         _files.WriteLines("batches.meta.txt", Enumerable.Range(0, 10).Select(i => $"c{i}"));
 
-        var e = Expected.Error(ErrorIds.LabelOutOfRange, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.LabelOutOfRange,
+            () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
 
         Assert.Equal(_files.PathOf("data_batch_4.bin"), e.Path);
         Assert.Equal(3073, e.Offset);
@@ -133,7 +139,8 @@ public sealed class CifarReaderTests : IDisposable
     public void Missing_class_names_are_reported()
     {
         _files.WriteCifar100("train.bin", 1, Fine, Coarse);
-        var e = Expected.Error(ErrorIds.DatasetFileNotFound, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.DatasetFileNotFound,
+            () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
         Assert.Contains("fine_label_names.txt", e.Message);
     }
 }

@@ -5,7 +5,8 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace Csk6Tools.Engine.Tests.Data;
 
-/// <summary>A temporary folder, deleted afterwards, with writers for each data set format exactly as it is laid out on disk.</summary>
+/// <summary>A temporary folder, deleted afterwards, with writers for each data set format exactly as it is laid out on
+/// disk.</summary>
 internal sealed class DatasetFileWriter : IDisposable
 {
     public DatasetFileWriter() => Directory.CreateDirectory(Root);
@@ -31,7 +32,8 @@ internal sealed class DatasetFileWriter : IDisposable
         => File.WriteAllBytes(PathOf(file), Enumerable.Range(0, count)
             .SelectMany(i => new[] { (byte)coarse(i), (byte)fine(i) }.Concat(Image(i, 3, 1024))).ToArray());
 
-    /// <summary>CIFAR-10 binary: per record one label, 3,072 planar pixels; image numbers start at <paramref name="first"/>.</summary>
+    /// <summary>CIFAR-10 binary: per record one label, 3,072 planar pixels; image numbers start at
+    /// <paramref name="first"/>.</summary>
     public void WriteCifar10(string file, int first, int count, Func<int, int> label)
         => File.WriteAllBytes(PathOf(file), Enumerable.Range(first, count)
             .SelectMany(i => new[] { (byte)label(i) }.Concat(Image(i, 3, 1024))).ToArray());
@@ -42,15 +44,20 @@ internal sealed class DatasetFileWriter : IDisposable
     {
         var header = new byte[4 + 4 * dims.Length];
         BinaryPrimitives.WriteUInt32BigEndian(header, magic);
-        for (int d = 0; d < dims.Length; d++) BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4 + 4 * d), (uint)dims[d]);
+        for (int d = 0; d < dims.Length; d++)
+            BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4 + 4 * d), (uint)dims[d]);
         return header;
     }
 
     public void WriteIdxImages(string file, int count, int rows, int cols, bool gzip)
-        => Write(file, IdxHeader(0x803, count, rows, cols).Concat(Enumerable.Range(0, count).SelectMany(i => Image(i, 1, rows * cols))).ToArray(), gzip);
+        => Write(file, IdxHeader(0x803, count, rows, cols)
+            .Concat(Enumerable.Range(0, count).SelectMany(i => Image(i, 1, rows * cols)))
+            .ToArray(), gzip);
 
     public void WriteIdxLabels(string file, int count, Func<int, int> label, bool gzip)
-        => Write(file, IdxHeader(0x801, count).Concat(Enumerable.Range(0, count).Select(i => (byte)label(i))).ToArray(), gzip);
+        => Write(file, IdxHeader(0x801, count)
+            .Concat(Enumerable.Range(0, count).Select(i => (byte)label(i)))
+            .ToArray(), gzip);
 
     public void Write(string file, byte[] bytes, bool gzip = false)
     {
@@ -61,7 +68,8 @@ internal sealed class DatasetFileWriter : IDisposable
         stream.Write(bytes);
     }
 
-    /// <summary>A .tar.gz (or .tar) of <paramref name="folder"/> with the folder itself as the top entry, as downloads are made.</summary>
+    /// <summary>A .tar.gz (or .tar) of <paramref name="folder"/> with the folder itself as the top entry, as downloads
+    /// are made.</summary>
     public string TarGz(string folder, string archive, bool gzip = true)
     {
         string path = PathOf(archive);
@@ -75,7 +83,8 @@ internal sealed class DatasetFileWriter : IDisposable
     public string Zip(string folder, string archive)
     {
         string path = PathOf(archive);
-        ZipFile.CreateFromDirectory(PathOf(folder + "/x")[..^2], path, CompressionLevel.Fastest, includeBaseDirectory: true);
+        ZipFile.CreateFromDirectory(PathOf(folder + "/x")[..^2], path, CompressionLevel.Fastest,
+            includeBaseDirectory: true);
         return path;
     }
 

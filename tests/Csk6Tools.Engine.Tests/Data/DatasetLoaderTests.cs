@@ -10,7 +10,8 @@ public sealed class DatasetLoaderTests : IDisposable
     [Fact]
     public void A_missing_folder_is_reported()
     {
-        var e = Expected.Error(ErrorIds.DatasetFileNotFound, () => DatasetLoader.Load(_files.PathOf("nowhere"), new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.DatasetFileNotFound,
+            () => DatasetLoader.Load(_files.PathOf("nowhere"), new DatasetLoadOptions()));
         Assert.Contains("nowhere", e.Message);
     }
 
@@ -18,7 +19,8 @@ public sealed class DatasetLoaderTests : IDisposable
     public void A_folder_without_a_known_format_lists_the_formats()
     {
         _files.WriteLines("readme.txt", ["nothing here"]);
-        var e = Expected.Error(ErrorIds.UnknownDatasetFormat, () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.UnknownDatasetFormat,
+            () => DatasetLoader.Load(_files.Root, new DatasetLoadOptions()));
         Assert.Contains("train.bin", e.Message);
         Assert.Contains("idx3-ubyte", e.Message);
     }

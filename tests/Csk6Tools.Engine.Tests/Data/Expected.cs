@@ -4,7 +4,8 @@ namespace Csk6Tools.Engine.Tests.Data;
 
 internal static class Expected
 {
-    /// <summary>Per-channel population mean and std, straight from the definition (the engine counts byte values instead).</summary>
+    /// <summary>Per-channel population mean and std, straight from the definition (the engine counts byte values
+    /// instead).</summary>
     public static (double[] Mean, double[] Std) MeanStd(DatasetSplit split)
     {
         int plane = split.Height * split.Width;
@@ -12,7 +13,10 @@ internal static class Expected
         var std = new double[split.Channels];
         for (int c = 0; c < split.Channels; c++)
         {
-            var values = Enumerable.Range(0, split.Count).SelectMany(i => split.Image(i).Slice(c * plane, plane).ToArray()).Select(v => v / 255.0).ToArray();
+            var values = Enumerable.Range(0, split.Count)
+                .SelectMany(i => split.Image(i).Slice(c * plane, plane).ToArray())
+                .Select(v => v / 255.0)
+                .ToArray();
             mean[c] = values.Average();
             std[c] = Math.Sqrt(values.Select(v => (v - mean[c]) * (v - mean[c])).Average());
         }

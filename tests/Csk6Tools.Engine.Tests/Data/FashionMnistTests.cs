@@ -12,7 +12,8 @@ public sealed class FashionMnistTests
 
     private static byte[] Decompressed(string file)
     {
-        using var gz = new GZipStream(File.OpenRead(Path.Combine(FashionMnist.DebianFolder, file)), CompressionMode.Decompress);
+        using var gz = new GZipStream(
+            File.OpenRead(Path.Combine(FashionMnist.DebianFolder, file)), CompressionMode.Decompress);
         using var memory = new MemoryStream();
         gz.CopyTo(memory);
         return memory.ToArray();

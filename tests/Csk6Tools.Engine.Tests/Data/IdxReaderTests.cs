@@ -7,7 +7,8 @@ public sealed class IdxReaderTests : IDisposable
     private readonly DatasetFileWriter _files = new();
     public void Dispose() => _files.Dispose();
 
-    private void WriteIdx(string folder, bool gzip, int train = 12, int test = 4, int rows = 5, int cols = 6, string separator = "-")
+    private void WriteIdx(
+        string folder, bool gzip, int train = 12, int test = 4, int rows = 5, int cols = 6, string separator = "-")
     {
         string gz = gzip ? ".gz" : "";
         _files.WriteIdxImages($"{folder}/train-images{separator}idx3-ubyte{gz}", train, rows, cols, gzip);
@@ -41,7 +42,8 @@ public sealed class IdxReaderTests : IDisposable
     public void A_fashion_folder_gets_the_fashion_class_names_and_dotted_names_are_found()
     {
         WriteIdx("fashion-mnist", gzip: false, separator: ".");
-        var data = DatasetLoader.Load(_files.PathOf("fashion-mnist"), new DatasetLoadOptions { Format = DatasetFormat.Idx, TrainCount = 3 });
+        var data = DatasetLoader.Load(_files.PathOf("fashion-mnist"),
+            new DatasetLoadOptions { Format = DatasetFormat.Idx, TrainCount = 3 });
         Assert.Equal("Fashion-MNIST", data.Name);
         Assert.Equal("Ankle boot", data.Classes[9]);
         Assert.Equal(3, data.Train.Count);
@@ -52,9 +54,11 @@ public sealed class IdxReaderTests : IDisposable
     public void A_label_file_in_place_of_images_fails_on_the_magic()
     {
         WriteIdx("m", gzip: false);
-        File.Copy(_files.PathOf("m/train-labels-idx1-ubyte"), _files.PathOf("m/train-images-idx3-ubyte"), overwrite: true);
+        File.Copy(_files.PathOf("m/train-labels-idx1-ubyte"), _files.PathOf("m/train-images-idx3-ubyte"),
+            overwrite: true);
 
-        var e = Expected.Error(ErrorIds.InvalidDatasetHeader, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.InvalidDatasetHeader,
+            () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
 
         Assert.Equal(0, e.Offset);
         Assert.Contains("train-images-idx3-ubyte", e.Message);
@@ -73,7 +77,8 @@ public sealed class IdxReaderTests : IDisposable
         int end = 16 + 9 * 30 + 11;
         _files.Write("m/train-images-idx3-ubyte" + (gzip ? ".gz" : ""), bytes[..end], gzip);
 
-        var e = Expected.Error(ErrorIds.TruncatedDatasetFile, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.TruncatedDatasetFile,
+            () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
 
         Assert.Equal(end, e.Offset);
         Assert.Contains($"byte offset {end}", e.Message);
@@ -86,7 +91,8 @@ public sealed class IdxReaderTests : IDisposable
     {
         WriteIdx("m", gzip: false);
         _files.WriteIdxLabels("m/t10k-labels-idx1-ubyte", 3, i => i, gzip: false);
-        var e = Expected.Error(ErrorIds.DatasetCountMismatch, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.DatasetCountMismatch,
+            () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
         Assert.Contains("holds 4 images", e.Message);
         Assert.Contains("3 labels", e.Message);
     }
@@ -96,7 +102,8 @@ public sealed class IdxReaderTests : IDisposable
     {
         WriteIdx("m", gzip: true);
         _files.WriteIdxLabels("m/train-labels-idx1-ubyte.gz", 12, i => i == 7 ? 10 : 0, gzip: true);
-        var e = Expected.Error(ErrorIds.LabelOutOfRange, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.LabelOutOfRange,
+            () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
         Assert.Equal(15, e.Offset);
         Assert.Contains("label 10 at byte offset 15", e.Message);
     }
@@ -109,7 +116,8 @@ public sealed class IdxReaderTests : IDisposable
         bytes.AsSpan(10, 40).Fill(0xFF);
         File.WriteAllBytes(_files.PathOf("m/train-images-idx3-ubyte.gz"), bytes);
         var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
-        Assert.Contains(e.ErrorId, new[] { ErrorIds.CorruptDatasetFile, ErrorIds.InvalidDatasetHeader, ErrorIds.TruncatedDatasetFile });
+        Assert.Contains(e.ErrorId,
+            new[] { ErrorIds.CorruptDatasetFile, ErrorIds.InvalidDatasetHeader, ErrorIds.TruncatedDatasetFile });
         Assert.Contains("train-images-idx3-ubyte.gz", e.Message);
     }
 
@@ -118,9 +126,11 @@ public sealed class IdxReaderTests : IDisposable
     {
         WriteIdx("m", gzip: false);
         File.Delete(_files.PathOf("m/t10k-labels-idx1-ubyte"));
-        var e = Expected.Error(ErrorIds.DatasetFileNotFound, () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.DatasetFileNotFound,
+            () => DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions()));
         Assert.Contains("t10k-labels-idx1-ubyte", e.Message);
         // Only the training split needs no test files.
-        Assert.Equal(12, DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions { Splits = DatasetSplits.Train }).Train.Count);
+        Assert.Equal(12, DatasetLoader.Load(_files.PathOf("m"), new DatasetLoadOptions { Splits = DatasetSplits.Train })
+            .Train.Count);
     }
 }

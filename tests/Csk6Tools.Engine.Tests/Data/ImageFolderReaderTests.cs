@@ -59,7 +59,8 @@ public sealed class ImageFolderReaderTests : IDisposable
         Assert.All(grey.Train.Image(1).ToArray(), v => Assert.Equal(10, v));
         Assert.All(grey.Test.Image(0).ToArray(), v => Assert.Equal(90, v));
 
-        var rgb = DatasetLoader.Load(_files.PathOf("digits"), new DatasetLoadOptions { Channels = 3, Size = 4, TrainCount = 2 });
+        var rgb = DatasetLoader.Load(_files.PathOf("digits"),
+            new DatasetLoadOptions { Channels = 3, Size = 4, TrainCount = 2 });
         Assert.Equal((3, 4, 4), (rgb.Channels, rgb.Height, rgb.Width));
         Assert.Equal(2, rgb.Train.Count);
         Assert.Equal(Enumerable.Repeat((byte)90, 48), rgb.Train.Image(0).ToArray());
@@ -79,7 +80,8 @@ public sealed class ImageFolderReaderTests : IDisposable
     {
         WriteColourClasses();
         File.WriteAllText(_files.PathOf("pets/dog/2.png"), "this is not a PNG");
-        var e = Expected.Error(ErrorIds.InvalidImage, () => DatasetLoader.Load(_files.PathOf("pets"), new DatasetLoadOptions()));
+        var e = Expected.Error(ErrorIds.InvalidImage,
+            () => DatasetLoader.Load(_files.PathOf("pets"), new DatasetLoadOptions()));
         Assert.Equal(_files.PathOf("pets/dog/2.png"), e.Path);
         Assert.Contains("2.png", e.Message);
     }

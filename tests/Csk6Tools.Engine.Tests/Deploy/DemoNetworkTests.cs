@@ -6,11 +6,13 @@ using Csk6Tools.Engine.Zoo;
 
 namespace Csk6Tools.Engine.Tests.Deploy;
 
-/// <summary>LISTENAI's demo network rebuilt from the zoo (Dense3x3 shortcuts), against what tpacker printed for it.</summary>
+/// <summary>LISTENAI's demo network rebuilt from the zoo (Dense3x3 shortcuts), against what tpacker printed for
+/// it.</summary>
 public class DemoNetworkTests
 {
     private static readonly DeployGraph Demo = DeployGraph.Lower(
-        DepthwiseConverter.Convert(ResNet.Create(new ResNetOptions()), new DepthwiseOptions { Shortcut = ShortcutStyle.Dense3x3 }).Model);
+        DepthwiseConverter.Convert(ResNet.Create(new ResNetOptions()),
+            new DepthwiseOptions { Shortcut = ShortcutStyle.Dense3x3 }).Model);
 
     [Fact]
     public void PsramEqualsTpacker() => Assert.Equal(2_875_136, Demo.ConstantBytes);
@@ -58,7 +60,8 @@ public class DemoNetworkTests
         foreach (var a in t)
             foreach (var b in t)
                 if (!ReferenceEquals(a, b) && a.Offset != b.Offset && a.Begin <= b.End && b.Begin <= a.End)
-                    Assert.True(a.Offset + a.Bytes <= b.Offset || b.Offset + b.Bytes <= a.Offset, $"{a.Name} overlaps {b.Name}");
+                    Assert.True(a.Offset + a.Bytes <= b.Offset || b.Offset + b.Bytes <= a.Offset,
+                        $"{a.Name} overlaps {b.Name}");
     }
 
     [Fact]
@@ -82,7 +85,8 @@ public class LayerShareMemTests
     [Fact]
     public void EachLayerSaysWhatIsLiveAndTheMostIsTheLowerBound()
     {
-        var graph = DepthwiseConverter.Convert(ResNet.Create(new ResNetOptions()), new DepthwiseOptions { Shortcut = ShortcutStyle.Dense3x3 }).Model;
+        var graph = DepthwiseConverter.Convert(ResNet.Create(new ResNetOptions()),
+            new DepthwiseOptions { Shortcut = ShortcutStyle.Dense3x3 }).Model;
         var budget = BudgetCalculator.Measure(graph);
         Assert.Equal(347_536, budget.ShareMemBytes);
         Assert.Equal(budget.ShareMemPlan.LowerBound, budget.Layers.Max(l => l.ShareMemBytes));

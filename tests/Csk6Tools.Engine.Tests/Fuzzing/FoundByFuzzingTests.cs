@@ -9,19 +9,22 @@ using Csk6Tools.Fuzz;
 
 namespace Csk6Tools.Engine.Tests.Fuzzing;
 
-/// <summary>One regression test per bug bench/fuzz.ps1 found: each input made the engine throw something other than its documented errors, or allocate gigabytes.</summary>
+/// <summary>One regression test per bug bench/fuzz.ps1 found: each input made the engine throw something other than its
+/// documented errors, or allocate gigabytes.</summary>
 public sealed class FoundByFuzzingTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("csk6-found-").FullName;
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    // ---- model.bin and the engine: edits of the seed package, with the CRC-24 repaired so the reader gets past it ----
+    // ---- model.bin and the engine: edits of the seed package, with the CRC-24 repaired so the reader gets past
+    // it ----
 
     private static readonly byte[] Seed = PackageBuilder.Build(Seeds.QuantizedModel).Bytes;
 
     private static uint U32(byte[] b, long at) => BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan((int)at));
 
-    /// <summary>Byte offset of field <paramref name="field"/> of tensor <paramref name="index"/>'s 64-byte record.</summary>
+    /// <summary>Byte offset of field <paramref name="field"/> of tensor <paramref name="index"/>'s 64-byte
+    /// record.</summary>
     private static int TensorField(byte[] b, int index, int field)
     {
         uint table = U32(b, 24);
@@ -56,14 +59,18 @@ public sealed class FoundByFuzzingTests : IDisposable
         catch (Csk6Exception e) { return e.ErrorId; }
     }
 
-    private static int TensorOf(string layer) => ThinkerPackage.Read(Seed).Tensors.First(t => t.Name.StartsWith(layer, StringComparison.Ordinal)).Index;
+    private static int TensorOf(string layer) => ThinkerPackage.Read(Seed).Tensors
+        .First(t => t.Name.StartsWith(layer, StringComparison.Ordinal))
+        .Index;
 
     [Fact]
     public void TheSeedRuns() => Assert.Equal("ok", Run(Seed));
 
     [Fact]
-    public void ATensorOffsetNear2To63DoesNotWrapTheMemoryCheck()   // was ArgumentOutOfRangeException in TensorMemory.Bytes
-        => Assert.Equal(ErrorIds.PackageCorrupt, Run(Edit(b => BinaryPrimitives.WriteInt64LittleEndian(b.AsSpan(TensorField(b, 0, 48)), long.MaxValue - 8))));
+    // was ArgumentOutOfRangeException in TensorMemory.Bytes
+    public void ATensorOffsetNear2To63DoesNotWrapTheMemoryCheck()
+        => Assert.Equal(ErrorIds.PackageCorrupt, Run(Edit(
+            b => BinaryPrimitives.WriteInt64LittleEndian(b.AsSpan(TensorField(b, 0, 48)), long.MaxValue - 8))));
 
     [Fact]
     public void ADmaTransferOfMoreThan2To63BytesIsRefused()   // was ArgumentOutOfRangeException in TensorMemory.SpanAt
@@ -99,22 +106,28 @@ public sealed class FoundByFuzzingTests : IDisposable
     public void AnActivationWithBatchZeroIsRefused()   // was IndexOutOfRangeException in PoolKernel.Run
     {
         var pool = ThinkerPackage.Read(Seed).Operators.First(o => o.Type == "MaxPool");
-        Assert.Equal(ErrorIds.EngineInvalidPackage, Run(Edit(b => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(TensorField(b, pool.Outputs[0], 20)), 0))));
+        Assert.Equal(ErrorIds.EngineInvalidPackage, Run(Edit(
+            b => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(TensorField(b, pool.Outputs[0], 20)), 0))));
     }
 
     [Fact]
     public void AConvolutionOfARank1TensorIsRefused()   // was IndexOutOfRangeException in DepthwiseKernel.Handles
     {
-        var dw = ThinkerPackage.Read(Seed).Operators.First(o => o.Type == "Conv2dInt" && Conv2dAttributes.Parse(o.Attributes).Group > 1);
-        Assert.Equal(ErrorIds.EngineInvalidPackage, Run(Edit(b => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(TensorField(b, dw.Outputs[0], 16)), 1))));
+        var dw = ThinkerPackage.Read(Seed).Operators
+            .First(o => o.Type == "Conv2dInt" && Conv2dAttributes.Parse(o.Attributes).Group > 1);
+        Assert.Equal(ErrorIds.EngineInvalidPackage, Run(Edit(
+            b => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(TensorField(b, dw.Outputs[0], 16)), 1))));
     }
 
     [Fact]
-    public void AConvolutionWhoseOutputDoesNotMatchItsGeometryIsRefused()   // was ArgumentOutOfRangeException in DepthwiseKernel.FillPhases
+    // was ArgumentOutOfRangeException in DepthwiseKernel.FillPhases
+    public void AConvolutionWhoseOutputDoesNotMatchItsGeometryIsRefused()
     {
-        var dw = ThinkerPackage.Read(Seed).Operators.First(o => o.Type == "Conv2dInt" && Conv2dAttributes.Parse(o.Attributes).Group > 1);
+        var dw = ThinkerPackage.Read(Seed).Operators
+            .First(o => o.Type == "Conv2dInt" && Conv2dAttributes.Parse(o.Attributes).Group > 1);
         // It pads 200 columns on the left (attribute byte 11): its output is no longer what the window gives.
-        var package = Edit(b => b[OperatorRecord(b, dw.Index) + BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(OperatorRecord(b, dw.Index) + 2)) + 11] = 200);
+        var package = Edit(b => b[OperatorRecord(b, dw.Index) +
+            BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(OperatorRecord(b, dw.Index) + 2)) + 11] = 200);
         Assert.Equal(ErrorIds.EngineInvalidPackage, Run(package));
     }
 
@@ -122,7 +135,8 @@ public sealed class FoundByFuzzingTests : IDisposable
     public void ALinearWeightWithoutRowsIsRefused()   // was DivideByZeroException in LinearKernel
     {
         var fc = ThinkerPackage.Read(Seed).Operators.First(o => o.Type == "LinearInt");
-        Assert.Equal(ErrorIds.EngineInvalidPackage, Run(Edit(b => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(TensorField(b, fc.Inputs[1], 20)), 0))));
+        Assert.Equal(ErrorIds.EngineInvalidPackage, Run(Edit(
+            b => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(TensorField(b, fc.Inputs[1], 20)), 0))));
     }
 
     [Fact]
@@ -131,7 +145,8 @@ public sealed class FoundByFuzzingTests : IDisposable
         var bytes = PackageBuilder.Build(Seeds.QuantizedModel, new PackOptions { KeepQuantDequant = true }).Bytes;
         var quant = ThinkerPackage.Read(bytes).Operators.First(o => o.Type == "Quant");
         uint table = U32(bytes, 24);
-        int dim = (int)(table + U32(bytes, table + 12) + (long)U32(bytes, table + 4) * quant.Inputs[0] + 28);   // H of the float input
+        // H of the float input
+        int dim = (int)(table + U32(bytes, table + 12) + (long)U32(bytes, table + 4) * quant.Inputs[0] + 28);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(dim), 2);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16), 0);   // CRC 0: not checked
         Assert.Equal(ErrorIds.EngineInvalidPackage, Run(bytes));
@@ -139,7 +154,12 @@ public sealed class FoundByFuzzingTests : IDisposable
 
     // ---- safetensors model files ----
 
-    private string SavedModel() { string path = Path.Combine(_folder, "m.safetensors"); ModelFile.Save(Seeds.FloatModel, path); return path; }
+    private string SavedModel()
+    {
+        string path = Path.Combine(_folder, "m.safetensors");
+        ModelFile.Save(Seeds.FloatModel, path);
+        return path;
+    }
 
     [Fact]
     public void AHeaderThatIsNotUtf8IsCorrupt()   // was InvalidOperationException (System.Text.Json transcoding)
@@ -155,14 +175,18 @@ public sealed class FoundByFuzzingTests : IDisposable
     }
 
     [Fact]
-    public void AGraphNodeWithoutItsTypeIsCorrupt()   // was NotSupportedException (a polymorphic node without its discriminator)
+    // was NotSupportedException (a polymorphic node without its discriminator)
+    public void AGraphNodeWithoutItsTypeIsCorrupt()
     {
         string path = SavedModel();
         var text = Encoding.Latin1.GetString(File.ReadAllBytes(path));
-        int op = text.IndexOf("\\u0022op\\u0022", StringComparison.Ordinal) is >= 0 and var escaped ? escaped : text.IndexOf("\\\"op\\\"", StringComparison.Ordinal);
+        int op = text.IndexOf("\\u0022op\\u0022", StringComparison.Ordinal) is >= 0 and var escaped
+            ? escaped
+            : text.IndexOf("\\\"op\\\"", StringComparison.Ordinal);
         Assert.True(op > 0, "the saved graph names each node's operator under \"op\"");
         var bytes = Encoding.Latin1.GetBytes(text);
-        bytes[op + (text[op + 1] == 'u' ? 6 : 2)] = (byte)'x';   // "op" becomes "xp": same length, no type discriminator
+        // "op" becomes "xp": same length, no type discriminator
+        bytes[op + (text[op + 1] == 'u' ? 6 : 2)] = (byte)'x';
         File.WriteAllBytes(path, bytes);
         Assert.False(Assert.Throws<ModelFileException>(() => ModelImporter.Import(path)).Foreign);
     }
@@ -179,7 +203,8 @@ public sealed class FoundByFuzzingTests : IDisposable
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(10), int.MaxValue);
         File.WriteAllBytes(path, bytes);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var e = Assert.Throws<DatasetException>(() => Engine.Imaging.InputPreprocessor.FromFile(path, Engine.Imaging.InputSpec.Create(3, 8, 8, 5, null, null)));
+        var e = Assert.Throws<DatasetException>(() => Engine.Imaging.InputPreprocessor.FromFile(
+            path, Engine.Imaging.InputSpec.Create(3, 8, 8, 5, null, null)));
         Assert.Equal(ErrorIds.InvalidImage, e.ErrorId);
         Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 8 << 20);
     }
@@ -190,8 +215,22 @@ public sealed class FoundByFuzzingTests : IDisposable
     {
         string folder = Path.Combine(_folder, "idx");
         Directory.CreateDirectory(folder);
-        byte[] Labels(int n) { var b = new byte[8 + n]; BinaryPrimitives.WriteInt32BigEndian(b, 0x801); BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(4), n); return b; }
-        byte[] Images(int n) { var b = new byte[16 + n * 4]; BinaryPrimitives.WriteInt32BigEndian(b, 0x803); BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(4), n); BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(8), 2); BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(12), 2); return b; }
+        byte[] Labels(int n)
+        {
+            var b = new byte[8 + n];
+            BinaryPrimitives.WriteInt32BigEndian(b, 0x801);
+            BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(4), n);
+            return b;
+        }
+        byte[] Images(int n)
+        {
+            var b = new byte[16 + n * 4];
+            BinaryPrimitives.WriteInt32BigEndian(b, 0x803);
+            BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(4), n);
+            BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(8), 2);
+            BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(12), 2);
+            return b;
+        }
         File.WriteAllBytes(Path.Combine(folder, "train-images-idx3-ubyte"), trainImages);
         File.WriteAllBytes(Path.Combine(folder, "train-labels-idx1-ubyte"), Labels(2));
         File.WriteAllBytes(Path.Combine(folder, "t10k-images-idx3-ubyte"), Images(1));
@@ -230,9 +269,11 @@ public sealed class FoundByFuzzingTests : IDisposable
     }
 
     [Fact]
-    public void AHeaderWhoseSizeOverflowsALongIsInvalid()   // was OverflowException: 3 × (2^31 − 1)² bytes wrap to a negative long
+    // was OverflowException: 3 × (2^31 − 1)² bytes wrap to a negative long
+    public void AHeaderWhoseSizeOverflowsALongIsInvalid()
     {
-        var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(IdxFolder(IdxHeader(3, int.MaxValue, int.MaxValue)), new DatasetLoadOptions()));
+        var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(
+            IdxFolder(IdxHeader(3, int.MaxValue, int.MaxValue)), new DatasetLoadOptions()));
         Assert.Equal(ErrorIds.InvalidDatasetHeader, e.ErrorId);
     }
 }

@@ -17,8 +17,10 @@ public class FuzzSliceTests(Xunit.Abstractions.ITestOutputHelper log)
         var target = FuzzTarget.All(Repository).Single(t => t.Name == name);
         var report = FuzzRunner.Run(target, new FuzzOptions { Cases = 2000, Seed = 14 });
         log.WriteLine(report.ToString());
-        Assert.True(report.Findings.Count == 0, string.Join("\n\n", report.Findings.Take(3).Select(f => $"case {f.Case}, {f.Kind}: {f.Detail}")));
-        Assert.True(report.Outcomes.GetValueOrDefault("ok") > 0, "no mutated input was still readable: the seeds are not reaching the parser");
+        Assert.True(report.Findings.Count == 0,
+            string.Join("\n\n", report.Findings.Take(3).Select(f => $"case {f.Case}, {f.Kind}: {f.Detail}")));
+        Assert.True(report.Outcomes.GetValueOrDefault("ok") > 0,
+            "no mutated input was still readable: the seeds are not reaching the parser");
         Assert.True(report.Outcomes.Count >= 2, "the mutations reach no error at all");
     }
 

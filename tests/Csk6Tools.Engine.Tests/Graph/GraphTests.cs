@@ -37,7 +37,8 @@ public class GraphTests
     }
 
     [Fact]
-    public void ForeignJsonIsRefused() => Assert.Throws<GraphException>(() => ModelGraph.FromJson("{\"hello\": [1, 2]}"));
+    public void ForeignJsonIsRefused() =>
+        Assert.Throws<GraphException>(() => ModelGraph.FromJson("{\"hello\": [1, 2]}"));
 
     [Fact]
     public void ShapesFollowPytorch()

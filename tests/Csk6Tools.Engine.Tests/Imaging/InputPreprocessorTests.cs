@@ -13,7 +13,9 @@ public class InputPreprocessorTests(ITestOutputHelper output)
     public void AppleMatchesTheReferenceInputWhereItDidNotWrap()
     {
         var reference = File.ReadAllBytes(Fixtures.Path("apple_input_q6.bin")).Select(b => (int)(sbyte)b).ToArray();
-        var ours = InputPreprocessor.FromFile(Fixtures.Path("apple.jpg"), InputSpec.Cifar100, OverflowMode.Wrap).Bytes.Select(b => (int)(sbyte)b).ToArray();
+        var ours = InputPreprocessor.FromFile(Fixtures.Path("apple.jpg"), InputSpec.Cifar100, OverflowMode.Wrap).Bytes
+            .Select(b => (int)(sbyte)b)
+            .ToArray();
         var saturated = InputPreprocessor.FromFile(Fixtures.Path("apple.jpg"), InputSpec.Cifar100);
         int close = reference.Zip(ours).Count(p => Math.Abs(p.First - p.Second) <= 1);
         int exact = reference.Zip(ours).Count(p => p.First == p.Second);
@@ -23,7 +25,8 @@ public class InputPreprocessorTests(ITestOutputHelper output)
         // Saturating differs from the reference only where the reference wrapped (blue −128…−126 from bright pixels).
         var clamped = saturated.Bytes.Select(b => (int)(sbyte)b).ToArray();
         for (int i = 0; i < 3072; i++)
-            if (clamped[i] != ours[i]) Assert.True(clamped[i] == 127 && ours[i] < 0, $"value {i}: saturated {clamped[i]}, wrapped {ours[i]}");
+            if (clamped[i] != ours[i])
+                Assert.True(clamped[i] == 127 && ours[i] < 0, $"value {i}: saturated {clamped[i]}, wrapped {ours[i]}");
         Assert.True(saturated.OutOfRange > 400);
     }
 
@@ -32,7 +35,8 @@ public class InputPreprocessorTests(ITestOutputHelper output)
     {
         var engine = new Int8Engine(ThinkerPackage.Read(Fixtures.Path("resnet18_v2_model.bin")));
         var input = InputPreprocessor.FromFile(Fixtures.Path("apple.jpg"), PackageInput.ImageSpec(engine.Package));
-        var prediction = Prediction.From("apple.jpg", engine.Run(input.Bytes), engine.OutputTensor, Cifar100.FineLabels, 5);
+        var prediction = Prediction.From(
+            "apple.jpg", engine.Run(input.Bytes), engine.OutputTensor, Cifar100.FineLabels, 5);
         Assert.Equal("apple", prediction.Label);
     }
 

@@ -5,16 +5,20 @@ using Csk6Tools.Engine.Package;
 
 namespace Csk6Tools.Engine.Tests.Inference;
 
-/// <summary>The depthwise kernel (phase planes, 8 outputs per vector) against the general convolution kernel on a whole feature map.</summary>
+/// <summary>The depthwise kernel (phase planes, 8 outputs per vector) against the general convolution kernel on a
+/// whole feature map.</summary>
 public class DepthwiseKernelTests
 {
     private static Csk6Model Model(int channels, int size, int stride, int kernel, int seed)
     {
         var b = new GraphBuilder("dw", new TensorShape(channels, size, size));
-        b.Add(Conv2dNode.Create("dw", channels, channels, kernel, stride, padding: kernel / 2, groups: channels, bias: true), b.Input);
+        b.Add(Conv2dNode.Create("dw", channels, channels, kernel, stride, padding: kernel / 2, groups: channels,
+            bias: true), b.Input);
         var random = new Random(seed);
-        float[] Values(int n, float scale) => Enumerable.Range(0, n).Select(_ => random.Next(-128, 128) / scale).ToArray();
-        LayerQuantization L(int input, int output, int? weight = null) => new() { Inputs = [input], Output = output, Weight = weight };
+        float[] Values(int n, float scale) =>
+            Enumerable.Range(0, n).Select(_ => random.Next(-128, 128) / scale).ToArray();
+        LayerQuantization L(int input, int output, int? weight = null) =>
+            new() { Inputs = [input], Output = output, Weight = weight };
         return new Csk6Model
         {
             Graph = b.Build(),
@@ -53,10 +57,12 @@ public class DepthwiseKernelTests
 
     [SkippableTheory]
     [MemberData(nameof(Cases))]
-    public void DepthwiseKernelEqualsTheGeneralConvolution(int channels, int size, int stride, int kernel, KernelPath path)
+    public void DepthwiseKernelEqualsTheGeneralConvolution(
+        int channels, int size, int stride, int kernel, KernelPath path)
     {
         Skip.IfNot(KernelPaths.IsSupported(path), $"This CPU has no {path}.");
-        var package = ThinkerPackage.Read(PackageBuilder.Build(Model(channels, size, stride, kernel, channels * size)).Bytes);
+        var package = ThinkerPackage.Read(
+            PackageBuilder.Build(Model(channels, size, stride, kernel, channels * size)).Bytes);
         var specialized = new Int8Engine(package, path);
         var general = new Int8Engine(package, KernelPath.Scalar, depthwiseKernel: false);
         Assert.Contains(specialized.KernelNames, k => k == nameof(DepthwiseKernel));

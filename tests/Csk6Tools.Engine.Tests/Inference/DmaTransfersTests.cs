@@ -3,7 +3,8 @@ using Csk6Tools.Engine.Package;
 
 namespace Csk6Tools.Engine.Tests.Inference;
 
-/// <summary>Which DMA transfers the engine makes: none on a sound plan, and those that overwrite a live tensor on a bad one.</summary>
+/// <summary>Which DMA transfers the engine makes: none on a sound plan, and those that overwrite a live tensor on a bad
+/// one.</summary>
 public class DmaTransfersTests
 {
     [Fact]
@@ -20,7 +21,10 @@ public class DmaTransfersTests
             .First(c => c.X.InArena && c.X.Memory == package.Tensors[c.Dma.DestinationTensor].Memory &&
                         package.Tensors[c.Dma.DestinationTensor].Offset + c.X.Bytes <= ArenaBytes(package, c.X.Memory));
         var buffer = package.Tensors[dma.DestinationTensor];
-        var bad = package with { Tensors = package.Tensors.Select(t => t.Index == x.Index ? t with { Offset = buffer.Offset } : t).ToList() };
+        var bad = package with
+        {
+            Tensors = package.Tensors.Select(t => t.Index == x.Index ? t with { Offset = buffer.Offset } : t).ToList(),
+        };
         var transfers = DmaTransfers.ThatMatter(bad, new TensorMemory(bad));
         Assert.Contains(dma, transfers[k]);
 

@@ -42,7 +42,8 @@ public class Int8EngineTests
     public void WrongInputSizeIsRefused()
     {
         var engine = new Int8Engine(ThinkerPackage.Read(Fixtures.Path("resnet18_v2_model.bin")));
-        Assert.Equal(ErrorIds.EngineInputSize, Assert.Throws<InferenceException>(() => engine.Run(new byte[3071])).ErrorId);
+        Assert.Equal(ErrorIds.EngineInputSize,
+            Assert.Throws<InferenceException>(() => engine.Run(new byte[3071])).ErrorId);
     }
 
     [Fact]

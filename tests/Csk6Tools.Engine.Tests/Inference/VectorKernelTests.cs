@@ -4,7 +4,8 @@ using Csk6Tools.Engine.Quant;
 
 namespace Csk6Tools.Engine.Tests.Inference;
 
-/// <summary>Each vectorized kernel of the engine against its scalar twin, both paths forced, on sizes that leave remainders.</summary>
+/// <summary>Each vectorized kernel of the engine against its scalar twin, both paths forced, on sizes that leave
+/// remainders.</summary>
 public class VectorKernelTests
 {
     public static TheoryData<int, int, int, int, KernelPath> GemmCases()
@@ -31,18 +32,23 @@ public class VectorKernelTests
         var w = Enumerable.Range(0, m * kp).Select(i => i % 5 == 0 ? 0 : quads ? random.Next(int.MinValue, int.MaxValue)
             : (int)(ushort)(short)random.Next(-128, 128) | random.Next(-128, 128) << 16).ToArray();
         // x: int8 values as int16 pairs, or bytes 0..255 (x + 128) four to a position.
-        var x = Enumerable.Range(0, kp * positions * 2).Select(_ => quads ? (short)random.Next(short.MinValue, short.MaxValue + 1)
-            : (short)random.Next(-128, 128)).ToArray();
+        var x = Enumerable.Range(0, kp * positions * 2)
+            .Select(_ => quads ? (short)random.Next(short.MinValue, short.MaxValue + 1) : (short)random.Next(-128, 128))
+            .ToArray();
         var bias = Enumerable.Range(0, m).Select(_ => random.Next(-100_000, 100_000)).ToArray();
-        // Every plane from a whole number of panels down to one position into the last panel; shifts 0 and 9, with and without ReLU.
+        // Every plane from a whole number of panels down to one position into the last panel; shifts 0 and 9, with and
+        // without ReLU.
         foreach (int plane in new[] { positions, positions - 1, positions - panel + 1 })
             foreach (var (shift, relu) in new[] { (0, false), (9, true), (9, false) })
             {
                 var vector = Enumerable.Repeat((sbyte)77, m * plane + 1).ToArray();
                 var scalar = Enumerable.Repeat((sbyte)77, m * plane + 1).ToArray();
-                Int8Gemm.Multiply(path, w, m, kp, x, positions, panel, new Int8Gemm.Output(bias, shift, relu, vector, plane));
+                Int8Gemm.Multiply(path, w, m, kp, x, positions, panel,
+                    new Int8Gemm.Output(bias, shift, relu, vector, plane));
                 var reference = new Int8Gemm.Output(bias, shift, relu, scalar, plane);
-                if (quads) Int8Gemm.MultiplyScalarQuads(w, m, kp, System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.AsSpan()), panel, reference);
+                if (quads)
+                    Int8Gemm.MultiplyScalarQuads(w, m, kp,
+                        System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.AsSpan()), panel, reference);
                 else Int8Gemm.Multiply(KernelPath.Scalar, w, m, kp, x, positions, panel, reference);
                 Assert.Equal(scalar, vector);
                 Assert.Equal(77, scalar[^1]); // nothing written past the last row
@@ -52,7 +58,8 @@ public class VectorKernelTests
                 {
                     int group = w[(m - 1) * kp + j], at = Int8Gemm.ColumnIndex(j, plane - 1, kp, panel);
                     if (quads)
-                        for (int t = 0; t < 4; t++) sum += (byte)(x[at + t / 2] >> (8 * (t % 2))) * (sbyte)(group >> (8 * t));
+                        for (int t = 0; t < 4; t++)
+                            sum += (byte)(x[at + t / 2] >> (8 * (t % 2))) * (sbyte)(group >> (8 * t));
                     else sum += (short)group * x[at] + (group >> 16) * x[at + 1];
                 }
                 Assert.Equal(Int8Arithmetic.Requantize(sum, shift, relu), scalar[m * plane - 1]);
@@ -71,14 +78,16 @@ public class VectorKernelTests
         Skip.IfNot(Avx2.IsSupported, "AVX2 is not available.");
         var random = new Random(channels * 100 + plane);
         var x = Enumerable.Range(0, channels * plane).Select(_ => (sbyte)random.Next(-128, 128)).ToArray();
-        int pairs = (channels + 1) / 2, panel = Int8Gemm.PanelFor(plane), size = pairs * Int8Gemm.PaddedPositions(plane, panel) * 2;
+        int pairs = (channels + 1) / 2, panel = Int8Gemm.PanelFor(plane),
+            size = pairs * Int8Gemm.PaddedPositions(plane, panel) * 2;
         var vector = new short[size];
         var scalar = new short[size];
         Pointwise.Interleave(x, channels, plane, vector, KernelPath.Avx2, 0, pairs);
         Pointwise.Interleave(x, channels, plane, scalar, KernelPath.Scalar, 0, pairs);
         Assert.Equal(scalar, vector);
         int last = Int8Gemm.ColumnIndex(pairs - 1, plane - 1, pairs, panel);
-        Assert.Equal(((short)x[0], (short)(channels > 1 ? x[plane] : 0)), (scalar[0], scalar[1])); // (channel 0, channel 1) at position 0
+        // (channel 0, channel 1) at position 0
+        Assert.Equal(((short)x[0], (short)(channels > 1 ? x[plane] : 0)), (scalar[0], scalar[1]));
         Assert.Equal((short)x[(2 * pairs - 2) * plane + plane - 1], scalar[last]);
     }
 
@@ -110,13 +119,15 @@ public class VectorKernelTests
         Skip.IfNot(Avx2.IsSupported, "AVX2 is not available.");
         var random = new Random(channels * 100 + plane);
         var x = Enumerable.Range(0, channels * plane).Select(_ => (sbyte)random.Next(-128, 128)).ToArray();
-        int quads = (channels + 3) / 4, panel = Int8Gemm.PanelFor(plane), size = quads * Int8Gemm.PaddedPositions(plane, panel) * 4;
+        int quads = (channels + 3) / 4, panel = Int8Gemm.PanelFor(plane),
+            size = quads * Int8Gemm.PaddedPositions(plane, panel) * 4;
         var vector = new byte[size];
         var scalar = new byte[size];
         Pointwise.InterleaveQuads(x, channels, plane, vector, KernelPaths.EmulatedVnni, 0, quads);
         Pointwise.InterleaveQuads(x, channels, plane, scalar, KernelPath.Scalar, 0, quads);
         Assert.Equal(scalar, vector);
-        // Position 0 holds channels 0..3 plus 128; the last position's quad ends with the last channel's value, or 128 for a missing one.
+        // Position 0 holds channels 0..3 plus 128; the last position's quad ends with the last channel's value, or 128
+        // for a missing one.
         Assert.Equal((byte)(x[0] + 128), scalar[0]);
         int last = Int8Gemm.ColumnIndex(quads - 1, plane - 1, quads, panel) * 2;
         Assert.Equal(channels % 4 == 0 ? (byte)(x[channels * plane - 1] + 128) : (byte)128, scalar[last + 3]);

@@ -13,8 +13,13 @@ public class AttributePresenceTests
     public void ZeroValuedAttributesAreWritten()
     {
         var w = new OnnxWriter("g", 11, thinker: true);
-        w.Node("Op", "n", [], ["y"]).Int("zero", 0).Float("zerof", 0f).Text("empty", "").Tensor("t", new global::Onnx.TensorProto())
-            .Int("eight", 8).Ints("none", []);
+        w.Node("Op", "n", [], ["y"])
+            .Int("zero", 0)
+            .Float("zerof", 0f)
+            .Text("empty", "")
+            .Tensor("t", new global::Onnx.TensorProto())
+            .Int("eight", 8)
+            .Ints("none", []);
         var attributes = Wire.Attributes(w.ToBytes());
         Assert.Equal(["zero", "zerof", "empty", "t", "eight", "none"], attributes.Select(a => a.Name));
         Assert.All(attributes.Take(5), a => Assert.True(a.HasValue, $"{a.Name} has no value field"));
@@ -40,7 +45,8 @@ public class AttributePresenceTests
         var ours = OnnxImporter.Parse(bytes).Graph;
         var theirs = OnnxImporter.Parse(File.ReadAllBytes(onnx)).Graph;
         ours.Name = theirs.Name;
-        Assert.Equal(Google.Protobuf.MessageExtensions.ToByteArray(theirs), Google.Protobuf.MessageExtensions.ToByteArray(ours));
+        Assert.Equal(Google.Protobuf.MessageExtensions.ToByteArray(theirs),
+            Google.Protobuf.MessageExtensions.ToByteArray(ours));
     }
 
     [Fact]
@@ -68,9 +74,14 @@ public class AttributePresenceTests
                     {
                         var fields = Fields(a.Bytes);
                         ulong type = fields.Single(f => f.Number == 20).Varint;
-                        int valueField = type switch { 1 => 2, 2 => 3, 3 => 4, 4 => 5, 5 => 6, >= 6 and <= 10 => (int)type + 1, _ => -1 }; // lists: 7–11
+                        // lists: 7–11
+                        int valueField = type switch
+                        {
+                            1 => 2, 2 => 3, 3 => 4, 4 => 5, 5 => 6, >= 6 and <= 10 => (int)type + 1, _ => -1,
+                        };
                         var value = fields.FirstOrDefault(f => f.Number == valueField);
-                        result.Add(new Attribute(System.Text.Encoding.UTF8.GetString(fields.Single(f => f.Number == 1).Bytes), type,
+                        result.Add(new Attribute(
+                            System.Text.Encoding.UTF8.GetString(fields.Single(f => f.Number == 1).Bytes), type,
                             value is not null, value?.Varint ?? 0));
                     }
             return result;

@@ -11,11 +11,15 @@ public class FloatImportTests
     public static string FixturePath(string file)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Csk6Tools.sln"))) return Path.Combine(dir.FullName, "tests", "fixtures", "onnx", file);
+            if (File.Exists(Path.Combine(dir.FullName, "Csk6Tools.sln")))
+                return Path.Combine(dir.FullName, "tests", "fixtures", "onnx", file);
         throw new DirectoryNotFoundException("The repository root (Csk6Tools.sln) is not above the test binaries.");
     }
 
-    public static TheoryData<string> Models => new(Directory.GetFiles(Path.GetDirectoryName(FixturePath("x"))!, "*.onnx").Select(Path.GetFileNameWithoutExtension).Order()!);
+    public static TheoryData<string> Models => new(Directory
+        .GetFiles(Path.GetDirectoryName(FixturePath("x"))!, "*.onnx")
+        .Select(Path.GetFileNameWithoutExtension)
+        .Order()!);
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -29,8 +33,11 @@ public class FloatImportTests
         // With BatchNorm folded by the exporter, PyTorch's conv+BN parameters became conv weights and one bias each.
         if (name.EndsWith("_folded")) Assert.True(model.Parameters < expected);
         else Assert.Equal(expected, model.Parameters);
-        Assert.Equal(model.Parameters, model.Weights.Where(w => !w.Key.Contains("running_")).Sum(w => (long)w.Value.Data.Length));
-        int[] shape = [.. info.RootElement.GetProperty("inputShape").EnumerateArray().Skip(1).Select(e => e.GetInt32())];
+        Assert.Equal(model.Parameters, model.Weights
+            .Where(w => !w.Key.Contains("running_"))
+            .Sum(w => (long)w.Value.Data.Length));
+        int[] shape =
+            [.. info.RootElement.GetProperty("inputShape").EnumerateArray().Skip(1).Select(e => e.GetInt32())];
         Assert.Equal(new TensorShape(shape), model.Graph.InputShape);
         Assert.Equal(info.RootElement.GetProperty("output").GetArrayLength(), (int)model.Graph.OutputShape.Elements);
     }
@@ -41,7 +48,9 @@ public class FloatImportTests
     public void PyTorchsFlattenChainFoldsIntoAReshape(string name)
     {
         var g = ModelImporter.Import(FixturePath(name + ".onnx")).Graph;
-        Assert.Equal(["Conv2d", "ReLU6", "MaxPool2d", "Conv2d", "ReLU", "AvgPool2d", "Reshape", "Linear", "ReLU", "Linear"], g.Nodes.Skip(1).Select(n => n.Op));
+        Assert.Equal(
+            ["Conv2d", "ReLU6", "MaxPool2d", "Conv2d", "ReLU", "AvgPool2d", "Reshape", "Linear", "ReLU", "Linear"],
+            g.Nodes.Skip(1).Select(n => n.Op));
         Assert.Equal(new TensorShape(192), g.Nodes.OfType<ReshapeNode>().Single().OutputShape);
     }
 
@@ -98,9 +107,15 @@ public class FloatImportTests
         var model = OnnxImporter.Parse(File.ReadAllBytes(FixturePath("tiny_mobile_opset13.onnx")));
         foreach (var n in model.Graph.Node.Where(n => n.OpType == "Clip")) n.OpType = "HardSwish";
         model.Graph.Node.Single(n => n.OpType == "Concat").OpType = "Einsum";
-        var e = Assert.Throws<OnnxImportException>(() => OnnxImporter.Import(Google.Protobuf.MessageExtensions.ToByteArray(model), "edited"));
+        var e = Assert.Throws<OnnxImportException>(
+            () => OnnxImporter.Import(Google.Protobuf.MessageExtensions.ToByteArray(model), "edited"));
         Assert.Equal(ErrorIds.OnnxUnsupportedOperator, e.ErrorId);
-        Assert.Equal(["/stem/stem.2/Clip (HardSwish)", "/dw/dw.2/Clip (HardSwish)", "/pw/pw.2/Clip (HardSwish)", "/Concat (Einsum)"], e.Nodes);
+        Assert.Equal(
+            [
+                "/stem/stem.2/Clip (HardSwish)", "/dw/dw.2/Clip (HardSwish)", "/pw/pw.2/Clip (HardSwish)",
+                "/Concat (Einsum)",
+            ],
+            e.Nodes);
         Assert.Contains("/Concat (Einsum)", e.Message);
     }
 }

@@ -8,11 +8,14 @@ using Csk6Tools.Engine.Target;
 
 namespace Csk6Tools.Engine.Tests.Onnx;
 
-/// <summary>LISTENAI's linger-exported demo network, imported and packed by us, against what tpacker v2.1.1 made of it.</summary>
+/// <summary>LISTENAI's linger-exported demo network, imported and packed by us, against what tpacker v2.1.1 made of
+/// it.</summary>
 public class LingerImportTests
 {
-    private static readonly Lazy<Csk6Model> Demo = new(() => ModelImporter.Import(Fixtures.Path("resnet18-12-regular.onnx")));
-    private static readonly Lazy<PackResult> Packed = new(() => PackageBuilder.Build(Demo.Value, new PackOptions { Planner = "GreedyByBreadth" }));
+    private static readonly Lazy<Csk6Model> Demo =
+        new(() => ModelImporter.Import(Fixtures.Path("resnet18-12-regular.onnx")));
+    private static readonly Lazy<PackResult> Packed =
+        new(() => PackageBuilder.Build(Demo.Value, new PackOptions { Planner = "GreedyByBreadth" }));
 
     [Fact]
     public void ImportsTheDemoAsAQuantizedModel()
@@ -30,13 +33,15 @@ public class LingerImportTests
     }
 
     [Fact]
-    public void BudgetSaysWhatTpackerPrinted() => Assert.Equal(2_875_136, BudgetCalculator.Measure(Demo.Value.Graph).PsramBytes);
+    public void BudgetSaysWhatTpackerPrinted() =>
+        Assert.Equal(2_875_136, BudgetCalculator.Measure(Demo.Value.Graph).PsramBytes);
 
     [Fact]
     public void ItsPackageGivesTheReferenceLogits()
     {
         var engine = new Int8Engine(ThinkerPackage.Read(Packed.Value.Bytes));
-        Assert.Equal(File.ReadAllBytes(Fixtures.Path("apple_output_q4.bin")), engine.Run(File.ReadAllBytes(Fixtures.Path("apple_input_q6.bin"))));
+        Assert.Equal(File.ReadAllBytes(Fixtures.Path("apple_output_q4.bin")),
+            engine.Run(File.ReadAllBytes(Fixtures.Path("apple_input_q6.bin"))));
         Assert.Equal(File.ReadAllBytes(Fixtures.Path("zeros_output_q4.bin")), engine.Run(new byte[3072]));
     }
 
@@ -57,7 +62,12 @@ public class LingerImportTests
     public void ItsPackageIsTpackersByteForByte()
     {
         var theirs = PackageContent.From(ThinkerPackage.Read(Fixtures.Path("resnet18_v2_model.bin")));
-        var ours = Packed.Value.Content with { Tensors = Packed.Value.Content.Tensors.Select(t => t with { Name = PackageWriter.DebugName(t.Name) }).ToList() };
+        var ours = Packed.Value.Content with
+        {
+            Tensors = Packed.Value.Content.Tensors
+                .Select(t => t with { Name = PackageWriter.DebugName(t.Name) })
+                .ToList(),
+        };
         Assert.Equal(theirs.Tensors.Select(t => t.Name), ours.Tensors.Select(t => t.Name));
         Assert.Equal(theirs.Tensors.Select(Describe), ours.Tensors.Select(Describe));
         Assert.Equal(theirs.Operators.Count, ours.Operators.Count);
@@ -79,7 +89,8 @@ public class LingerImportTests
             ModelFile.Save(Demo.Value, path);
             var again = ModelFile.Load(path);
             Assert.Equal(Demo.Value.Names!.Tensors, again.Names!.Tensors);
-            Assert.Equal(Packed.Value.Bytes, PackageBuilder.Build(again, new PackOptions { Planner = "GreedyByBreadth" }).Bytes);
+            Assert.Equal(Packed.Value.Bytes,
+                PackageBuilder.Build(again, new PackOptions { Planner = "GreedyByBreadth" }).Bytes);
         }
         finally
         {
@@ -93,16 +104,21 @@ public class LingerImportTests
     [InlineData("o_bits", 16f, "Conv2dInt_4Conv2dInt_325", "o_bits = 16")]
     public void MalformedNodesAreNamed(string attribute, float value, string node, string message)
     {
-        var model = Csk6Tools.Engine.Onnx.OnnxImporter.Parse(File.ReadAllBytes(Fixtures.Path("resnet18-12-regular.onnx")));
+        var model = Csk6Tools.Engine.Onnx.OnnxImporter.Parse(
+            File.ReadAllBytes(Fixtures.Path("resnet18-12-regular.onnx")));
         var a = model.Graph.Node.Single(n => n.Name == node).Attribute.Single(x => x.Name == attribute);
         if (attribute == "o_bits") a.I = (long)value;
         else a.F = value;
-        var e = Assert.Throws<Csk6Tools.Engine.Onnx.OnnxImportException>(() => Csk6Tools.Engine.Onnx.OnnxImporter.Import(Google.Protobuf.MessageExtensions.ToByteArray(model), "edited"));
+        var e = Assert.Throws<Csk6Tools.Engine.Onnx.OnnxImportException>(() =>
+            Csk6Tools.Engine.Onnx.OnnxImporter.Import(Google.Protobuf.MessageExtensions.ToByteArray(model), "edited"));
         Assert.Contains(node, e.Message);
         Assert.Contains(message, e.Message);
     }
 
-    private static string Describe(PackageTensor t) => $"{t.Index} {t.Name} {t.Memory} {t.InArena} {t.DType} {t.Scale} [{string.Join(",", t.Shape)}] @{t.Offset} {t.Layout}";
+    private static string Describe(PackageTensor t) => $"{t.Index} {t.Name} {t.Memory} {t.InArena} {t.DType} " +
+        $"{t.Scale} [{string.Join(",", t.Shape)}] @{t.Offset} {t.Layout}";
     // Attributes as written: zero-padded to 16 bytes (the reader returns the padded bytes, the builder the struct).
-    private static string Describe(PackageOperator o) => $"{o.Index} {o.Type} [{Convert.ToHexString(o.Attributes).PadRight((o.Attributes.Length + 15) / 16 * 32, '0')}] ({string.Join(",", o.Inputs)}) ({string.Join(",", o.Outputs)}) ({string.Join(",", o.Temps)}) {o.Device}";
+    private static string Describe(PackageOperator o) => $"{o.Index} {o.Type} " +
+        $"[{Convert.ToHexString(o.Attributes).PadRight((o.Attributes.Length + 15) / 16 * 32, '0')}] " +
+        $"({string.Join(",", o.Inputs)}) ({string.Join(",", o.Outputs)}) ({string.Join(",", o.Temps)}) {o.Device}";
 }

@@ -11,7 +11,8 @@ internal sealed class OnnxRuntimeRunner(byte[] model) : IDisposable
     public float[] Run(float[] input, int[] sampleShape)
     {
         var tensor = new DenseTensor<float>(input, [1, .. sampleShape]);
-        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_session.InputMetadata.Keys.Single(), tensor)]);
+        using var results =
+            _session.Run([NamedOnnxValue.CreateFromTensor(_session.InputMetadata.Keys.Single(), tensor)]);
         return results.First().AsEnumerable<float>().ToArray();
     }
 

@@ -6,7 +6,8 @@ using Csk6Tools.Engine.Package;
 
 namespace Csk6Tools.Engine.Tests.Package;
 
-/// <summary>model.json beside model.bin: written with the bin's CRC, read when it matches, ignored with a reason when not.</summary>
+/// <summary>model.json beside model.bin: written with the bin's CRC, read when it matches, ignored with a reason when
+/// not.</summary>
 public sealed class PackageDescriptionTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("csk6-description-").FullName;
@@ -83,10 +84,14 @@ public sealed class PackageDescriptionTests : IDisposable
 
     [Theory]
     [InlineData("{ not json", "not a readable package description")]
-    [InlineData("{\"format\": \"other/2\", \"crc\": 2023070, \"input\": {\"name\": \"i\", \"shape\": [1]}, \"output\": {\"name\": \"o\", \"shape\": [1]}}", "its format is 'other/2'")]
+    [InlineData("{\"format\": \"other/2\", \"crc\": 2023070, \"input\": {\"name\": \"i\", \"shape\": [1]}, " +
+        "\"output\": {\"name\": \"o\", \"shape\": [1]}}", "its format is 'other/2'")]
     [InlineData("{\"crc\": 2023070}", "not a readable package description")]
-    [InlineData("{\"crc\": 2023070, \"classes\": [\"a\", \"b\"], \"input\": {\"name\": \"i\", \"shape\": [1]}, \"output\": {\"name\": \"o\", \"shape\": [1]}}", "names 2 classes, but the package has 100 outputs")]
-    [InlineData("{\"crc\": 2023070, \"normalization\": {\"mean\": [0.5], \"std\": [0]}, \"input\": {\"name\": \"i\", \"shape\": [1]}, \"output\": {\"name\": \"o\", \"shape\": [1]}}", "every std positive")]
+    [InlineData("{\"crc\": 2023070, \"classes\": [\"a\", \"b\"], \"input\": {\"name\": \"i\", \"shape\": [1]}, " +
+        "\"output\": {\"name\": \"o\", \"shape\": [1]}}", "names 2 classes, but the package has 100 outputs")]
+    [InlineData("{\"crc\": 2023070, \"normalization\": {\"mean\": [0.5], \"std\": [0]}, " +
+        "\"input\": {\"name\": \"i\", \"shape\": [1]}, \"output\": {\"name\": \"o\", \"shape\": [1]}}",
+        "every std positive")]
     public void AnUnusableSidecarIsIgnoredWithAReason(string json, string reason)
     {
         string bin = Path.Combine(_folder, "bad.bin");

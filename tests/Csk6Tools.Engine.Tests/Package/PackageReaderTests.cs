@@ -29,7 +29,8 @@ public class PackageReaderTests
         Assert.Equal(139, p.Operators.Count);
         Assert.Equal(110, p.Operators.Count(o => o.Type == ThinkerOp.Conv2dInt));
         Assert.Equal(10, p.Operators.Count(o => o.Type == ThinkerOp.iqCat));
-        Assert.Equal([0, 1, 2, 40, 348], p.Operators[0].Inputs.Concat(p.Operators[0].Outputs).Concat(p.Operators[0].Temps));
+        Assert.Equal([0, 1, 2, 40, 348],
+            p.Operators[0].Inputs.Concat(p.Operators[0].Outputs).Concat(p.Operators[0].Temps));
         Assert.Equal(new PackageIO(0, "input"), p.Inputs[0]);
         Assert.Equal(new PackageIO(94, "Dequant_output_386"), p.Outputs[0]);
         Assert.Equal(4, p.OutputTensor.Exponent);
@@ -37,11 +38,13 @@ public class PackageReaderTests
         Assert.Equal(111, p.Dma.Count);
         Assert.Equal(new PackageDma(MemoryKind.Psram, MemoryKind.ShareMem, 1, 348, 4_864), p.Dma[0]);
         var stem = Conv2dAttributes.Parse(p.Operators[0].Attributes);
-        Assert.Equal((3, 3, 1, 1, 1, FusedActivation.Relu), (stem.KernelH, stem.KernelW, stem.StrideH, stem.PadTop, stem.Group, stem.Activation));
+        Assert.Equal((3, 3, 1, 1, 1, FusedActivation.Relu),
+            (stem.KernelH, stem.KernelW, stem.StrideH, stem.PadTop, stem.Group, stem.Activation));
         Assert.Equal(p.Operators[0].Attributes.AsSpan(0, Conv2dAttributes.Size).ToArray(), stem.ToBytes());
         var fc = p.Operators.Single(o => o.Type == ThinkerOp.LinearInt);
         var linear = LinearAttributes.Parse(fc.Attributes);
-        Assert.Equal((0f, 0f, false, true, (byte)4), (linear.Alpha, linear.Beta, linear.TransA, linear.TransB, linear.QuantType));
+        Assert.Equal((0f, 0f, false, true, (byte)4),
+            (linear.Alpha, linear.Beta, linear.TransA, linear.TransB, linear.QuantType));
         Assert.Equal(fc.Attributes.AsSpan(0, LinearAttributes.Size).ToArray(), linear.ToBytes());
     }
 
@@ -91,7 +94,8 @@ public class PackageReaderTests
         }
     }
 
-    private static PackageFormatException Fail(byte[] bytes) => Assert.Throws<PackageFormatException>(() => ThinkerPackage.Read(bytes));
+    private static PackageFormatException Fail(byte[] bytes) =>
+        Assert.Throws<PackageFormatException>(() => ThinkerPackage.Read(bytes));
 }
 
 public class PackageWriterTests
@@ -110,6 +114,8 @@ public class PackageWriterTests
 
     [Theory]
     [InlineData("conv1.0.weight", "conv1.0.weight")]
-    [InlineData("conv5_x.1.residual_function.3.pointwise.weight_Conv2dInt_59Conv2dInt_380_6", "dual_function.3.pointwise.weight_Conv2dInt_59Conv2dInt_380_6")]
-    public void DebugNamesKeepTheLastSixtyCharacters(string name, string stored) => Assert.Equal(stored, PackageWriter.DebugName(name));
+    [InlineData("conv5_x.1.residual_function.3.pointwise.weight_Conv2dInt_59Conv2dInt_380_6",
+        "dual_function.3.pointwise.weight_Conv2dInt_59Conv2dInt_380_6")]
+    public void DebugNamesKeepTheLastSixtyCharacters(string name, string stored) =>
+        Assert.Equal(stored, PackageWriter.DebugName(name));
 }

@@ -13,7 +13,8 @@ namespace Csk6Tools.Engine.Tests.Package;
 public class TpackerOracleTests
 {
     [Theory]
-    [InlineData("r50_dw_w025_fm", "GreedyBySize", 337_152, 882_032)]   // bottleneck ResNet-50: tpacker picks GreedyBySize
+    // bottleneck ResNet-50: tpacker picks GreedyBySize
+    [InlineData("r50_dw_w025_fm", "GreedyBySize", 337_152, 882_032)]
     [InlineData("r18_dw_stem_fm", "GreedyByBreadth", 195_072, 378_064)] // -IncludeStem: a one-channel depthwise stem
     public void TpackerPlannerPacksTpackersBytes(string network, string chosen, long shareMem, long psram)
     {
@@ -28,7 +29,8 @@ public class TpackerOracleTests
     }
 
     [Theory]
-    [InlineData("r50_dw_w025_fm", 337_152, 341_376, 356_880)] // what tpacker's three planners give (printed by tpacker run as an oracle)
+    // what tpacker's three planners give (printed by tpacker run as an oracle)
+    [InlineData("r50_dw_w025_fm", 337_152, 341_376, 356_880)]
     [InlineData("r18_dw_stem_fm", 197_120, 195_072, 196_640)]
     public void TpackersThreePlannersGiveItsTotals(string network, long bySize, long byBreadth, long byOrder)
     {
@@ -61,7 +63,11 @@ public class TpackerOracleTests
     public void ConvWorkspaceFollowsTpackersPackedShape(int cin, int cout, int k, long? workspace)
     {
         var b = new GraphBuilder("g", new TensorShape(cin, 8, 8));
-        b.Add(new Conv2dNode { Name = "conv", InChannels = cin, OutChannels = cout, Kernel = [k, k], Pads = Enumerable.Repeat(k / 2, 4).ToArray() }, b.Input);
+        b.Add(new Conv2dNode
+        {
+            Name = "conv", InChannels = cin, OutChannels = cout, Kernel = [k, k],
+            Pads = Enumerable.Repeat(k / 2, 4).ToArray(),
+        }, b.Input);
         Assert.Equal(workspace, DeployGraph.Lower(b.Build("conv")).Ops.Single().Workspace);
     }
 }

@@ -94,7 +94,8 @@ public class VectorArithmeticTests
             {
                 var output = new sbyte[acc.Length];
                 Int8Arithmetic.Requantize(acc, output, shift, relu);
-                for (int i = 0; i < acc.Length; i++) Assert.Equal(Int8Arithmetic.Requantize(acc[i], shift, relu), output[i]);
+                for (int i = 0; i < acc.Length; i++)
+                    Assert.Equal(Int8Arithmetic.Requantize(acc[i], shift, relu), output[i]);
             }
     }
 
@@ -111,8 +112,10 @@ public class VectorArithmeticTests
                 {
                     var wide = Int8Arithmetic.Requantize(Vector512.Create(acc.AsSpan(i, 16)), shift, relu);
                     var narrow = Int8Arithmetic.Requantize(Vector256.Create(acc.AsSpan(i + 8, 8)), shift, relu);
-                    for (int k = 0; k < 16; k++) Assert.Equal(Int8Arithmetic.Requantize(acc[i + k], shift, relu), wide[k]);
-                    for (int k = 0; k < 8; k++) Assert.Equal(Int8Arithmetic.Requantize(acc[i + 8 + k], shift, relu), narrow[k]);
+                    for (int k = 0; k < 16; k++)
+                        Assert.Equal(Int8Arithmetic.Requantize(acc[i + k], shift, relu), wide[k]);
+                    for (int k = 0; k < 8; k++)
+                        Assert.Equal(Int8Arithmetic.Requantize(acc[i + 8 + k], shift, relu), narrow[k]);
                 }
     }
 }
@@ -125,7 +128,11 @@ public class VectorAddTests
         var random = new Random(9);
         var x = new sbyte[1037];
         var y = new sbyte[1037];
-        for (int i = 0; i < x.Length; i++) { x[i] = (sbyte)random.Next(-128, 128); y[i] = (sbyte)random.Next(-128, 128); }
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = (sbyte)random.Next(-128, 128);
+            y[i] = (sbyte)random.Next(-128, 128);
+        }
         x[0] = -128; y[0] = -128; x[1] = 127; y[1] = 127; x[2] = 41; y[2] = -7; x[3] = -41;
         foreach (var (nx, ny) in new[] { (0, 0), (1, 0), (0, 1), (1, 1), (2, 3), (7, 0), (15, 15), (16, 2), (31, 0) })
         {

@@ -7,11 +7,13 @@ using Csk6Tools.Engine.Zoo;
 
 namespace Csk6Tools.Engine.Tests.Search;
 
-/// <summary>Find-Csk6Network's engine: the space it enumerates, the budgets it reuses, the Pareto order, the errors.</summary>
+/// <summary>Find-Csk6Network's engine: the space it enumerates, the budgets it reuses, the Pareto order, the
+/// errors.</summary>
 public class SearchTests
 {
     private static readonly ShortcutStyle[] BothShortcuts = [ShortcutStyle.DepthwiseSeparable, ShortcutStyle.Dense3x3];
-    private static readonly IReadOnlyList<NetworkCandidate> Cifar100 = NetworkSearch.Run(new NetworkSearchOptions { KeepAll = true, Shortcuts = BothShortcuts });
+    private static readonly IReadOnlyList<NetworkCandidate> Cifar100 =
+        NetworkSearch.Run(new NetworkSearchOptions { KeepAll = true, Shortcuts = BothShortcuts });
 
     [Fact]
     public void EnumeratesDepthTimesWidthTimesConversion()
@@ -19,7 +21,8 @@ public class SearchTests
         // 5 depths × 4 widths × (dense + depthwise); each shortcut style and the stem add conversions.
         Assert.Equal(40, NetworkSearch.Specs(new NetworkSearchOptions()).Count);
         Assert.Equal(60, NetworkSearch.Specs(new NetworkSearchOptions { Shortcuts = BothShortcuts }).Count);
-        Assert.Equal(100, NetworkSearch.Specs(new NetworkSearchOptions { Shortcuts = BothShortcuts, IncludeStem = true }).Count);
+        Assert.Equal(100,
+            NetworkSearch.Specs(new NetworkSearchOptions { Shortcuts = BothShortcuts, IncludeStem = true }).Count);
         Assert.Equal(60, Cifar100.Count);
         Assert.Equal(60, Cifar100.Select(c => c.Name).Distinct().Count());
     }
@@ -32,7 +35,9 @@ public class SearchTests
         Assert.Equal(1, dw18.Rank);
         Assert.Equal(1_489_828, dw18.Parameters);
         Assert.Equal(1_502_624, dw18.PsramBytes);
-        Assert.Equal(["resnet34-dw", "resnet152-w0.25-dw", "resnet101-w0.25-dw", "resnet34-w0.75-dw", "resnet18-dw"], found.Take(5).Select(c => c.Name));
+        Assert.Equal(
+            ["resnet34-dw", "resnet152-w0.25-dw", "resnet101-w0.25-dw", "resnet34-w0.75-dw", "resnet18-dw"],
+            found.Take(5).Select(c => c.Name));
         Assert.DoesNotContain(found, c => c.Variant == "dense"); // the 1×1 stride-2 shortcuts break KernelBelowStride
 
         // With LISTENAI's dense 3×3 shortcuts in the space, the demo network is on the front, and a narrower one of
@@ -67,7 +72,8 @@ public class SearchTests
         Assert.All(Cifar100.Skip(firstMisfit), c => Assert.False(c.Fits));
         Assert.All(Cifar100.Skip(firstMisfit), c => Assert.NotEmpty(c.Violations));
         var fitting = Cifar100.Take(firstMisfit).ToList();
-        Assert.Equal(fitting.Select(c => c.Name), NetworkSearch.Run(new NetworkSearchOptions { Shortcuts = BothShortcuts }).Select(c => c.Name));
+        Assert.Equal(fitting.Select(c => c.Name),
+            NetworkSearch.Run(new NetworkSearchOptions { Shortcuts = BothShortcuts }).Select(c => c.Name));
         for (int i = 1; i < fitting.Count; i++)
         {
             var (a, b) = (fitting[i - 1], fitting[i]);
@@ -76,7 +82,8 @@ public class SearchTests
         // Nothing on the front is dominated; everything off it is dominated by a row of the rank before.
         foreach (var c in fitting)
         {
-            bool Dominated(NetworkCandidate by) => by.Parameters >= c.Parameters && by.Macs <= c.Macs && (by.Parameters > c.Parameters || by.Macs < c.Macs);
+            bool Dominated(NetworkCandidate by) => by.Parameters >= c.Parameters && by.Macs <= c.Macs &&
+                (by.Parameters > c.Parameters || by.Macs < c.Macs);
             if (c.Rank == 1) Assert.DoesNotContain(fitting, Dominated);
             else Assert.Contains(fitting.Where(o => o.Rank == c.Rank - 1), Dominated);
         }
@@ -85,14 +92,22 @@ public class SearchTests
     [Fact]
     public void LimitsOfTheSearchFilterAndSayWhy()
     {
-        var small = NetworkSearch.Run(new NetworkSearchOptions { Depths = [18, 34], Shortcuts = BothShortcuts, MaxMacs = 100_000_000, MaxParameters = 2_000_000, KeepAll = true });
+        var small = NetworkSearch.Run(new NetworkSearchOptions
+        {
+            Depths = [18, 34], Shortcuts = BothShortcuts, MaxMacs = 100_000_000, MaxParameters = 2_000_000,
+            KeepAll = true,
+        });
         Assert.All(small.Where(c => c.Fits), c => Assert.True(c.Macs <= 100_000_000 && c.Parameters <= 2_000_000));
         var dense3x3 = small.Single(c => c.Name == "resnet18-dw-dense3x3");
         Assert.False(dense3x3.Fits);
         Assert.True(dense3x3.Budget.Fits);
-        Assert.Equal(["MaxMacs 123,426,816 > 100,000,000", "MaxParameters 2,862,052 > 2,000,000"], dense3x3.LimitsExceeded);
+        Assert.Equal(["MaxMacs 123,426,816 > 100,000,000", "MaxParameters 2,862,052 > 2,000,000"],
+            dense3x3.LimitsExceeded);
         Assert.Equal("MaxMacs, MaxParameters", dense3x3.Breaks);
-        var tiny = NetworkSearch.Run(new NetworkSearchOptions { Depths = [18], Limits = new Csk6Limits { PsramBytes = 1_000_000 } });
+        var tiny = NetworkSearch.Run(new NetworkSearchOptions
+        {
+            Depths = [18], Limits = new Csk6Limits { PsramBytes = 1_000_000 },
+        });
         Assert.All(tiny, c => Assert.True(c.PsramBytes <= 1_000_000));
         Assert.DoesNotContain(tiny, c => c.Name == "resnet18-dw");
     }
@@ -101,17 +116,25 @@ public class SearchTests
     public void AGivenModelIsSearchedOverWidthAndConversion()
     {
         var graph = ResNet.Create(new ResNetOptions { Depth = 18, Classes = 10, InputChannels = 1, InputSize = 28 });
-        var found = NetworkSearch.Run(new NetworkSearchOptions { Model = graph, Widths = [0.5, 1.0], KeepAll = true, IncludeStem = true });
+        var found = NetworkSearch.Run(new NetworkSearchOptions
+        {
+            Model = graph, Widths = [0.5, 1.0], KeepAll = true, IncludeStem = true,
+        });
         Assert.Equal(6, found.Count); // 2 widths × (dense, depthwise, depthwise with the stem)
         var half = found.Single(c => c.Name == "resnet18-w0.5-dw");
-        var zoo = DepthwiseConverter.Convert(ResNet.Create(new ResNetOptions { Depth = 18, Classes = 10, InputChannels = 1, InputSize = 28, Width = 0.5 })).Model;
+        var zoo = DepthwiseConverter.Convert(ResNet.Create(new ResNetOptions
+        {
+            Depth = 18, Classes = 10, InputChannels = 1, InputSize = 28, Width = 0.5,
+        })).Model;
         Assert.Equal(zoo.Parameters, half.Parameters);
-        Assert.Equal(BudgetCalculator.Measure(zoo, new BudgetOptions { RescaledAddInputs = 2 }).ShareMemBytes, half.ShareMemBytes);
+        Assert.Equal(BudgetCalculator.Measure(zoo, new BudgetOptions { RescaledAddInputs = 2 }).ShareMemBytes,
+            half.ShareMemBytes);
         Assert.Equal(10, half.Model.OutputShape[0]);
 
         // An already depthwise graph has nothing left to convert: only its widths are candidates.
         var dw = DepthwiseConverter.Convert(graph).Model;
-        Assert.Equal(2, NetworkSearch.Run(new NetworkSearchOptions { Model = dw, Widths = [0.5, 1.0], KeepAll = true }).Count);
+        Assert.Equal(2,
+            NetworkSearch.Run(new NetworkSearchOptions { Model = dw, Widths = [0.5, 1.0], KeepAll = true }).Count);
     }
 
     [Fact]

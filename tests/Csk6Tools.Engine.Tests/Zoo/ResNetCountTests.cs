@@ -6,7 +6,8 @@ using Csk6Tools.Engine.Zoo;
 
 namespace Csk6Tools.Engine.Tests.Zoo;
 
-/// <summary>Zoo and depthwise counts against the reference table and against an independent count written here by hand.</summary>
+/// <summary>Zoo and depthwise counts against the reference table and against an independent count written here by
+/// hand.</summary>
 public class ResNetCountTests
 {
     [Theory]
@@ -24,13 +25,17 @@ public class ResNetCountTests
     [InlineData(18, ShortcutStyle.Keep, 1_485_796L, 1_480_996L, 1_498_592L, 73.1)]
     [InlineData(34, ShortcutStyle.DepthwiseSeparable, 2_652_964L, 2_644_452L, 2_673_184L, 144.1)]
     [InlineData(34, ShortcutStyle.Dense3x3, 4_025_188L, 4_016_676L, 4_045_696L, 194.2)]
-    [InlineData(50, ShortcutStyle.Keep, 13_679_460L, 0L, 0L, 765.2)] // the table gives only trainable and MACs for ds3x3_only
-    public void DepthwiseVariantsEqualTheReferenceTable(int depth, ShortcutStyle style, long trainable, long deployed, long psram, double mmacs)
+    // the table gives only trainable and MACs for ds3x3_only
+    [InlineData(50, ShortcutStyle.Keep, 13_679_460L, 0L, 0L, 765.2)]
+    public void DepthwiseVariantsEqualTheReferenceTable(
+        int depth, ShortcutStyle style, long trainable, long deployed, long psram, double mmacs)
     {
-        var model = DepthwiseConverter.Convert(ResNet.Create(new ResNetOptions { Depth = depth }), new DepthwiseOptions { Shortcut = style }).Model;
+        var model = DepthwiseConverter.Convert(ResNet.Create(new ResNetOptions { Depth = depth }),
+            new DepthwiseOptions { Shortcut = style }).Model;
         Assert.Equal(trainable, model.Parameters);
         if (deployed > 0) Assert.Equal(deployed, model.DeployParameters);
-        if (deployed > 0) Assert.Equal(deployed + 3 * (trainable - deployed + 100), model.Int8Bytes); // folded and fc biases are 4 bytes (table: 1,499,728 for DS ResNet-18)
+        // folded and fc biases are 4 bytes (table: 1,499,728 for DS ResNet-18)
+        if (deployed > 0) Assert.Equal(deployed + 3 * (trainable - deployed + 100), model.Int8Bytes);
         if (psram > 0) Assert.Equal(psram, BudgetCalculator.Measure(model).PsramBytes);
         Assert.Equal(mmacs, Math.Round(model.Macs / 1e6, 1));
     }
@@ -39,7 +44,8 @@ public class ResNetCountTests
     [InlineData(18, 11_215_332, 11_230_032, 11_235_712, 555.5)]
     [InlineData(34, 21_319_780, 21_345_616, 21_353_824, 1159.4)]
     [InlineData(50, 23_705_252 - 53_120 / 2, 23_758_672, 0, 1298.0)]
-    public void OriginalDeployCountsEqualTheReferenceTable(int depth, long deployed, long int8Bytes, long psram, double mmacs)
+    public void OriginalDeployCountsEqualTheReferenceTable(
+        int depth, long deployed, long int8Bytes, long psram, double mmacs)
     {
         var budget = BudgetCalculator.Measure(ResNet.Create(new ResNetOptions { Depth = depth }));
         Assert.Equal(deployed, budget.DeployParameters);
@@ -104,7 +110,8 @@ public class ResNetCountTests
             (bool bottleneck, int[] blocks) = depth switch
             {
                 18 => (false, new[] { 2, 2, 2, 2 }), 34 => (false, new[] { 3, 4, 6, 3 }),
-                50 => (true, new[] { 3, 4, 6, 3 }), 101 => (true, new[] { 3, 4, 23, 3 }), _ => (true, new[] { 3, 8, 36, 3 }),
+                50 => (true, new[] { 3, 4, 6, 3 }), 101 => (true, new[] { 3, 4, 23, 3 }),
+                _ => (true, new[] { 3, 8, 36, 3 }),
             };
             long trainable = 0, deployed = 0, macs = 0, psram = 0;
             // conv k×k cin→cout at output size o, followed by BN (bn=true) or not.
