@@ -99,8 +99,8 @@ public class ConvKernelTests
         var c = ConvOperands.Read(op, package);
         var memory = new TensorMemory(package);
         var a = c.Attributes;
-        int cin = c.X.Shape[1], h = c.X.Shape[2], w = c.X.Shape[3];
-        int cout = c.Y.Shape[1], oh = c.Y.Shape[2], ow = c.Y.Shape[3];
+        int cin = c.X.Shape[1], h = c.X.Shape[2], w = c.X.Shape[3],
+            cout = c.Y.Shape[1], oh = c.Y.Shape[2], ow = c.Y.Shape[3];
         var weights = KernelChecks.UnpackWeight(memory.Int8(c.Weight), cout, cin, a.Group, a.KernelH, a.KernelW, op);
         var bias = memory.Int32(c.Bias!).ToArray();
         int groupIn = cin / a.Group, groupOut = cout / a.Group;
