@@ -6,6 +6,16 @@ BeforeAll {
     $script:fashion = '/usr/share/datasets/fashion-mnist'
     $script:graph = New-Csk6ResNet 18 -Width 0.125 -Classes 10 -InputChannels 1 -InputSize 28 | Convert-ToDepthwise
     $script:onnx = Join-Path $PSScriptRoot '../fixtures/onnx/tiny_resnet_opset11.onnx'
+    # Why an It that needs PyTorch (and, with -FashionMnist, Debian's Fashion-MNIST) must skip;
+    # nothing when it can run.
+    function Get-MissingPrerequisite([switch] $FashionMnist) {
+        if (-not $python) {
+            return 'python3-torch is not installed (apt-get install python3-torch; .ci/run installs it)'
+        }
+        if ($FashionMnist -and -not (Test-Path $script:fashion)) {
+            return 'Debian''s dataset-fashion-mnist package is not installed (CI installs it)'
+        }
+    }
     function Read-Floats([string] $Path) {
         $bytes = [IO.File]::ReadAllBytes($Path)
         [float[]](0..($bytes.Length / 4 - 1) | ForEach-Object { [BitConverter]::ToSingle($bytes, 4 * $_) })
@@ -121,11 +131,7 @@ Describe 'train.py reads data sets as Import-Csk6Dataset does' {
     }
 
     It 'reads CIFAR-10 and CIFAR-100 binary' {
-        if (-not $python) {
-            Set-ItResult -Skipped -Because ('python3-torch is not installed ' +
-                '(apt-get install python3-torch; .ci/run installs it)')
-            return
-        }
+        if ($missing = Get-MissingPrerequisite) { Set-ItResult -Skipped -Because $missing; return }
         $ten = New-Item -ItemType Directory (Join-Path $TestDrive 'cifar10')
         1..5 | ForEach-Object { New-Records (Join-Path $ten "data_batch_$_.bin") 6 @(10) $_ }
         New-Records (Join-Path $ten 'test_batch.bin') 5 @(10) 9
@@ -140,30 +146,14 @@ Describe 'train.py reads data sets as Import-Csk6Dataset does' {
     }
 
     It 'reads Debian''s Fashion-MNIST (IDX, .gz)' {
-        if (-not $python) {
-            Set-ItResult -Skipped -Because ('python3-torch is not installed ' +
-                '(apt-get install python3-torch; .ci/run installs it)')
-            return
-        }
-        if (-not (Test-Path $fashion)) {
-            Set-ItResult -Skipped -Because 'Debian''s dataset-fashion-mnist package is not installed (CI installs it)'
-            return
-        }
+        if ($missing = Get-MissingPrerequisite -FashionMnist) { Set-ItResult -Skipped -Because $missing; return }
         Compare-Reader $fashion (Import-Csk6Dataset $fashion -TrainCount 300 -TestCount 40) @('300', '40')
     }
 }
 
 Describe 'Scale-out round trip' {
     It 'trains under torchrun on two processes, comes back with PyTorch''s logits, quantizes, packs and runs' {
-        if (-not $python) {
-            Set-ItResult -Skipped -Because ('python3-torch is not installed ' +
-                '(apt-get install python3-torch; .ci/run installs it)')
-            return
-        }
-        if (-not (Test-Path $fashion)) {
-            Set-ItResult -Skipped -Because 'Debian''s dataset-fashion-mnist package is not installed (CI installs it)'
-            return
-        }
+        if ($missing = Get-MissingPrerequisite -FashionMnist) { Set-ItResult -Skipped -Because $missing; return }
         $dir = Join-Path $TestDrive 'ddp'
         $graph | Export-Csk6PyTorch -Path $dir
         $weights = Join-Path $dir 'weights'
