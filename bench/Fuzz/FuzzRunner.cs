@@ -56,13 +56,15 @@ public static class FuzzRunner
                 var random = new Random(CaseSeed(options.Seed, target.Name, k));
                 var input = target.NextInput(random);
                 long allocated = 0;
-                var run = Task.Run(() =>
+                // A thread of its own: a pool task can wait seconds for a thread while other work (xunit's parallel
+                // tests in CI) holds the pool, and that wait would count against the case's time limit.
+                var run = Task.Factory.StartNew(() =>
                 {
                     long before = GC.GetAllocatedBytesForCurrentThread();
                     try { target.Execute(input, folder); return (string?)"ok"; }
                     catch (Exception e) { return DocumentedErrors.IdOf(e) ?? throw new UnexpectedException(e); }
                     finally { allocated = GC.GetAllocatedBytesForCurrentThread() - before; }
-                });
+                }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                 string outcome;
                 if (!((IAsyncResult)run).AsyncWaitHandle.WaitOne(options.TimeLimit))
                 {
